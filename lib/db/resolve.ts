@@ -1,0 +1,22 @@
+import path from 'node:path';
+import { startEmbeddedPostgres } from './embedded';
+
+export type ResolvedDatabase = { url: string; embedded: boolean; stop: () => Promise<void> };
+
+/**
+ * DATABASE_URL set → that server. Unset → the embedded server under
+ * LEDGERLINE_DATA_DIR (default ./.data), which this process starts and stops.
+ */
+export async function resolveDatabase(options: { database?: string } = {}): Promise<ResolvedDatabase> {
+  const external = process.env.DATABASE_URL;
+  if (external) return { url: external, embedded: false, stop: async () => {} };
+  const dataDir = path.join(process.env.LEDGERLINE_DATA_DIR ?? '.data', 'pg');
+  const port = process.env.LEDGERLINE_PG_PORT ? Number(process.env.LEDGERLINE_PG_PORT) : undefined;
+  const db = await startEmbeddedPostgres({
+    dataDir,
+    port,
+    database: options.database ?? 'ledgerline',
+    log: process.env.LEDGERLINE_DEBUG_DB ? (line) => console.error(`[postgres] ${line}`) : undefined,
+  });
+  return { ...db, embedded: true };
+}

@@ -1,0 +1,5 @@
+export * from './errors';
+export * from './position';
+export * from './store';
+export * from './types';
+export { GENESIS_HASH } from './hash';

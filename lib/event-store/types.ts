@@ -1,0 +1,58 @@
+import type { ExpectedVersion } from './errors';
+
+export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
+export type JsonObject = { [key: string]: JsonValue };
+
+/** Who did what, and in answer to what. Stored as the event's metadata. */
+export type EventMetadata = {
+  actor?: { id: string; name: string };
+  commandId?: string;
+  correlationId?: string;
+  causationId?: string;
+  [key: string]: JsonValue | undefined;
+};
+
+export type NewEvent = {
+  type: string;
+  data: JsonObject;
+  metadata?: EventMetadata;
+  /** Bumped when the shape of `data` for this type changes; old shapes are upcast on read. */
+  schemaVersion?: number;
+  /** When it happened in the domain; defaults to now. */
+  occurredAt?: Date;
+};
+
+export type RecordedEvent = {
+  /** "<transactionId>:<globalPosition>", the order of global reads (see position.ts). */
+  position: string;
+  globalPosition: number;
+  transactionId: string;
+  streamId: string;
+  streamType: string;
+  version: number;
+  type: string;
+  schemaVersion: number;
+  data: JsonObject;
+  metadata: EventMetadata;
+  occurredAt: Date;
+  recordedAt: Date;
+  hash: string;
+  prevHash: string;
+};
+
+export type AppendOptions = {
+  expectedVersion: ExpectedVersion;
+  streamType: string;
+  /** Makes the append idempotent: the same id again returns the first result and writes nothing. */
+  commandId?: string;
+  /** What the command asked for; a reused id with another fingerprint is an error, not a duplicate. */
+  fingerprint?: string;
+};
+
+export type AppendResult = {
+  streamId: string;
+  version: number;
+  position: string;
+  /** True when the command id had been handled before and nothing was written now. */
+  duplicate: boolean;
+};
