@@ -9,12 +9,16 @@ type State = { count: number; seen: number[] };
 
 const decider = {
   initialState: (): State => ({ count: 0, seen: [] }),
-  evolve: (state: State, event: Ev): State => ({ count: state.count + event.amount, seen: [...state.seen, event.amount] }),
+  evolve: (state: State, event: Ev): State => ({
+    count: state.count + event.amount,
+    seen: [...state.seen, event.amount],
+  }),
   decide: (command: Cmd, state: State): Ev[] => {
     switch (command.type) {
       case 'Add':
         if (command.amount === 0) return [];
-        if (state.count + command.amount > 10) throw Object.assign(new Error('too big'), { code: 'TOO_BIG', field: 'amount' });
+        if (state.count + command.amount > 10)
+          throw Object.assign(new Error('too big'), { code: 'TOO_BIG', field: 'amount' });
         return [{ type: 'Added', amount: command.amount }];
       case 'Bad':
         throw new Error('no code');
@@ -32,26 +36,58 @@ const added = (amount: number): Ev => ({ type: 'Added', amount });
 
 describe('DeciderSpec', () => {
   it('passes on the exact events', () => {
-    spec.given([added(2)]).when({ type: 'Add', amount: 3 }).then([added(3)]);
+    spec
+      .given([added(2)])
+      .when({ type: 'Add', amount: 3 })
+      .then([added(3)]);
   });
 
   it('fails on different events', () => {
-    expect(() => spec.given([]).when({ type: 'Add', amount: 3 }).then([added(4)])).toThrow();
+    expect(() =>
+      spec
+        .given([])
+        .when({ type: 'Add', amount: 3 })
+        .then([added(4)]),
+    ).toThrow();
     expect(() => spec.given([]).when({ type: 'Add', amount: 3 }).then([])).toThrow();
   });
 
   it('folds given events before deciding', () => {
-    spec.given([added(9)]).when({ type: 'Add', amount: 2 }).thenThrows('TOO_BIG');
-    spec.given().when({ type: 'Add', amount: 2 }).then([added(2)]);
+    spec
+      .given([added(9)])
+      .when({ type: 'Add', amount: 2 })
+      .thenThrows('TOO_BIG');
+    spec
+      .given()
+      .when({ type: 'Add', amount: 2 })
+      .then([added(2)]);
   });
 
   it('thenThrows checks code and extra properties', () => {
-    spec.given([added(9)]).when({ type: 'Add', amount: 5 }).thenThrows('TOO_BIG', { field: 'amount' });
-    expect(() => spec.given([added(9)]).when({ type: 'Add', amount: 5 }).thenThrows('OTHER')).toThrow();
+    spec
+      .given([added(9)])
+      .when({ type: 'Add', amount: 5 })
+      .thenThrows('TOO_BIG', { field: 'amount' });
     expect(() =>
-      spec.given([added(9)]).when({ type: 'Add', amount: 5 }).thenThrows('TOO_BIG', { field: 'other' }),
+      spec
+        .given([added(9)])
+        .when({ type: 'Add', amount: 5 })
+        .thenThrows('OTHER'),
+    ).toThrow();
+    expect(() =>
+      spec
+        .given([added(9)])
+        .when({ type: 'Add', amount: 5 })
+        .thenThrows('TOO_BIG', { field: 'other' }),
     ).toThrow();
     expect(() => spec.given([]).when({ type: 'Bad' }).thenThrows('TOO_BIG')).toThrow();
+    // `undefined` demands the property be unset.
+    expect(() =>
+      spec
+        .given([added(9)])
+        .when({ type: 'Add', amount: 5 })
+        .thenThrows('TOO_BIG', { field: undefined }),
+    ).toThrow();
   });
 
   it('thenThrows fails when nothing is thrown', () => {
@@ -66,7 +102,12 @@ describe('DeciderSpec', () => {
   });
 
   it('catches a decide that mutates state', () => {
-    expect(() => spec.given([added(1)]).when({ type: 'Mutate' }).thenNothing()).toThrow(TypeError);
+    expect(() =>
+      spec
+        .given([added(1)])
+        .when({ type: 'Mutate' })
+        .thenNothing(),
+    ).toThrow(TypeError);
   });
 
   it('catches events that are not plain JSON', () => {

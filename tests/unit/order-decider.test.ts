@@ -6,6 +6,7 @@ import {
   MAX_QUANTITY,
   REASON_MAX,
   orderDecider,
+  type OrderEvent,
   type PlaceOrderItem,
   type Product,
   type ShippingAddress,
@@ -111,7 +112,10 @@ describe('PlaceOrder', () => {
       postalCode: ' SW1Y 4JH ',
       country: ' United Kingdom\n',
     };
-    spec.given([]).when(placeOrder({ shippingAddress: padded })).then([orderPlaced]);
+    spec
+      .given([])
+      .when(placeOrder({ shippingAddress: padded }))
+      .then([orderPlaced]);
   });
 
   it('records placedAt from the injected clock as an ISO string', () => {
@@ -126,7 +130,10 @@ describe('PlaceOrder', () => {
     ['shipped', [orderPlaced, orderShipped()]],
     ['cancelled', [orderPlaced, orderCancelled('Changed my mind', PLACED_TOTAL)]],
   ])('rejects placing an order that already exists (%s)', (_status, history) => {
-    spec.given(history).when(placeOrder()).thenThrows('ORDER_ALREADY_EXISTS', { kind: 'rule_violation', field: undefined });
+    spec
+      .given(history)
+      .when(placeOrder())
+      .thenThrows('ORDER_ALREADY_EXISTS', { kind: 'rule_violation', field: undefined });
   });
 
   it('reports ORDER_ALREADY_EXISTS before any input problem', () => {
@@ -199,19 +206,16 @@ describe('PlaceOrder', () => {
       .thenThrows('DUPLICATE_SKU', { kind: 'invalid_input', field: 'items.2.sku' });
   });
 
-  it.each([0, -1, MAX_QUANTITY + 1, 1.5, Number.NaN, Number.POSITIVE_INFINITY])(
-    'rejects quantity %s',
-    (quantity) => {
-      const items = [
-        { sku: 'SKU-MUG', quantity: 1 },
-        { sku: 'SKU-TEE', quantity },
-      ];
-      spec
-        .given([])
-        .when(placeOrder({ items }))
-        .thenThrows('INVALID_QUANTITY', { kind: 'invalid_input', field: 'items.1.quantity' });
-    },
-  );
+  it.each([0, -1, MAX_QUANTITY + 1, 1.5, Number.NaN, Number.POSITIVE_INFINITY])('rejects quantity %s', (quantity) => {
+    const items = [
+      { sku: 'SKU-MUG', quantity: 1 },
+      { sku: 'SKU-TEE', quantity },
+    ];
+    spec
+      .given([])
+      .when(placeOrder({ items }))
+      .thenThrows('INVALID_QUANTITY', { kind: 'invalid_input', field: 'items.1.quantity' });
+  });
 
   it('rejects a quantity that is not a number at all', () => {
     const items = [{ sku: 'SKU-MUG', quantity: '2' as unknown as number }];
@@ -239,10 +243,7 @@ describe('PlaceOrder', () => {
       { sku: 'SKU-MUG', quantity: 1 },
       { sku: 'SKU-USD', quantity: 1 },
     ];
-    spec
-      .given([])
-      .when(placeOrder({ items }))
-      .thenThrows('MIXED_CURRENCY', { kind: 'invalid_input', field: 'items' });
+    spec.given([]).when(placeOrder({ items })).thenThrows('MIXED_CURRENCY', { kind: 'invalid_input', field: 'items' });
   });
 
   describe('shipping address', () => {
@@ -290,7 +291,10 @@ describe('PlaceOrder', () => {
 
   describe('order of input checks (field order)', () => {
     it('customer before items', () => {
-      spec.given([]).when(placeOrder({ customerExists: false, items: [] })).thenThrows('UNKNOWN_CUSTOMER');
+      spec
+        .given([])
+        .when(placeOrder({ customerExists: false, items: [] }))
+        .thenThrows('UNKNOWN_CUSTOMER');
     });
 
     it('items before shipping address', () => {
@@ -393,7 +397,10 @@ describe('ChangeShippingAddress', () => {
   });
 
   it('rejects a missing order', () => {
-    spec.given([]).when(changeAddress(otherAddress)).thenThrows('ORDER_NOT_FOUND', { kind: 'not_found', field: undefined });
+    spec
+      .given([])
+      .when(changeAddress(otherAddress))
+      .thenThrows('ORDER_NOT_FOUND', { kind: 'not_found', field: undefined });
   });
 
   it('rejects a cancelled order', () => {
@@ -433,7 +440,10 @@ describe('ChangeShippingAddress', () => {
 
   it('validates the address even when it would otherwise be a no-op', () => {
     // The stored address is valid, so an invalid input can never be "the same".
-    spec.given([orderPlaced]).when(changeAddress(withField('country', ''))).thenThrows('INVALID_ADDRESS');
+    spec
+      .given([orderPlaced])
+      .when(changeAddress(withField('country', '')))
+      .thenThrows('INVALID_ADDRESS');
   });
 });
 
@@ -475,7 +485,11 @@ describe('CancelOrder', () => {
 
   it('carries the adjusted total, not the placed one', () => {
     spec
-      .given([orderPlaced, priceAdjusted(-499, 'Coupon not applied', PLACED_TOTAL), priceAdjusted(100, 'Gift wrap', 4000)])
+      .given([
+        orderPlaced,
+        priceAdjusted(-499, 'Coupon not applied', PLACED_TOTAL),
+        priceAdjusted(100, 'Gift wrap', 4000),
+      ])
       .when(cancelOrder('Out of stock', EVEN_LATER))
       .then([orderCancelled('Out of stock', 4100, EVEN_LATER)]);
   });
@@ -489,7 +503,10 @@ describe('CancelOrder', () => {
 
   it(`accepts a reason of exactly ${REASON_MAX} characters`, () => {
     const reason = 'r'.repeat(REASON_MAX);
-    spec.given([orderPlaced]).when(cancelOrder(reason)).then([orderCancelled(reason, PLACED_TOTAL)]);
+    spec
+      .given([orderPlaced])
+      .when(cancelOrder(reason))
+      .then([orderCancelled(reason, PLACED_TOTAL)]);
   });
 
   it.each([
@@ -693,7 +710,11 @@ describe('evolve', () => {
   });
 
   it('records cancellation time and reason', () => {
-    const state = replay(orderPlaced, priceAdjusted(-99, 'Typo', PLACED_TOTAL), orderCancelled('Out of stock', 4400, EVEN_LATER));
+    const state = replay(
+      orderPlaced,
+      priceAdjusted(-99, 'Typo', PLACED_TOTAL),
+      orderCancelled('Out of stock', 4400, EVEN_LATER),
+    );
     expect(state).toStrictEqual({
       status: 'cancelled',
       orderId: ORDER_ID,
@@ -777,5 +798,23 @@ describe('decide/evolve round trip', () => {
 describe('catalogue fixtures', () => {
   it('keep the default order total honest', () => {
     expect(2 * (catalog['SKU-MUG']?.unitPrice ?? 0) + (catalog['SKU-TEE']?.unitPrice ?? 0)).toBe(PLACED_TOTAL);
+  });
+});
+
+describe('event payloads', () => {
+  // Compile-time guard: event data must stay assignable to a jsonb-shaped
+  // record (no Date, no undefined-only fields, no class instances).
+  type Json = string | number | boolean | null | Json[] | { [key: string]: Json };
+  type JsonEvent = { type: string; data: { [key: string]: Json } };
+
+  it('are plain JSON records', () => {
+    const samples: JsonEvent[] = [
+      orderPlaced,
+      addressChanged(otherAddress, address),
+      orderShipped(),
+      orderCancelled('x', 1),
+      priceAdjusted(-1, 'x', 2),
+    ] satisfies OrderEvent[];
+    expect(JSON.parse(JSON.stringify(samples))).toStrictEqual(samples);
   });
 });

@@ -64,7 +64,11 @@ describe('isOrderRuleError', () => {
   });
 
   it('accepts a same-shaped error from a duplicated module copy', () => {
-    const foreign = Object.assign(new Error('x'), { name: 'OrderRuleError', code: 'ORDER_CANCELLED', kind: 'rule_violation' });
+    const foreign = Object.assign(new Error('x'), {
+      name: 'OrderRuleError',
+      code: 'ORDER_CANCELLED',
+      kind: 'rule_violation',
+    });
     expect(isOrderRuleError(foreign)).toBe(true);
   });
 

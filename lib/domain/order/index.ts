@@ -1,3 +1,6 @@
+import { decide } from './commands';
+import { evolve, initialState } from './events';
+
 export type { Money, OrderLine, Product, ShippingAddress } from './types';
 export * from './rules';
 export {
@@ -42,9 +45,6 @@ export {
   type PlaceOrderItem,
   type ShipOrder,
 } from './commands';
-
-import { decide } from './commands';
-import { evolve, initialState } from './events';
 
 /** The three pieces bundled, in the shape Emmett's Decider and DeciderSpec expect. */
 export const orderDecider = { decide, evolve, initialState };

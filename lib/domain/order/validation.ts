@@ -14,7 +14,12 @@ import type { ShippingAddress } from './types';
 // defence, so it must hold even if a caller skipped schema validation.
 
 export function assertQuantity(quantity: unknown, field: string): number {
-  if (typeof quantity !== 'number' || !Number.isInteger(quantity) || quantity < MIN_QUANTITY || quantity > MAX_QUANTITY) {
+  if (
+    typeof quantity !== 'number' ||
+    !Number.isInteger(quantity) ||
+    quantity < MIN_QUANTITY ||
+    quantity > MAX_QUANTITY
+  ) {
     throw new OrderRuleError(
       'INVALID_QUANTITY',
       `Quantity must be a whole number from ${MIN_QUANTITY} to ${MAX_QUANTITY}`,

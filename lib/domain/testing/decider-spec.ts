@@ -6,7 +6,8 @@ export type DeciderSpecDecider<Command, Event, State> = {
   initialState: () => State;
 };
 
-/** Extra properties the thrown error must also have, e.g. `{ field: 'items.0.sku' }`. */
+/** Extra properties the thrown error must also have, e.g. `{ field: 'items.0.sku' }`;
+ * `{ field: undefined }` asserts the error has no field. */
 export type ExpectedErrorProperties = Record<string, unknown>;
 
 export type DeciderSpecThen<Event> = {
@@ -79,7 +80,11 @@ export const DeciderSpec = {
                 produced = run().produced;
               } catch (error) {
                 expect(error).toBeInstanceOf(Error);
-                expect(error).toMatchObject({ ...properties, code });
+                expect(error).toMatchObject({ code });
+                for (const [key, value] of Object.entries(properties)) {
+                  // `undefined` means "must not be set", whether absent or explicitly undefined.
+                  expect((error as Record<string, unknown>)[key], `error.${key}`).toStrictEqual(value);
+                }
                 return;
               }
               throw new Error(`Expected decide to throw ${code}, but it returned ${JSON.stringify(produced)}`);

@@ -1,0 +1,25 @@
+import { notFound } from '../errors';
+import { evolve, initialState, type ExistingOrder, type OrderEvent } from '../domain/order';
+import { orderStreamId } from '../commands/handle-order-command';
+import type { EventStore, RecordedEvent } from '../event-store';
+
+export type OrderView = { order: ExistingOrder; version: number; position: string; events: RecordedEvent[] };
+
+/**
+ * The order as its own events say it is now (the write side's state, not a
+ * projection), optionally as of a version. Throws NOT_FOUND for an unknown id.
+ */
+export async function getOrder(store: EventStore, orderId: string, options: { toVersion?: number } = {}): Promise<OrderView> {
+  const events = await store.readStream(orderStreamId(orderId), options);
+  const state = events.reduce((s, e) => evolve(s, { type: e.type, data: e.data } as OrderEvent), initialState());
+  if (state.status === 'empty') throw notFound(`Order ${orderId} does not exist.`);
+  const last = events.at(-1)!;
+  return { order: state, version: last.version, position: last.position, events };
+}
+
+/** The order's raw events; NOT_FOUND when it has none. */
+export async function getOrderEvents(store: EventStore, orderId: string) {
+  const events = await store.readStream(orderStreamId(orderId));
+  if (events.length === 0) throw notFound(`Order ${orderId} does not exist.`);
+  return events;
+}

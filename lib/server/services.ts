@@ -1,0 +1,24 @@
+import 'server-only';
+import pg from 'pg';
+import { createPrismaClient, type Db } from '../db/prisma';
+import { createEventStore, type EventStore } from '../event-store';
+
+export type Services = { pool: pg.Pool; prisma: Db; store: EventStore };
+
+const globalForServices = globalThis as unknown as { ledgerlineServices?: Services };
+
+/**
+ * One pool per process, shared by Prisma and the event store. Kept on
+ * globalThis so `next dev` reloads do not open a new pool each time.
+ * server.ts sets DATABASE_URL (to the embedded server when none was given)
+ * before Next.js loads any route.
+ */
+export function getServices(): Services {
+  if (globalForServices.ledgerlineServices) return globalForServices.ledgerlineServices;
+  const connectionString = process.env.DATABASE_URL;
+  if (!connectionString) throw new Error('DATABASE_URL is not set: start the app with `npm start`.');
+  const pool = new pg.Pool({ connectionString, max: Number(process.env.LEDGERLINE_POOL_SIZE ?? 20) });
+  const services = { pool, prisma: createPrismaClient(pool), store: createEventStore(pool) };
+  globalForServices.ledgerlineServices = services;
+  return services;
+}

@@ -1,0 +1,46 @@
+// The one process a user starts: PostgreSQL (embedded unless DATABASE_URL is
+// set), migrations and reference data, then Next.js on one HTTP port (which
+// will also carry Socket.IO). `npm start` builds first when needed.
+import { createServer } from 'node:http';
+import next from 'next';
+import { prepareDatabase } from './lib/db/prepare';
+import { resolveDatabase } from './lib/db/resolve';
+
+const dev = process.argv.includes('--dev');
+const port = Number(process.env.PORT ?? 3000);
+const hostname = process.env.HOST ?? '0.0.0.0';
+
+const db = await resolveDatabase();
+// Route handlers and server actions are bundled apart from this file; they
+// find the database through the environment.
+process.env.DATABASE_URL = db.url;
+const { applied, seeded } = await prepareDatabase(db.url);
+if (applied.length) console.log(`> Applied migrations: ${applied.join(', ')}`);
+console.log(
+  `> Database: ${db.embedded ? 'embedded PostgreSQL in ./.data/pg' : 'DATABASE_URL'} ` +
+    `(${seeded.products} products, ${seeded.customers} customers)`,
+);
+
+const app = next({ dev, hostname, port });
+await app.prepare();
+const handle = app.getRequestHandler();
+const server = createServer((req, res) => void handle(req, res));
+server.listen(port, hostname, () => {
+  console.log(`> Ledgerline ready on http://localhost:${port}${dev ? ' (dev)' : ''}`);
+});
+
+let stopping = false;
+async function shutdown(signal: string) {
+  if (stopping) return;
+  stopping = true;
+  console.log(`> ${signal}: shutting down`);
+  // Stop taking requests, let the ones in flight finish, then stop PostgreSQL cleanly.
+  const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+  server.closeIdleConnections();
+  await Promise.race([closed, new Promise((resolve) => setTimeout(resolve, 5_000))]);
+  await app.close?.().catch(() => {});
+  await db.stop();
+  process.exit(0);
+}
+process.on('SIGINT', () => void shutdown('SIGINT'));
+process.on('SIGTERM', () => void shutdown('SIGTERM'));
