@@ -1,4 +1,5 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import net from 'node:net';
 import path from 'node:path';
@@ -21,7 +22,7 @@ export async function startEmbeddedPostgres(options: {
   port?: number;
   log?: (line: string) => void;
 }): Promise<EmbeddedDatabase> {
-  const dataDir = path.resolve(options.dataDir);
+  const dataDir = reachableDataDir(path.resolve(options.dataDir), options.log);
   const urlFor = (port: number) =>
     `postgresql://${USER}:${PASSWORD}@127.0.0.1:${port}/${encodeURIComponent(options.database)}`;
 
@@ -71,6 +72,29 @@ export async function startEmbeddedPostgres(options: {
       await server.stop();
     },
   };
+}
+
+/**
+ * As root, PostgreSQL runs as the `postgres` user, which must be able to walk
+ * down to its data directory. A project under /root or a `mktemp -d` folder
+ * (both mode 700) is out of its reach; rather than loosen the permissions of
+ * someone's home, keep the data in a persistent folder of its own.
+ */
+function reachableDataDir(dataDir: string, log?: (line: string) => void): string {
+  if (process.getuid?.() !== 0) return dataDir;
+  let dir = path.dirname(dataDir);
+  for (;;) {
+    if (existsSync(dir) && (statSync(dir).mode & 0o001) === 0) {
+      const key = createHash('sha256').update(dataDir).digest('hex').slice(0, 12);
+      const fallback = path.join('/var/lib/ledgerline', key, path.basename(dataDir));
+      const note = `${dir} is closed to the postgres user; the embedded database lives in ${fallback}`;
+      (log ?? console.warn)(note);
+      return fallback;
+    }
+    const parent = path.dirname(dir);
+    if (parent === dir) return dataDir;
+    dir = parent;
+  }
 }
 
 /** The port in postmaster.pid when that postmaster process is still alive. */
