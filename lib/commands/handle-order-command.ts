@@ -82,7 +82,16 @@ export async function handleOrderCommand(
       });
       return { orderId: orderIdOf(result.streamId), version: result.version, position: result.position };
     } catch (error) {
-      if (error instanceof CommandIdReusedError) throw reusedKey(commandId);
+      if (error instanceof CommandIdReusedError) {
+        // Two identical requests with one key raced (a new order gets a new
+        // id per attempt, so the store saw two streams): the first one's
+        // result is the answer when the request is the same.
+        const first = await store.findCommand(commandId);
+        if (first?.fingerprint === fingerprint) {
+          return { orderId: orderIdOf(first.streamId), version: first.result.version, position: first.result.position };
+        }
+        throw reusedKey(commandId);
+      }
       if (!(error instanceof ConcurrencyError)) throw error;
       if (context.expectedVersion !== undefined || attempt >= MAX_ATTEMPTS) {
         throw conflict(`Order ${orderId} was changed by someone else (now at version ${error.actualVersion}). Reload it and try again.`);

@@ -12,12 +12,17 @@ import {
 // the domain's own limits, so the edge reports every bad field at once while
 // decide() still guards its rules for any caller.
 
+// PostgreSQL text and jsonb cannot hold U+0000 or half a surrogate pair; such
+// input must be a 400, not a database error.
+const UNSTORABLE = /\u0000|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
 const text = (label: string, max: number) =>
   z
     .string({ error: `${label} is required.` })
     .trim()
     .min(1, `${label} is required.`)
-    .max(max, `${label} must be at most ${max} characters.`);
+    .max(max, `${label} must be at most ${max} characters.`)
+    .refine((value) => !UNSTORABLE.test(value), `${label} contains characters that cannot be stored.`);
 
 export const addressSchema = z.object({
   name: text('Name', ADDRESS_MAX_LENGTH.name),
@@ -34,7 +39,7 @@ export const placeOrderSchema = z.object({
   items: z
     .array(
       z.object({
-        sku: z.string({ error: 'SKU is required.' }).trim().min(1, 'SKU is required.').max(64),
+        sku: text('SKU', 64),
         quantity: z
           .number({ error: 'Quantity must be a number.' })
           .int('Quantity must be a whole number.')

@@ -1,0 +1,16 @@
+import { shipOrder, shipOrderSchema } from '@/lib/commands';
+import { commandContext } from '@/lib/http/headers';
+import { orderIdParam, parseInput, type OrderRouteContext } from '@/lib/http/input';
+import { readJsonObject } from '@/lib/http/read-json';
+import { commandResponse, handle } from '@/lib/http/respond';
+import { getServices } from '@/lib/server/services';
+
+export async function POST(req: Request, ctx: OrderRouteContext) {
+  return handle(req, async () => {
+    const orderId = await orderIdParam(ctx);
+    const context = commandContext(req, { conditional: true });
+    // Shipping takes no input, so a bare POST is as good as `{}`.
+    parseInput(shipOrderSchema, await readJsonObject(req, { optional: true }));
+    return commandResponse(await shipOrder(getServices(), orderId, context));
+  });
+}

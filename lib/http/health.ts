@@ -1,0 +1,21 @@
+import 'server-only';
+
+/**
+ * Runs the probe with a time limit: a health check must answer even when the
+ * database hangs rather than refuses (pg has no connect timeout by default).
+ */
+export async function probe(check: () => Promise<unknown>, timeoutMs = 2_000): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`no answer within ${timeoutMs} ms`)), timeoutMs);
+  });
+  try {
+    await Promise.race([check(), timeout]);
+    return true;
+  } catch (error) {
+    console.warn('[api] health check failed:', error);
+    return false;
+  } finally {
+    clearTimeout(timer);
+  }
+}

@@ -1,0 +1,120 @@
+import './env';
+import { randomUUID } from 'node:crypto';
+import { afterAll, expect } from 'vitest';
+import { GET as listCustomersRoute } from '../../app/api/customers/route';
+import { POST as placeOrderRoute } from '../../app/api/orders/route';
+import { getServices } from '../../lib/server/services';
+
+// Each test file runs in a process of its own (isolated forks), so each ends its own pool.
+afterAll(() => getServices().pool.end());
+
+export type Handler = (req: Request, ctx: { params: Promise<{ id: string }> }) => Promise<Response>;
+
+export type CallOptions = {
+  method?: 'GET' | 'POST';
+  /** An object is sent as JSON; a string or bytes as they are. */
+  body?: unknown;
+  headers?: Record<string, string>;
+  id?: string;
+};
+
+// Tests read response bodies field by field and assert every field they use.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type ApiResponse = { status: number; headers: Headers; body: any };
+
+/** Calls a route handler in-process, the way Next.js would. */
+export async function call(handler: Handler, path: string, options: CallOptions = {}): Promise<ApiResponse> {
+  const { body } = options;
+  const encoded =
+    body === undefined || typeof body === 'string' || body instanceof Uint8Array ? body : JSON.stringify(body);
+  const req = new Request(`http://test${path}`, {
+    method: options.method ?? (body === undefined ? 'GET' : 'POST'),
+    headers: options.headers,
+    body: encoded as BodyInit | undefined,
+  });
+  const res = await handler(req, { params: Promise.resolve({ id: options.id ?? '' }) });
+  const text = await res.text();
+  return { status: res.status, headers: res.headers, body: text ? JSON.parse(text) : undefined };
+}
+
+export const pool = () => getServices().pool;
+
+export async function countStream(orderId: string) {
+  const { rows } = await pool().query<{ n: string }>('SELECT count(*) AS n FROM events WHERE stream_id = $1', [
+    `order-${orderId}`,
+  ]);
+  return Number(rows[0]!.n);
+}
+
+/** Orders placed for one customer: a count no other test file touches when each file keeps its own customers. */
+export async function countPlaced(customerId: string) {
+  const { rows } = await pool().query<{ n: string }>(
+    `SELECT count(*) AS n FROM events WHERE event_type = 'OrderPlaced' AND data->>'customerId' = $1`,
+    [customerId],
+  );
+  return Number(rows[0]!.n);
+}
+
+export async function commandRecorded(key: string) {
+  const { rows } = await pool().query('SELECT 1 FROM commands WHERE command_id = $1', [key]);
+  return rows.length > 0;
+}
+
+let customerIds: string[] | undefined;
+
+/**
+ * The seeded customers in the API's order. Each test file takes its own
+ * indices so per-customer counts stay exact while files run in parallel.
+ */
+export async function customerAt(index: number): Promise<string> {
+  if (!customerIds) {
+    const res = await call(listCustomersRoute as Handler, '/api/customers');
+    customerIds = (res.body.customers as Array<{ id: string }>).map((c) => c.id);
+  }
+  const id = customerIds[index];
+  if (!id) throw new Error(`no seeded customer at ${index}`);
+  return id;
+}
+
+export const address = (overrides: Record<string, unknown> = {}) => ({
+  name: 'Ada Lovelace',
+  line1: '12 Analytical Way',
+  city: 'London',
+  postalCode: 'N1 9GU',
+  country: 'GB',
+  ...overrides,
+});
+
+export const orderBody = (customerId: string, overrides: Record<string, unknown> = {}) => ({
+  customerId,
+  items: [
+    { sku: 'SKU-0001', quantity: 2 },
+    { sku: 'SKU-0002', quantity: 1 },
+  ],
+  shippingAddress: address(),
+  ...overrides,
+});
+
+/** Places an order through the API and returns its id; fails the test unless it is created. */
+export async function placeOrder(customerId: string, overrides: Record<string, unknown> = {}) {
+  const res = await call(placeOrderRoute as Handler, '/api/orders', { body: orderBody(customerId, overrides) });
+  expect(res.status, JSON.stringify(res.body)).toBe(201);
+  return res.body as { orderId: string; version: number; position: string };
+}
+
+export const newKey = () => `test-${randomUUID()}`;
+
+export const POSITION = /^\d+:\d+$/;
+export const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+export function expectValidation(res: ApiResponse, fields: Record<string, unknown>) {
+  expect(res.status).toBe(400);
+  expect(res.body).toEqual({
+    error: { code: 'VALIDATION', message: expect.any(String), fields: expect.objectContaining(fields) },
+  });
+}
+
+export function expectError(res: ApiResponse, status: number, code: string, extra: Record<string, unknown> = {}) {
+  expect(res.status).toBe(status);
+  expect(res.body).toEqual({ error: { code, message: expect.any(String), ...extra } });
+}
