@@ -1,0 +1,15 @@
+import Link from 'next/link';
+import { buttonClass } from '@/components/ui/button';
+
+export default function NotFound() {
+  return (
+    <div className="mx-auto max-w-lg rounded-xl border border-slate-200 bg-white p-6 text-center shadow-sm">
+      <p className="text-sm font-semibold text-indigo-600">404</p>
+      <h1 className="mt-1 text-lg font-semibold">Page not found</h1>
+      <p className="mt-2 text-sm text-slate-600">There is nothing at this address.</p>
+      <Link href="/orders" className={buttonClass('primary', 'mt-4')}>
+        Go to orders
+      </Link>
+    </div>
+  );
+}

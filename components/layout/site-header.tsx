@@ -1,0 +1,38 @@
+import Link from 'next/link';
+import { NavLink } from './nav-link';
+
+export function SiteHeader() {
+  return (
+    <header className="border-b border-slate-200 bg-white">
+      <div className="mx-auto flex max-w-6xl items-center justify-between gap-4 px-4 py-3 sm:px-6">
+        <Link
+          href="/orders"
+          className="flex items-center gap-2 rounded-md font-semibold text-slate-900 focus-visible:outline-2 focus-visible:outline-indigo-600"
+        >
+          <LogoMark />
+          <span>Ledgerline</span>
+        </Link>
+        <nav aria-label="Main">
+          <ul className="flex items-center gap-1">
+            <li>
+              <NavLink href="/orders">Orders</NavLink>
+            </li>
+            <li>
+              <NavLink href="/orders/new">New order</NavLink>
+            </li>
+          </ul>
+        </nav>
+      </div>
+    </header>
+  );
+}
+
+/** Stacked lines: a ledger, drawn inline so nothing is fetched. */
+function LogoMark() {
+  return (
+    <svg viewBox="0 0 24 24" className="size-7" aria-hidden="true">
+      <rect width="24" height="24" rx="6" className="fill-indigo-600" />
+      <path d="M7 8h10M7 12h10M7 16h6" stroke="white" strokeWidth="2" strokeLinecap="round" />
+    </svg>
+  );
+}

@@ -1,0 +1,88 @@
+'use server';
+
+import { z } from 'zod';
+import { runAction, type ActionResult } from '@/lib/actions/result';
+import {
+  adjustOrderPrice,
+  adjustOrderPriceSchema,
+  cancelOrder,
+  cancelOrderSchema,
+  changeShippingAddress,
+  changeShippingAddressSchema,
+  orderIdSchema,
+  placeOrder,
+  placeOrderSchema,
+  shipOrder,
+  type AdjustOrderPriceInput,
+  type CancelOrderInput,
+  type ChangeShippingAddressInput,
+  type PlaceOrderInput,
+} from '@/lib/commands';
+import { getServices } from '@/lib/server/services';
+
+// Every argument is parsed again here: a server action is a public endpoint,
+// and its TypeScript types say nothing about what a request really carries.
+
+/** Generated once per submission in the browser, so a repeated submit is recorded once. */
+const commandIdSchema = z.object({ commandId: z.uuid('The form lost its submission id; reload the page.') });
+
+const orderTargetSchema = commandIdSchema.extend({
+  orderId: orderIdSchema,
+  // The version the page showed: acting on a page that is out of date is a
+  // conflict to show the user, never silently applied to newer state.
+  expectedVersion: z.number().int().min(1, 'Not an order version.'),
+});
+
+export type CommandRequest = { commandId: string };
+export type OrderCommandRequest = CommandRequest & { orderId: string; expectedVersion: number };
+export type OrderChange = { orderId: string; version: number };
+
+export async function placeOrderAction(request: CommandRequest & PlaceOrderInput): Promise<ActionResult<OrderChange>> {
+  return runAction('placeOrder', async () => {
+    const { commandId } = commandIdSchema.parse(request);
+    const input = placeOrderSchema.parse(request);
+    const { orderId, version } = await placeOrder(getServices(), input, { commandId });
+    return { orderId, version };
+  });
+}
+
+export async function shipOrderAction(request: OrderCommandRequest): Promise<ActionResult<OrderChange>> {
+  return runAction('shipOrder', async () => {
+    const { orderId, commandId, expectedVersion } = orderTargetSchema.parse(request);
+    const { version } = await shipOrder(getServices(), orderId, { commandId, expectedVersion });
+    return { orderId, version };
+  });
+}
+
+export async function cancelOrderAction(
+  request: OrderCommandRequest & CancelOrderInput,
+): Promise<ActionResult<OrderChange>> {
+  return runAction('cancelOrder', async () => {
+    const { orderId, commandId, expectedVersion } = orderTargetSchema.parse(request);
+    const input = cancelOrderSchema.parse(request);
+    const { version } = await cancelOrder(getServices(), orderId, input, { commandId, expectedVersion });
+    return { orderId, version };
+  });
+}
+
+export async function changeShippingAddressAction(
+  request: OrderCommandRequest & ChangeShippingAddressInput,
+): Promise<ActionResult<OrderChange>> {
+  return runAction('changeShippingAddress', async () => {
+    const { orderId, commandId, expectedVersion } = orderTargetSchema.parse(request);
+    const input = changeShippingAddressSchema.parse(request);
+    const { version } = await changeShippingAddress(getServices(), orderId, input, { commandId, expectedVersion });
+    return { orderId, version };
+  });
+}
+
+export async function adjustOrderPriceAction(
+  request: OrderCommandRequest & AdjustOrderPriceInput,
+): Promise<ActionResult<OrderChange>> {
+  return runAction('adjustOrderPrice', async () => {
+    const { orderId, commandId, expectedVersion } = orderTargetSchema.parse(request);
+    const input = adjustOrderPriceSchema.parse(request);
+    const { version } = await adjustOrderPrice(getServices(), orderId, input, { commandId, expectedVersion });
+    return { orderId, version };
+  });
+}

@@ -1,0 +1,71 @@
+import type { ChangeEvent } from 'react';
+import type { ShippingAddress } from '@/lib/domain/order/types';
+import { TextField } from '@/components/ui/field';
+
+export const EMPTY_ADDRESS: ShippingAddress = { name: '', line1: '', city: '', postalCode: '', country: '' };
+
+type AddressFieldsProps = {
+  /** Prefix for element ids, unique per form on the page. */
+  idPrefix: string;
+  value: ShippingAddress;
+  onChange: (field: keyof ShippingAddress, value: string) => void;
+  /** Errors keyed by address field (`city`), already stripped of the form's own prefix. */
+  errors?: Partial<Record<keyof ShippingAddress, string>>;
+  disabled?: boolean;
+};
+
+/** Address inputs with the browser's shipping autofill hints, laid out two-up where there is room. */
+export function AddressFields({ idPrefix, value, onChange, errors = {}, disabled }: AddressFieldsProps) {
+  const field = (key: keyof ShippingAddress) => ({
+    id: `${idPrefix}-${key}`,
+    name: key,
+    value: value[key],
+    error: errors[key],
+    disabled,
+    onChange: (event: ChangeEvent<HTMLInputElement>) => onChange(key, event.target.value),
+  });
+
+  return (
+    <div className="grid grid-cols-1 gap-4 sm:grid-cols-6">
+      <TextField
+        {...field('name')}
+        label="Recipient name"
+        autoComplete="shipping name"
+        fieldClassName="sm:col-span-6"
+      />
+      <TextField
+        {...field('line1')}
+        label="Street address"
+        autoComplete="shipping address-line1"
+        fieldClassName="sm:col-span-6"
+      />
+      <TextField
+        {...field('city')}
+        label="City"
+        autoComplete="shipping address-level2"
+        fieldClassName="sm:col-span-3"
+      />
+      <TextField
+        {...field('postalCode')}
+        label="Postal code"
+        autoComplete="shipping postal-code"
+        fieldClassName="sm:col-span-3"
+      />
+      <TextField
+        {...field('country')}
+        label="Country"
+        autoComplete="shipping country-name"
+        fieldClassName="sm:col-span-6"
+      />
+    </div>
+  );
+}
+
+/** `{ "shippingAddress.city": "…" }` → `{ city: "…" }` for one form's prefix. */
+export function addressErrors(fields: Record<string, string> | undefined, prefix: string) {
+  const errors: Partial<Record<keyof ShippingAddress, string>> = {};
+  for (const [key, message] of Object.entries(fields ?? {})) {
+    if (key.startsWith(`${prefix}.`)) errors[key.slice(prefix.length + 1) as keyof ShippingAddress] = message;
+  }
+  return errors;
+}

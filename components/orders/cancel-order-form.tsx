@@ -1,0 +1,51 @@
+'use client';
+
+import { useState, type FormEvent } from 'react';
+import { Button } from '@/components/ui/button';
+import { controlA11y, controlClass, Field } from '@/components/ui/field';
+import { REASON_MAX } from '@/lib/domain/order/rules';
+import { cancelOrderAction } from './actions';
+import { CommandError } from './command-error';
+import { useCommand } from './use-command';
+
+const HINT = 'Kept in the order\u2019s history.';
+
+type CancelOrderFormProps = { orderId: string; version: number; onCancelled: () => void; onDiscard: () => void };
+
+export function CancelOrderForm({ orderId, version, onCancelled, onDiscard }: CancelOrderFormProps) {
+  const command = useCommand(cancelOrderAction);
+  const [reason, setReason] = useState('');
+  const error = command.error?.fields?.reason;
+
+  function onSubmit(event: FormEvent<HTMLFormElement>) {
+    event.preventDefault();
+    command.submit({ orderId, expectedVersion: version, reason }, onCancelled);
+  }
+
+  return (
+    <form onSubmit={onSubmit} noValidate className="space-y-4" aria-label="Cancel order">
+      <CommandError error={command.error} title="The order was not cancelled" />
+      <Field id="cancel-reason" label="Reason for cancelling" error={error} hint={HINT}>
+        <textarea
+          rows={3}
+          maxLength={REASON_MAX}
+          value={reason}
+          onChange={(event) => {
+            setReason(event.target.value);
+            command.clearField('reason');
+          }}
+          {...controlA11y('cancel-reason', error, HINT)}
+          className={controlClass}
+        />
+      </Field>
+      <div className="flex flex-wrap justify-end gap-2">
+        <Button variant="ghost" onClick={onDiscard} disabled={command.pending}>
+          Keep order
+        </Button>
+        <Button type="submit" variant="danger" pending={command.pending}>
+          Confirm cancellation
+        </Button>
+      </div>
+    </form>
+  );
+}

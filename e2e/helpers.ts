@@ -1,0 +1,73 @@
+import path from 'node:path';
+import { expect, type Locator, type Page } from '@playwright/test';
+
+// Reference data is seeded deterministically (lib/db/seed.ts), so names and
+// prices are known: SKU-0001 "Classic Backpack" €4.99, SKU-0002 "Compact Backpack" €42.32.
+export const CUSTOMER = 'Grace Huang';
+export const LINES = [
+  { sku: 'SKU-0001', name: 'Classic Backpack', quantity: 2 },
+  { sku: 'SKU-0002', name: 'Compact Backpack', quantity: 3 },
+] as const;
+/** 2 × €4.99 + 3 × €42.32 */
+export const TOTAL = '€136.94';
+
+export const ADDRESS = {
+  name: 'Grace Huang',
+  line1: '12 Harbour Street',
+  city: 'Rotterdam',
+  postalCode: '3011 AB',
+  country: 'Netherlands',
+};
+
+const ADDRESS_LABELS: Record<keyof typeof ADDRESS, string> = {
+  name: 'Recipient name',
+  line1: 'Street address',
+  city: 'City',
+  postalCode: 'Postal code',
+  country: 'Country',
+};
+
+export const ORDER_URL = /\/orders\/([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$/;
+
+export async function fillAddress(scope: Page | Locator, address: Partial<typeof ADDRESS>) {
+  for (const [key, value] of Object.entries(address)) {
+    await scope.getByLabel(ADDRESS_LABELS[key as keyof typeof ADDRESS], { exact: true }).fill(value);
+  }
+}
+
+/** Fills the new-order form with CUSTOMER, LINES and ADDRESS (overridable) without submitting it. */
+export async function fillOrderForm(
+  page: Page,
+  overrides: { quantity?: string; address?: Partial<typeof ADDRESS> } = {},
+) {
+  await page.getByRole('combobox', { name: 'Customer' }).fill(CUSTOMER);
+  for (const [index, line] of LINES.entries()) {
+    if (index > 0) await page.getByRole('button', { name: 'Add line' }).click();
+    await page.getByLabel(`Product for line ${index + 1}`).selectOption(line.sku);
+    await page.getByLabel(`Quantity for line ${index + 1}`).fill(String(line.quantity));
+  }
+  if (overrides.quantity !== undefined) await page.getByLabel('Quantity for line 1').fill(overrides.quantity);
+  await fillAddress(page, { ...ADDRESS, ...overrides.address });
+}
+
+/** Places an order through the form and returns its id, once its page shows it. */
+export async function placeOrder(page: Page): Promise<string> {
+  await page.goto('/orders/new');
+  await fillOrderForm(page);
+  await page.getByRole('button', { name: 'Place order' }).click();
+  await expect(page).toHaveURL(ORDER_URL);
+  await expect(page.getByTestId('order-status')).toHaveText('Placed');
+  return ORDER_URL.exec(page.url())![1]!;
+}
+
+/** Full-page screenshots kept for people to look at, apart from Playwright's per-test ones. */
+export async function screenshot(page: Page, name: string) {
+  // Times render in UTC on the server and local time after hydration; wait for it.
+  await page.waitForLoadState('networkidle');
+  // Sticky panels are drawn where the last scroll left them, even in a full-page capture.
+  await page.evaluate(() => window.scrollTo(0, 0));
+  await page.screenshot({
+    path: path.join(import.meta.dirname, 'artifacts', 'screens', `${name}.png`),
+    fullPage: true,
+  });
+}
