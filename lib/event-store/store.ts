@@ -2,7 +2,7 @@ import type pg from 'pg';
 import { CommandIdReusedError, ConcurrencyError } from './errors';
 import { eventHash, GENESIS_HASH } from './hash';
 import { formatPosition, parsePosition, START, type Position } from './position';
-import { EVENT_COLUMNS, HASHED_TEXT_COLUMNS, SQLSTATE, type EventRow } from './sql';
+import { APPEND_FIRST, APPEND_NEXT, EVENT_COLUMNS, HASHED_TEXT_COLUMNS, SQLSTATE, type EventRow } from './sql';
 import type { AppendOptions, AppendResult, EventMetadata, JsonObject, NewEvent, RecordedEvent } from './types';
 
 /** A pool, or one client inside a transaction that the caller controls. */
@@ -20,48 +20,97 @@ export type VerifyResult =
 
 export type EventStore = ReturnType<typeof createEventStore>;
 
-export function createEventStore(pool: Queryable) {
+export function createEventStore(pool: pg.Pool) {
   /**
    * Appends atomically with optimistic concurrency: when N writers race on the
    * same expected version exactly one wins and the others get ConcurrencyError.
-   * The whole append is one statement (ll_append), so it costs one round trip.
+   * One event is one statement (see sql.ts); several events go in one
+   * transaction. Pass `db` (a client inside your own transaction) to make the
+   * append part of it.
    */
   async function append(
     streamId: string,
     events: NewEvent[],
     options: AppendOptions,
-    db: Queryable = pool,
+    db?: Queryable,
   ): Promise<AppendResult> {
     if (events.length === 0) throw new RangeError('append needs at least one event');
-    const expected = options.expectedVersion === 'any' ? -1 : options.expectedVersion;
-    if (!Number.isInteger(expected) || expected < -1) throw new RangeError(`Bad expected version: ${options.expectedVersion}`);
-    const now = new Date();
-    const payload = events.map((event) => ({
-      type: event.type,
-      schemaVersion: event.schemaVersion ?? 1,
-      data: event.data,
-      metadata: event.metadata ?? {},
-      occurredAt: (event.occurredAt ?? now).toISOString(),
-    }));
-    try {
-      const { rows } = await db.query<{ next_version: number; transaction_id: string; last_position: string }>(
-        'SELECT * FROM ll_append($1, $2, $3, $4::jsonb, $5, $6)',
-        [streamId, options.streamType, expected, JSON.stringify(payload), options.commandId ?? null, options.fingerprint ?? ''],
-      );
-      const row = rows[0]!;
-      return {
-        streamId,
-        version: row.next_version,
-        position: formatPosition({ transactionId: BigInt(row.transaction_id), globalPosition: BigInt(row.last_position) }),
-        duplicate: false,
-      };
-    } catch (error) {
-      const code = (error as { code?: string }).code;
-      if (code === SQLSTATE.conflict) {
-        throw new ConcurrencyError(streamId, options.expectedVersion, Number((error as { detail?: string }).detail ?? 0));
+    const { expectedVersion } = options;
+    if (expectedVersion !== 'any' && (!Number.isInteger(expectedVersion) || expectedVersion < 0)) {
+      throw new RangeError(`Bad expected version: ${expectedVersion}`);
+    }
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await appendOnce(streamId, events, options, db);
+      } catch (error) {
+        // 'any' asks for no check, so a lost race just reads the new version
+        // and tries again; a caller's own transaction is aborted by then.
+        const retry = error instanceof ConcurrencyError && expectedVersion === 'any' && !db && attempt < 10;
+        if (!retry) throw error;
       }
-      if (code === SQLSTATE.commandHandled && options.commandId) {
-        const first = await findCommand(options.commandId, db);
+    }
+  }
+
+  async function appendOnce(streamId: string, events: NewEvent[], options: AppendOptions, db?: Queryable) {
+    const inTransaction = async (run: (q: Queryable) => Promise<AppendResult>) => {
+      if (db) return run(db);
+      if (events.length === 1) return run(pool);
+      const client = await pool.connect();
+      try {
+        await client.query('BEGIN');
+        const result = await run(client);
+        await client.query('COMMIT');
+        return result;
+      } catch (error) {
+        await client.query('ROLLBACK').catch(() => {});
+        throw error;
+      } finally {
+        client.release();
+      }
+    };
+    try {
+      return await inTransaction(async (q) => {
+        const expected = options.expectedVersion === 'any' ? await streamVersion(streamId, q) : options.expectedVersion;
+        const now = new Date();
+        let version = expected;
+        let last: { global_position: string; transaction_id: string } | undefined;
+        for (const [i, event] of events.entries()) {
+          // Only the last event records the command, with the final result.
+          const commandId = i === events.length - 1 ? (options.commandId ?? null) : null;
+          const values: unknown[] = [
+            streamId,
+            options.streamType,
+            event.type,
+            event.schemaVersion ?? 1,
+            JSON.stringify(event.data),
+            JSON.stringify(event.metadata ?? {}),
+            (event.occurredAt ?? now).toISOString(),
+            commandId,
+            options.fingerprint ?? '',
+          ];
+          // Named statements are parsed and planned once per connection.
+          const { rows } = await q.query<{ stream_version: number; global_position: string; transaction_id: string }>(
+            version === 0
+              ? { name: 'll_append_first', text: APPEND_FIRST, values }
+              : { name: 'll_append_next', text: APPEND_NEXT, values: [...values, version] },
+          );
+          if (rows.length === 0) {
+            throw new ConcurrencyError(streamId, options.expectedVersion, await streamVersion(streamId, q));
+          }
+          version = rows[0]!.stream_version;
+          last = rows[0];
+        }
+        return {
+          streamId,
+          version,
+          position: formatPosition({ transactionId: BigInt(last!.transaction_id), globalPosition: BigInt(last!.global_position) }),
+          duplicate: false,
+        };
+      });
+    } catch (error) {
+      const { code, constraint } = error as { code?: string; constraint?: string };
+      if (code === SQLSTATE.uniqueViolation && constraint === 'commands_pkey' && options.commandId) {
+        const first = await findCommand(options.commandId);
         if (first && first.fingerprint === (options.fingerprint ?? '') && first.streamId === streamId) return first.result;
         throw new CommandIdReusedError(options.commandId);
       }
