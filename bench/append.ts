@@ -358,7 +358,7 @@ async function describeMachine(pool: pg.Pool, serverKind: string) {
     `machine: ${os.cpus().length} cores (${os.cpus()[0]?.model.trim() ?? 'unknown CPU'}), ${Math.round(os.totalmem() / 2 ** 30)} GiB, ${os.platform()} ${os.release()}`,
     `node ${process.version}; PostgreSQL ${s.version} (${serverKind}; synchronous_commit=${s.sync}, fsync=${s.fsync}, shared_buffers=${s.shared_buffers}); client and server on the same machine`,
     `pool: one pg.Pool of max ${POOL_SIZE} shared by all three (Emmett gets it via connectionOptions.pool)`,
-    'Ledgerline: 1 statement (ll_append, autocommit); Emmett: BEGIN + emt_append_to_stream + COMMIT; plain: 1 autocommitted INSERT',
+    'Ledgerline: 1 named statement (compare-and-set + insert, autocommit); Emmett: BEGIN + emt_append_to_stream + COMMIT; plain: 1 autocommitted INSERT',
   ];
 }
 

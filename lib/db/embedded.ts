@@ -14,7 +14,7 @@ const PASSWORD = 'ledgerline';
 /** Away from 5432 so a system PostgreSQL keeps its port. */
 const DEFAULT_PORT = 54329;
 
-export type EmbeddedDatabase = { url: string; stop: () => Promise<void> };
+export type EmbeddedDatabase = { url: string; dataDir: string; stop: () => Promise<void> };
 
 export async function startEmbeddedPostgres(options: {
   dataDir: string;
@@ -32,7 +32,7 @@ export async function startEmbeddedPostgres(options: {
   const running = runningServerPort(dataDir);
   if (running !== null && (await canConnect(running))) {
     await ensureDatabase(running, options.database);
-    return { url: urlFor(running), stop: async () => {} };
+    return { url: urlFor(running), dataDir, stop: async () => {} };
   }
 
   const port = options.port ?? (await firstFreePort(DEFAULT_PORT));
@@ -66,6 +66,7 @@ export async function startEmbeddedPostgres(options: {
   let stopped = false;
   return {
     url: urlFor(port),
+    dataDir,
     stop: async () => {
       if (stopped) return;
       stopped = true;

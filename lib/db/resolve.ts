@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { startEmbeddedPostgres } from './embedded';
 
-export type ResolvedDatabase = { url: string; embedded: boolean; stop: () => Promise<void> };
+export type ResolvedDatabase = { url: string; embedded: boolean; dataDir?: string; stop: () => Promise<void> };
 
 /**
  * DATABASE_URL set → that server. Unset → the embedded server under

@@ -9,6 +9,10 @@ export async function listCustomers(prisma: Db) {
   return prisma.customer.findMany({ orderBy: { name: 'asc' }, select: { id: true, name: true } });
 }
 
+export async function getCustomer(prisma: Db, id: string) {
+  return prisma.customer.findUnique({ where: { id }, select: { id: true, name: true, email: true } });
+}
+
 /** Recently placed orders, newest first, straight from the event log until the read side exists. */
 export async function listRecentOrders(prisma: Db, limit = 20) {
   const rows = await prisma.event.findMany({

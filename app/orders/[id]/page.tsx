@@ -6,6 +6,7 @@ import { OrderDetail } from '@/components/orders/order-detail';
 import { orderIdSchema } from '@/lib/commands/schemas';
 import { isAppError } from '@/lib/errors';
 import { getOrder } from '@/lib/queries/get-order';
+import { getCustomer } from '@/lib/queries/reference-data';
 import { getServices } from '@/lib/server/services';
 
 type Props = { params: Promise<{ id: string }> };
@@ -27,11 +28,7 @@ export default async function OrderPage({ params }: Props) {
     throw error;
   });
   if (!view) notFound();
-  // TODO(read side): move to lib/queries once a customer lookup lives there.
-  const customer = await prisma.customer.findUnique({
-    where: { id: view.order.customerId },
-    select: { name: true, email: true },
-  });
+  const customer = await getCustomer(prisma, view.order.customerId);
 
   return (
     <>
