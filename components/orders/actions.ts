@@ -16,6 +16,7 @@ import {
   type AdjustOrderPriceInput,
   type CancelOrderInput,
   type ChangeShippingAddressInput,
+  type CommandResult,
   type PlaceOrderInput,
 } from '@/lib/commands';
 import { getServices } from '@/lib/server/services';
@@ -35,22 +36,21 @@ const orderTargetSchema = commandIdSchema.extend({
 
 export type CommandRequest = { commandId: string };
 export type OrderCommandRequest = CommandRequest & { orderId: string; expectedVersion: number };
-export type OrderChange = { orderId: string; version: number };
+/** What every command returns: the position lets the UI tell when a read model has caught up. */
+export type OrderChange = CommandResult;
 
 export async function placeOrderAction(request: CommandRequest & PlaceOrderInput): Promise<ActionResult<OrderChange>> {
   return runAction('placeOrder', async () => {
     const { commandId } = commandIdSchema.parse(request);
     const input = placeOrderSchema.parse(request);
-    const { orderId, version } = await placeOrder(getServices(), input, { commandId });
-    return { orderId, version };
+    return placeOrder(getServices(), input, { commandId });
   });
 }
 
 export async function shipOrderAction(request: OrderCommandRequest): Promise<ActionResult<OrderChange>> {
   return runAction('shipOrder', async () => {
     const { orderId, commandId, expectedVersion } = orderTargetSchema.parse(request);
-    const { version } = await shipOrder(getServices(), orderId, { commandId, expectedVersion });
-    return { orderId, version };
+    return shipOrder(getServices(), orderId, { commandId, expectedVersion });
   });
 }
 
@@ -60,8 +60,7 @@ export async function cancelOrderAction(
   return runAction('cancelOrder', async () => {
     const { orderId, commandId, expectedVersion } = orderTargetSchema.parse(request);
     const input = cancelOrderSchema.parse(request);
-    const { version } = await cancelOrder(getServices(), orderId, input, { commandId, expectedVersion });
-    return { orderId, version };
+    return cancelOrder(getServices(), orderId, input, { commandId, expectedVersion });
   });
 }
 
@@ -71,8 +70,7 @@ export async function changeShippingAddressAction(
   return runAction('changeShippingAddress', async () => {
     const { orderId, commandId, expectedVersion } = orderTargetSchema.parse(request);
     const input = changeShippingAddressSchema.parse(request);
-    const { version } = await changeShippingAddress(getServices(), orderId, input, { commandId, expectedVersion });
-    return { orderId, version };
+    return changeShippingAddress(getServices(), orderId, input, { commandId, expectedVersion });
   });
 }
 
@@ -82,7 +80,6 @@ export async function adjustOrderPriceAction(
   return runAction('adjustOrderPrice', async () => {
     const { orderId, commandId, expectedVersion } = orderTargetSchema.parse(request);
     const input = adjustOrderPriceSchema.parse(request);
-    const { version } = await adjustOrderPrice(getServices(), orderId, input, { commandId, expectedVersion });
-    return { orderId, version };
+    return adjustOrderPrice(getServices(), orderId, input, { commandId, expectedVersion });
   });
 }
