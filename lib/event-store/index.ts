@@ -3,3 +3,4 @@ export * from './position';
 export * from './store';
 export * from './types';
 export { GENESIS_HASH } from './hash';
+export { createAppendNotifier } from './notify';

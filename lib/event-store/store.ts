@@ -20,7 +20,12 @@ export type VerifyResult =
 
 export type EventStore = ReturnType<typeof createEventStore>;
 
-export function createEventStore(pool: pg.Pool) {
+export type EventStoreOptions = {
+  /** Called after an append commits on its own (not inside a caller's transaction). */
+  onAppended?: () => void;
+};
+
+export function createEventStore(pool: pg.Pool, storeOptions: EventStoreOptions = {}) {
   /**
    * Appends atomically with optimistic concurrency: when N writers race on the
    * same expected version exactly one wins and the others get ConcurrencyError.
@@ -41,7 +46,9 @@ export function createEventStore(pool: pg.Pool) {
     }
     for (let attempt = 1; ; attempt++) {
       try {
-        return await appendOnce(streamId, events, options, db);
+        const result = await appendOnce(streamId, events, options, db);
+        if (!db && !result.duplicate) storeOptions.onAppended?.();
+        return result;
       } catch (error) {
         // 'any' asks for no check, so a lost race just reads the new version
         // and tries again; a caller's own transaction is aborted by then.

@@ -1,7 +1,7 @@
 import 'server-only';
 import pg from 'pg';
 import { createPrismaClient, type Db } from '../db/prisma';
-import { createEventStore, type EventStore } from '../event-store';
+import { createAppendNotifier, createEventStore, type EventStore } from '../event-store';
 
 export type Services = { pool: pg.Pool; prisma: Db; store: EventStore };
 
@@ -18,7 +18,8 @@ export function getServices(): Services {
   const connectionString = process.env.DATABASE_URL;
   if (!connectionString) throw new Error('DATABASE_URL is not set: start the app with `npm start`.');
   const pool = new pg.Pool({ connectionString, max: Number(process.env.LEDGERLINE_POOL_SIZE ?? 20) });
-  const services = { pool, prisma: createPrismaClient(pool), store: createEventStore(pool) };
+  const store = createEventStore(pool, { onAppended: createAppendNotifier(pool) });
+  const services = { pool, prisma: createPrismaClient(pool), store };
   globalForServices.ledgerlineServices = services;
   return services;
 }

@@ -1,0 +1,28 @@
+import type { PoolClient } from 'pg';
+import type { RecordedEvent } from '../event-store';
+
+/**
+ * A projection turns events into rows of its own tables. Each version owns
+ * its tables (suffix `_v<version>`), so a new version can be built beside the
+ * serving one from the same events and switched to later.
+ */
+export type Projection = {
+  /** Stable name, e.g. `order_summaries`. */
+  name: string;
+  /** Bump when the logic or the tables change; the new version rebuilds from zero. */
+  version: number;
+  /** Event types it reacts to; others only move its checkpoint. */
+  eventTypes: readonly string[];
+  /** Its tables, for status pages and for dropping a retired version. */
+  tables: readonly string[];
+  /**
+   * Applies a batch (in global order) inside the runtime's transaction, which
+   * also moves the checkpoint. Must use only `tx`, never another connection,
+   * and never look up reference data that may change: what it needs is in the
+   * events. Returns what changed, for live push.
+   */
+  apply(tx: PoolClient, events: RecordedEvent[]): Promise<ProjectionChange>;
+};
+
+/** What a batch changed: row keys per view, so clients can refresh just those. */
+export type ProjectionChange = { keys: Record<string, string[]> };
