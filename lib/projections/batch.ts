@@ -15,6 +15,9 @@ export type BatchResult = Batch & { change: ProjectionChange };
  */
 export async function applyBatch(pool: pg.Pool, projection: Projection, batch: Batch): Promise<BatchResult | null> {
   return inTransaction(pool, async (tx) => {
+    // Check first, so a stale batch is not even applied; the compare-and-set
+    // below still guards the commit.
+    if ((await lockCheckpoint(tx, projection)) !== batch.from) return null;
     const change = await applyEvents(tx, projection, batch.events);
     if (!(await moveCheckpoint(tx, projection, batch.from, batch.to, batch.events.length))) return null;
     return { ...batch, change };
