@@ -1,7 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { afterAll, describe, expect, inject, it } from 'vitest';
-import type { EventStore } from '../../lib/event-store';
+import type { EventStore, RecordedEvent } from '../../lib/event-store';
 import { applyBatch } from '../../lib/projections/batch';
 import { ensureCheckpoint } from '../../lib/projections/checkpoint';
 import { listProjectionStatus } from '../../lib/projections/status';
@@ -86,7 +86,7 @@ describe('projection runtime', () => {
     await writeTicks(store, prefix, 3, 30, 1);
     // Read up to our 30th tick as one batch, the way the worker would. (Our
     // ticks become readable once transactions open elsewhere have ended.)
-    const events = [];
+    const events: RecordedEvent[] = [];
     let checkpoint = '0:0';
     const mine = () => events.filter((e) => e.streamId.startsWith(prefix)).length;
     for (const deadline = Date.now() + 20_000; mine() < 30 && Date.now() < deadline; ) {
