@@ -3,50 +3,67 @@ import type { TestProject } from 'vitest/node';
 import { prepareDatabase } from '../../lib/db/prepare';
 import { startEmbeddedPostgres } from '../../lib/db/embedded';
 
-// Every run gets a database of its own: on the server DATABASE_URL names, or on
-// an embedded server under .data/test (apart from the app's own data).
+// Every run gets databases of its own: on the server DATABASE_URL names, or on
+// an embedded server under .data/test (apart from the app's own data). One
+// migrated, seeded template; the shared test database and any isolated ones
+// (isolatedDatabase() in db.ts) are cheap copies of it.
 export default async function setup(project: TestProject) {
-  const database = `ledgerline_test_${Date.now()}_${process.pid}`;
-  let url: string;
+  const base = `ledgerline_test_${Date.now()}_${process.pid}`;
+  const template = `${base}_template`;
+  let serverUrl: string;
   let stopServer = async () => {};
-  let dropDatabase = async () => {};
   if (process.env.DATABASE_URL) {
-    const admin = new pg.Client({ connectionString: process.env.DATABASE_URL });
-    await admin.connect();
-    await admin.query(`CREATE DATABASE ${pg.escapeIdentifier(database)}`);
-    await admin.end();
-    const target = new URL(process.env.DATABASE_URL);
-    target.pathname = `/${database}`;
-    url = target.toString();
-    dropDatabase = async () => {
-      const client = new pg.Client({ connectionString: process.env.DATABASE_URL });
-      await client.connect();
-      await client.query(`DROP DATABASE IF EXISTS ${pg.escapeIdentifier(database)} WITH (FORCE)`);
-      await client.end();
-    };
+    serverUrl = process.env.DATABASE_URL;
   } else {
-    const server = await startEmbeddedPostgres({ dataDir: '.data/test/pg', database });
-    url = server.url;
+    const server = await startEmbeddedPostgres({ dataDir: '.data/test/pg', database: 'postgres' });
+    serverUrl = server.url;
     stopServer = server.stop;
-    dropDatabase = async () => {
-      const admin = new URL(url);
-      admin.pathname = '/postgres';
-      const client = new pg.Client({ connectionString: admin.toString() });
-      await client.connect();
-      await client.query(`DROP DATABASE IF EXISTS ${pg.escapeIdentifier(database)} WITH (FORCE)`);
-      await client.end();
-    };
   }
-  await prepareDatabase(url);
-  project.provide('databaseUrl', url);
+  const urlOf = (database: string) => {
+    const url = new URL(serverUrl);
+    url.pathname = `/${database}`;
+    return url.toString();
+  };
+  const admin = new pg.Client({ connectionString: serverUrl });
+  await admin.connect();
+  await admin.query(`CREATE DATABASE ${pg.escapeIdentifier(template)}`);
+  await prepareDatabase(urlOf(template));
+  await cloneTemplate(admin, template, base);
+
+  project.provide('databaseUrl', urlOf(base));
+  project.provide('adminDatabaseUrl', serverUrl);
+  project.provide('templateDatabase', template);
   return async () => {
-    await dropDatabase();
+    const { rows } = await admin.query<{ datname: string }>(`SELECT datname FROM pg_database WHERE datname LIKE $1`, [
+      `${base}%`,
+    ]);
+    for (const { datname } of rows) await admin.query(`DROP DATABASE IF EXISTS ${pg.escapeIdentifier(datname)} WITH (FORCE)`);
+    await admin.end();
     await stopServer();
   };
+}
+
+/** CREATE DATABASE … TEMPLATE needs the template free of sessions (the migrator's may linger). */
+export async function cloneTemplate(admin: pg.Client, template: string, name: string) {
+  for (let attempt = 1; ; attempt++) {
+    await admin.query(`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()`, [
+      template,
+    ]);
+    try {
+      await admin.query(`CREATE DATABASE ${pg.escapeIdentifier(name)} TEMPLATE ${pg.escapeIdentifier(template)}`);
+      return;
+    } catch (error) {
+      // 55006: "source database is being accessed by other users", a race with a closing session.
+      if ((error as { code?: string }).code !== '55006' || attempt >= 20) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+  }
 }
 
 declare module 'vitest' {
   export interface ProvidedContext {
     databaseUrl: string;
+    adminDatabaseUrl: string;
+    templateDatabase: string;
   }
 }
