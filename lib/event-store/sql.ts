@@ -1,4 +1,8 @@
-/** Columns of a RecordedEvent, shared by every read. */
+/**
+ * Columns of a RecordedEvent, shared by every read. The ids come as text
+ * (they exceed 2^53 in principle): ORDER BY must name events.<column>, or it
+ * sorts these text aliases.
+ */
 export const EVENT_COLUMNS = `
   global_position::text AS global_position, transaction_id::text AS transaction_id,
   stream_id, stream_type, stream_version, event_type, schema_version, data, metadata,

@@ -164,7 +164,9 @@ export function createEventStore(pool: pg.Pool, storeOptions: EventStoreOptions 
    * transaction commits late. Rows are therefore only returned once their
    * transaction is older than every transaction still running in the cluster
    * (pg_snapshot_xmin), and ordered by (transaction id, position), the same
-   * pair the checkpoint holds. Writers pay nothing for this.
+   * pair the checkpoint holds. Writers pay nothing for this. (The ORDER BY
+   * names the table's columns: a bare name would sort the text copies that
+   * EVENT_COLUMNS selects, where "1000" comes before "999".)
    */
   async function readAll(options: { after?: string; limit?: number } = {}, db: Queryable = pool): Promise<ReadAllResult> {
     const after: Position = options.after ? parsePosition(options.after) : START;
@@ -173,7 +175,7 @@ export function createEventStore(pool: pg.Pool, storeOptions: EventStoreOptions 
       `SELECT ${EVENT_COLUMNS} FROM events
         WHERE (transaction_id, global_position) > ($1::text::xid8, $2::bigint)
           AND transaction_id < pg_snapshot_xmin(pg_current_snapshot())
-        ORDER BY transaction_id, global_position
+        ORDER BY events.transaction_id, events.global_position
         LIMIT $3`,
       [after.transactionId.toString(), after.globalPosition.toString(), limit],
     );

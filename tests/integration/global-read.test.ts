@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { comparePositions, type RecordedEvent } from '../../lib/event-store';
-import { testPool, testStore, uniqueStreamId } from '../support/db';
+import pg from 'pg';
+import { comparePositions, createEventStore, type RecordedEvent } from '../../lib/event-store';
+import { isolatedDatabase, testPool, testStore, uniqueStreamId } from '../support/db';
 
 const { pool, store } = testStore(testPool(40));
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -77,6 +78,33 @@ describe('global read under concurrent writers', () => {
     for (const e of seen) {
       expect(e.version).toBe((last.get(e.streamId) ?? 0) + 1);
       last.set(e.streamId, e.version);
+    }
+  });
+});
+
+describe('global read order', () => {
+  it('orders positions as numbers, not as text, across a digit boundary', async () => {
+    // In a database of its own, so the sequence can be placed just below 1000.
+    const isolated = new pg.Pool({ connectionString: await isolatedDatabase(), max: 2 });
+    try {
+      const s = createEventStore(isolated);
+      await isolated.query(`SELECT setval(pg_get_serial_sequence('events', 'global_position'), 997)`);
+      // One transaction: one transaction id, positions 998…1003.
+      await s.append('digits-1', [1, 2, 3, 4, 5, 6].map((n) => ({ type: 'Tick', data: { n } })), {
+        expectedVersion: 0,
+        streamType: 'test',
+      });
+      const seen: number[] = [];
+      let after: string | undefined;
+      for (;;) {
+        const batch = await s.readAll({ after, limit: 2 });
+        if (batch.events.length === 0) break;
+        seen.push(...batch.events.map((e) => e.globalPosition));
+        after = batch.checkpoint;
+      }
+      expect(seen).toEqual([998, 999, 1000, 1001, 1002, 1003]);
+    } finally {
+      await isolated.end();
     }
   });
 });

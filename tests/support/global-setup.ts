@@ -25,6 +25,8 @@ export default async function setup(project: TestProject) {
     return url.toString();
   };
   const admin = new pg.Client({ connectionString: serverUrl });
+  // A dropped admin connection must fail this run's teardown, not crash vitest.
+  admin.on('error', (error) => console.error(`test admin connection: ${error.message}`));
   await admin.connect();
   await admin.query(`CREATE DATABASE ${pg.escapeIdentifier(template)}`);
   await prepareDatabase(urlOf(template));
@@ -39,6 +41,8 @@ export default async function setup(project: TestProject) {
     ]);
     for (const { datname } of rows) await admin.query(`DROP DATABASE IF EXISTS ${pg.escapeIdentifier(datname)} WITH (FORCE)`);
     await admin.end();
+    // Stops the server only if this run started it (a second run on the same
+    // machine attaches to the first one's server, and may lose it here).
     await stopServer();
   };
 }

@@ -1,0 +1,79 @@
+// Live push in the browser. Import from Client Components only (it uses
+// hooks); it imports nothing of the server. One socket per tab, shared by
+// every component: a socket per component would open a connection per row.
+import { useEffect, useEffectEvent, useSyncExternalStore } from 'react';
+import { io, type Socket } from 'socket.io-client';
+import type { Checkpoints } from './checkpoints';
+import { createLiveHub, type LiveHub, type LiveMessage } from './hub';
+
+export { hasCaughtUp, type Checkpoints } from './checkpoints';
+export type { LiveMessage } from './hub';
+export type { ProjectionMessage } from './rooms';
+
+type Live = { socket: Socket; hub: LiveHub };
+
+// On globalThis rather than in a module variable: Fast Refresh re-runs edited
+// modules, and each run would otherwise open one more connection.
+const globalForLive = globalThis as unknown as { ledgerlineLive?: Live };
+
+function live(): Live {
+  if (typeof window === 'undefined') throw new Error('Live push runs in the browser only (call it from an effect).');
+  if (!globalForLive.ledgerlineLive) {
+    const socket = io({
+      path: '/socket.io',
+      // WebSocket only: a single connection needs no sticky sessions, so a
+      // load balancer may spread tabs over any number of web nodes. (Long
+      // polling spreads one session over many requests, which must all reach
+      // the node that holds it.)
+      transports: ['websocket'],
+    });
+    globalForLive.ledgerlineLive = { socket, hub: createLiveHub(socket) };
+  }
+  return globalForLive.ledgerlineLive;
+}
+
+/** The tab's socket (same origin), created and connected on first use. */
+export function getSocket(): Socket {
+  return live().socket;
+}
+
+/**
+ * Calls `onMessage` for each batch that concerns one of `rooms` ('orders',
+ * 'customers', 'dashboard', 'projections', 'order:<id>', 'customer:<id>'),
+ * and with { type: 'resync' } when pushes may have been lost. `rooms` may be
+ * a new array on every render; only its contents count.
+ */
+export function useLiveProjection(rooms: readonly string[], onMessage: (message: LiveMessage) => void): void {
+  const handle = useEffectEvent(onMessage);
+  const key = rooms.join('\n');
+  useEffect(() => live().hub.subscribe(key ? key.split('\n') : [], (message) => handle(message)), [key]);
+}
+
+const NONE: Checkpoints = Object.freeze({});
+const ignore = () => {};
+const subscribeCheckpoints = (onChange: () => void) => {
+  const { hub } = live();
+  const stopWatching = hub.watchCheckpoints(onChange);
+  // Keeps the tab in 'projections', which receives every batch.
+  const leave = hub.subscribe(['projections'], ignore);
+  return () => {
+    stopWatching();
+    leave();
+  };
+};
+
+/** The latest known checkpoint of each projection, by name; re-renders when one moves. */
+export function useProjectionCheckpoints(): Checkpoints {
+  // Reading must not open the socket during render; subscribing (after commit) does.
+  return useSyncExternalStore(
+    subscribeCheckpoints,
+    () => globalForLive.ledgerlineLive?.hub.checkpoints() ?? NONE,
+    () => NONE,
+  );
+}
+
+/** Seeds checkpoints from a fetch of /api/projections, so a page knows them before the next batch arrives. */
+export function recordCheckpoints(statuses: readonly { name: string; position: string }[]): void {
+  const { hub } = live();
+  for (const { name, position } of statuses) hub.recordCheckpoint(name, position);
+}

@@ -1,0 +1,210 @@
+import type pg from 'pg';
+import { evolve, initialState, type ExistingOrder, type OrderEvent, type OrderState } from '../../lib/domain/order';
+
+// The expected read models, computed the plain way: replay every order with
+// the domain's evolve, then derive each table from the final states and the
+// raw events. Nothing here is shared with lib/projections, so a bug there
+// cannot hide by being repeated here.
+
+/** An order event as the events table holds it. */
+export type FoldEvent = {
+  globalPosition: string;
+  transactionId: string;
+  streamId: string;
+  version: number;
+  type: string;
+  data: Record<string, unknown>;
+  occurredAt: Date;
+};
+
+/** Order events of the given orders, in global position order (which keeps each stream's version order). */
+export async function loadOrderEvents(pool: pg.Pool, orderIds: readonly string[]): Promise<FoldEvent[]> {
+  const { rows } = await pool.query<{
+    global_position: string;
+    transaction_id: string;
+    stream_id: string;
+    stream_version: number;
+    event_type: string;
+    data: Record<string, unknown>;
+    occurred_at: Date;
+  }>(
+    `SELECT global_position::text, transaction_id::text, stream_id, stream_version, event_type, data, occurred_at
+       FROM events
+      WHERE stream_type = 'order' AND stream_id = ANY($1::text[])
+      ORDER BY events.global_position`,
+    // ORDER BY is qualified: a bare global_position would sort the text column of the SELECT list.
+    [orderIds.map((id) => `order-${id}`)],
+  );
+  return rows.map((r) => ({
+    globalPosition: r.global_position,
+    transactionId: r.transaction_id,
+    streamId: r.stream_id,
+    version: r.stream_version,
+    type: r.event_type,
+    data: r.data,
+    occurredAt: r.occurred_at,
+  }));
+}
+
+// Row shapes are those node-postgres returns for the tables: int → number,
+// bigint → string, timestamptz → Date, uuid → lower-case string.
+
+export type OrderSummaryRow = {
+  order_id: string;
+  customer_id: string;
+  status: string;
+  total: number;
+  currency: string;
+  line_count: number;
+  item_count: number;
+  placed_at: Date;
+  last_change_at: Date;
+  last_event_type: string;
+  version: number;
+  position: string;
+};
+
+export type CustomerStatsRow = {
+  customer_id: string;
+  total_orders: number;
+  total_spent: string;
+  cancelled_orders: number;
+  cancelled_amount: string;
+  last_order_at: Date | null;
+  updated_at: Date;
+};
+
+export type MinuteRow = { minute: Date; orders_placed: number; orders_cancelled: number; revenue: string };
+
+export type StatusCounts = { placed: number; shipped: number; cancelled: number };
+
+export type Fold = {
+  orderSummaries: OrderSummaryRow[];
+  customerStats: CustomerStatsRow[];
+  /** customer_stats' own lookup table. */
+  customerOrders: { order_id: string; customer_id: string }[];
+  minutes: MinuteRow[];
+  statusCounts: StatusCounts;
+};
+
+const byKey =
+  <T>(key: (row: T) => string) =>
+  (a: T, b: T) =>
+    key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0;
+
+export function fold(events: readonly FoldEvent[]): Fold {
+  const states = new Map<string, OrderState>();
+  const lastEvent = new Map<string, FoldEvent>();
+  for (const e of events) {
+    const previous = states.get(e.streamId) ?? initialState();
+    states.set(e.streamId, evolve(previous, { type: e.type, data: e.data } as OrderEvent));
+    lastEvent.set(e.streamId, e);
+  }
+  const orders = [...states].map(([streamId, state]) => ({
+    state: state as ExistingOrder,
+    last: lastEvent.get(streamId)!,
+  }));
+
+  const orderSummaries = orders
+    .map(({ state, last }) => ({
+      order_id: state.orderId,
+      customer_id: state.customerId,
+      status: state.status,
+      total: state.total,
+      currency: state.currency,
+      line_count: state.lines.length,
+      item_count: state.lines.reduce((n, l) => n + l.quantity, 0),
+      placed_at: new Date(state.placedAt),
+      last_change_at: last.occurredAt,
+      last_event_type: last.type,
+      version: last.version,
+      position: `${last.transactionId}:${last.globalPosition}`,
+    }))
+    .sort(byKey((r) => r.order_id));
+
+  // Customer stats straight from the final states: an order counts unless it
+  // was cancelled; a cancelled one counts its total at cancellation, which is
+  // its final total (no adjustment is accepted after a cancel).
+  type Stats = {
+    orders: number;
+    spent: bigint;
+    cancelled: number;
+    cancelledAmount: bigint;
+    lastOrderAt: number;
+    updatedAt: number;
+  };
+  const customers = new Map<string, Stats>();
+  for (const { state } of orders) {
+    const s = customers.get(state.customerId) ?? {
+      orders: 0,
+      spent: 0n,
+      cancelled: 0,
+      cancelledAmount: 0n,
+      lastOrderAt: 0,
+      updatedAt: 0,
+    };
+    if (state.status === 'cancelled') {
+      s.cancelled += 1;
+      s.cancelledAmount += BigInt(state.total);
+    } else {
+      s.orders += 1;
+      s.spent += BigInt(state.total);
+    }
+    s.lastOrderAt = Math.max(s.lastOrderAt, Date.parse(state.placedAt));
+    customers.set(state.customerId, s);
+  }
+  const customerOfStream = new Map(orders.map(({ state }) => [`order-${state.orderId}`, state.customerId]));
+  for (const e of events) {
+    if (e.type === 'OrderPlaced' || e.type === 'OrderCancelled' || e.type === 'OrderPriceAdjusted') {
+      const s = customers.get(customerOfStream.get(e.streamId)!)!;
+      s.updatedAt = Math.max(s.updatedAt, e.occurredAt.getTime());
+    }
+  }
+  const customerStats = [...customers]
+    .map(([customerId, s]) => ({
+      customer_id: customerId,
+      total_orders: s.orders,
+      total_spent: s.spent.toString(),
+      cancelled_orders: s.cancelled,
+      cancelled_amount: s.cancelledAmount.toString(),
+      last_order_at: new Date(s.lastOrderAt),
+      updated_at: new Date(s.updatedAt),
+    }))
+    .sort(byKey((r) => r.customer_id));
+
+  const customerOrders = orders
+    .map(({ state }) => ({ order_id: state.orderId, customer_id: state.customerId }))
+    .sort(byKey((r) => r.order_id));
+
+  // Minutes via ISO strings cut at the seconds, a different route from the
+  // projection's arithmetic on epoch milliseconds.
+  const minutes = new Map<string, { placed: number; cancelled: number; revenue: bigint }>();
+  for (const e of events) {
+    if (e.type !== 'OrderPlaced' && e.type !== 'OrderCancelled' && e.type !== 'OrderPriceAdjusted') continue;
+    const key = `${e.occurredAt.toISOString().slice(0, 16)}:00.000Z`;
+    const m = minutes.get(key) ?? { placed: 0, cancelled: 0, revenue: 0n };
+    if (e.type === 'OrderPlaced') {
+      m.placed += 1;
+      m.revenue += BigInt(e.data.total as number);
+    } else if (e.type === 'OrderCancelled') {
+      m.cancelled += 1;
+      m.revenue -= BigInt(e.data.amount as number);
+    } else {
+      m.revenue += BigInt(e.data.amountDelta as number);
+    }
+    minutes.set(key, m);
+  }
+  const minuteRows = [...minutes]
+    .map(([key, m]) => ({
+      minute: new Date(key),
+      orders_placed: m.placed,
+      orders_cancelled: m.cancelled,
+      revenue: m.revenue.toString(),
+    }))
+    .sort(byKey((r) => r.minute.toISOString()));
+
+  const statusCounts: StatusCounts = { placed: 0, shipped: 0, cancelled: 0 };
+  for (const { state } of orders) statusCounts[state.status] += 1;
+
+  return { orderSummaries, customerStats, customerOrders, minutes: minuteRows, statusCounts };
+}
