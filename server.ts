@@ -21,7 +21,7 @@ process.env.DATABASE_URL = db.url;
 const { applied, seeded } = await prepareDatabase(db.url);
 if (applied.length) console.log(`> Applied migrations: ${applied.join(', ')}`);
 console.log(
-  `> Database: ${db.embedded ? 'embedded PostgreSQL in ./.data/pg' : 'DATABASE_URL'} ` +
+  `> Database: ${db.embedded ? `embedded PostgreSQL in ${db.dataDir}` : 'DATABASE_URL'} ` +
     `(${seeded.products} products, ${seeded.customers} customers)`,
 );
 
