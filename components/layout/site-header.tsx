@@ -10,7 +10,9 @@ export function SiteHeader() {
           className="flex items-center gap-2 rounded-md font-semibold text-slate-900 focus-visible:outline-2 focus-visible:outline-indigo-600"
         >
           <LogoMark />
-          <span>Ledgerline</span>
+          {/* The wordmark gives way to the nav links on a phone; the logo still names the app. */}
+          <span className="hidden sm:inline">Ledgerline</span>
+          <span className="sr-only sm:hidden">Ledgerline</span>
         </Link>
         <nav aria-label="Main">
           <ul className="flex items-center gap-1">
@@ -19,6 +21,9 @@ export function SiteHeader() {
             </li>
             <li>
               <NavLink href="/orders/new">New order</NavLink>
+            </li>
+            <li>
+              <NavLink href="/dashboard">Dashboard</NavLink>
             </li>
           </ul>
         </nav>

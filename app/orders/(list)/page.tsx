@@ -1,43 +1,43 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
 import { connection } from 'next/server';
+import { dehydrate, HydrationBoundary, QueryClient } from '@tanstack/react-query';
+import { OrdersTable } from '@/components/orders-list/orders-table';
 import { PageHeader } from '@/components/orders/page-header';
-import { RecentOrders } from '@/components/orders/recent-orders';
 import { buttonClass } from '@/components/ui/button';
-import { listCustomers, listRecentOrders } from '@/lib/queries/reference-data';
+import { ORDERS_PAGE_SIZE } from '@/lib/client/fetchers';
+import { ordersQuery } from '@/lib/client/queries';
+import { listOrderSummaries } from '@/lib/queries/read-models';
 import { getServices } from '@/lib/server/services';
 
 export const metadata: Metadata = { title: 'Orders' };
 
-const LIMIT = 20;
-
+// A shell: the list lives in the browser (components/orders-list), kept up to
+// date by pushes. Its first page is read here, so the page arrives with rows
+// rather than a spinner, and is handed to the browser's cache.
 export default async function OrdersPage() {
   // Rendered per request: `next build` must never reach for the database.
   await connection();
-  const { prisma } = getServices();
-  const [orders, customers] = await Promise.all([listRecentOrders(prisma, LIMIT), listCustomers(prisma)]);
-  const names = new Map(customers.map((c) => [c.id, c.name]));
+  const queryClient = new QueryClient();
+  await queryClient.prefetchInfiniteQuery({
+    ...ordersQuery({}),
+    queryFn: () => listOrderSummaries(getServices().prisma, { limit: ORDERS_PAGE_SIZE }),
+  });
 
   return (
     <>
       <PageHeader
         title="Orders"
-        description="The most recently placed orders, newest first."
+        description="Every order, newest first, updated live."
         actions={
           <Link href="/orders/new" className={buttonClass('primary')}>
             New order
           </Link>
         }
       />
-      <RecentOrders
-        orders={orders.map((o) => ({
-          orderId: o.orderId,
-          customerName: names.get(o.customerId) ?? 'Unknown customer',
-          total: o.total,
-          currency: o.currency,
-          placedAt: o.placedAt.toISOString(),
-        }))}
-      />
+      <HydrationBoundary state={dehydrate(queryClient)}>
+        <OrdersTable />
+      </HydrationBoundary>
     </>
   );
 }

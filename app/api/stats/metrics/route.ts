@@ -1,0 +1,14 @@
+import { NextResponse } from 'next/server';
+import { parseInput } from '@/lib/http/input';
+import { handle } from '@/lib/http/respond';
+import { getDashboardMetrics, metricsQuerySchema } from '@/lib/queries/dashboard';
+import { getServices } from '@/lib/server/services';
+
+export const dynamic = 'force-dynamic';
+
+export async function GET(req: Request) {
+  return handle(req, async () => {
+    const query = parseInput(metricsQuerySchema, Object.fromEntries(new URL(req.url).searchParams));
+    return NextResponse.json(await getDashboardMetrics(getServices().prisma, query));
+  });
+}

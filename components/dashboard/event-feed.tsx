@@ -1,0 +1,62 @@
+'use client';
+
+import { useQuery } from '@tanstack/react-query';
+import Link from 'next/link';
+import { LocalTime } from '@/components/format/local-time';
+import { Panel, PanelEmpty, PanelError, Skeleton } from './panel';
+import { recentEventsQuery } from './queries';
+
+const LIMIT = 20;
+
+const TONES: Record<string, string> = {
+  OrderPlaced: 'bg-sky-500',
+  OrderShipped: 'bg-emerald-500',
+  OrderCancelled: 'bg-rose-500',
+  OrderPriceAdjusted: 'bg-amber-500',
+  ShippingAddressChanged: 'bg-violet-500',
+};
+
+/** The newest order events, straight from the log; refetched on every projection push. */
+export function EventFeed() {
+  const query = useQuery(recentEventsQuery(LIMIT));
+  return (
+    <Panel title="Live events" description="Newest order events first">
+      {query.isPending ? (
+        <div aria-busy="true" className="space-y-3">
+          <span className="sr-only">Loading events…</span>
+          {Array.from({ length: 5 }, (_, i) => (
+            <Skeleton key={i} className="h-10 w-full" />
+          ))}
+        </div>
+      ) : query.isError ? (
+        <PanelError error={query.error} onRetry={() => void query.refetch()} />
+      ) : query.data.events.length === 0 ? (
+        <PanelEmpty>No order events yet. They appear here as soon as orders are placed.</PanelEmpty>
+      ) : (
+        <ol aria-label="Recent order events" className="-mx-2 max-h-[28rem] divide-y divide-slate-100 overflow-y-auto">
+          {query.data.events.map((event) => (
+            <li key={event.position}>
+              <Link
+                href={`/orders/${event.orderId}`}
+                className="flex items-start gap-3 rounded-md px-2 py-2.5 hover:bg-slate-50 focus-visible:outline-2 focus-visible:outline-indigo-600"
+              >
+                <span
+                  className={`mt-1.5 size-2 shrink-0 rounded-full ${TONES[event.type] ?? 'bg-slate-400'}`}
+                  aria-hidden="true"
+                />
+                <span className="min-w-0 flex-1">
+                  <span className="block text-sm text-slate-900 break-anywhere">{event.summary}</span>
+                  <span className="mt-0.5 block text-xs text-slate-500">
+                    <span className="font-mono">#{event.orderId.slice(0, 8)}</span>
+                    <span aria-hidden="true"> · </span>
+                    <LocalTime iso={event.occurredAt} />
+                  </span>
+                </span>
+              </Link>
+            </li>
+          ))}
+        </ol>
+      )}
+    </Panel>
+  );
+}

@@ -1,0 +1,129 @@
+'use client';
+
+import { useMutation, useQueryClient, type InfiniteData, type QueryClient } from '@tanstack/react-query';
+import { useCallback, useState } from 'react';
+import { cancelOrderAction, placeOrderAction } from '@/components/orders/actions';
+import { newCommandId } from '@/components/orders/command-id';
+import { ordersListKey, type OrdersFilter, type OrdersPage } from '@/lib/client/queries';
+import type { PlaceOrderInput } from '@/lib/commands/schemas';
+import { CommandRejected, TEMP_ID_PREFIX, type AcceptedWrite, type OrderRow } from './types';
+
+/** Mutations that touch the orders lists; a push waits while any of them is in flight. */
+export const ordersMutationKey = ['orders'] as const;
+
+type Lists = InfiniteData<OrdersPage, string | null>;
+type Snapshot = [readonly unknown[], Lists | undefined][];
+
+export type PlaceVariables = PlaceOrderInput & { commandId: string; preview: OrderRow };
+export type CancelVariables = { orderId: string; expectedVersion: number; reason: string; commandId: string };
+
+function filterOf(queryKey: readonly unknown[]): OrdersFilter {
+  return (queryKey[ordersListKey.length] ?? {}) as OrdersFilter;
+}
+
+/** Cancels every orders fetch in flight (so none lands on top of the write), then snapshots them all. */
+async function cancelAndSnapshot(client: QueryClient): Promise<Snapshot> {
+  await client.cancelQueries({ queryKey: ordersListKey });
+  return client.getQueriesData<Lists>({ queryKey: ordersListKey });
+}
+
+function restore(client: QueryClient, snapshot: Snapshot | undefined) {
+  for (const [key, data] of snapshot ?? []) client.setQueryData(key, data);
+}
+
+function mapRows(client: QueryClient, map: (row: OrderRow) => OrderRow) {
+  client.setQueriesData<Lists>({ queryKey: ordersListKey }, (data) =>
+    data && { ...data, pages: data.pages.map((page) => ({ ...page, orders: page.orders.map(map) })) },
+  );
+}
+
+function without<T>(record: Record<string, T>, key: string): Record<string, T> {
+  if (!(key in record)) return record;
+  const copy = { ...record };
+  delete copy[key];
+  return copy;
+}
+
+export function useOrderCommands() {
+  const client = useQueryClient();
+  const [accepted, setAccepted] = useState<Record<string, AcceptedWrite>>({});
+  const [rowErrors, setRowErrors] = useState<Record<string, string>>({});
+
+  const place = useMutation({
+    mutationKey: [...ordersMutationKey, 'place'],
+    mutationFn: async ({ customerId, items, shippingAddress, commandId }: PlaceVariables) => {
+      const result = await placeOrderAction({ customerId, items, shippingAddress, commandId });
+      if (!result.ok) throw new CommandRejected(result.error);
+      return result.data;
+    },
+    onMutate: async ({ preview }) => {
+      const snapshot = await cancelAndSnapshot(client);
+      // Only into the lists whose filter the new order passes: a list of shipped orders must not show it.
+      for (const [key, data] of snapshot) {
+        const filter = filterOf(key);
+        if (!data || (filter.status && filter.status !== 'placed')) continue;
+        if (filter.customerId && filter.customerId !== preview.customerId) continue;
+        const [first, ...rest] = data.pages;
+        const pages = first ? [{ ...first, orders: [preview, ...first.orders] }, ...rest] : [{ orders: [preview], nextCursor: null }];
+        client.setQueryData<Lists>(key, { ...data, pages });
+      }
+      return { snapshot };
+    },
+    onError: (_error, _variables, context) => restore(client, context?.snapshot),
+    onSuccess: ({ orderId, version, position }, { preview }) => {
+      const row: OrderRow = { ...preview, orderId, version, position };
+      // Still pending: the command is stored, the read model may not show it yet.
+      mapRows(client, (r) => (r.orderId === preview.orderId ? row : r));
+      setAccepted((all) => ({ ...all, [orderId]: { kind: 'place', row, position } }));
+    },
+    onSettled: () => client.invalidateQueries({ queryKey: ordersListKey }),
+  });
+
+  const cancel = useMutation({
+    mutationKey: [...ordersMutationKey, 'cancel'],
+    mutationFn: async (request: CancelVariables) => {
+      const result = await cancelOrderAction(request);
+      if (!result.ok) throw new CommandRejected(result.error);
+      return result.data;
+    },
+    onMutate: async ({ orderId }) => {
+      setRowErrors((all) => without(all, orderId));
+      const snapshot = await cancelAndSnapshot(client);
+      mapRows(client, (row) => (row.orderId === orderId ? { ...row, local: 'cancelling' } : row));
+      return { snapshot };
+    },
+    onError: (error, { orderId }, context) => {
+      restore(client, context?.snapshot);
+      setRowErrors((all) => ({ ...all, [orderId]: `Not cancelled: ${error.message}` }));
+    },
+    onSuccess: ({ orderId, position }) => {
+      setAccepted((all) => ({ ...all, [orderId]: { kind: 'cancel', position } }));
+    },
+    onSettled: () => client.invalidateQueries({ queryKey: ordersListKey }),
+  });
+
+  const placeOrder = useCallback(
+    (input: PlaceOrderInput, preview: Omit<OrderRow, 'orderId' | 'local'>, options?: { onSuccess?: () => void }) => {
+      const commandId = newCommandId();
+      place.mutate(
+        { ...input, commandId, preview: { ...preview, orderId: `${TEMP_ID_PREFIX}${commandId}`, local: 'placing' } },
+        options,
+      );
+    },
+    [place],
+  );
+
+  const cancelOrder = useCallback(
+    (row: OrderRow, reason: string) =>
+      cancel.mutate({ orderId: row.orderId, expectedVersion: row.version, reason, commandId: newCommandId() }),
+    [cancel],
+  );
+
+  const dismissRowError = useCallback(
+    (orderId: string) => setRowErrors((all) => without(all, orderId)),
+    [],
+  );
+
+  return { place, cancel, placeOrder, cancelOrder, accepted, rowErrors, dismissRowError };
+}
+

@@ -1,0 +1,53 @@
+// Fetchers for the JSON API, for Client Components. Reads go through these
+// (GET routes run in parallel and can be cancelled); server actions are kept
+// for writes, since a client runs its actions one at a time.
+import type { CatalogProduct } from '@/components/orders/order-lines-editor';
+import type { CustomerOption } from '@/components/orders/customer-picker';
+import type { ProjectionStatus } from '@/lib/projections/status';
+import type { OrderStatus, OrderSummary } from '@/lib/queries/read-models';
+
+export type OrdersFilter = { status?: OrderStatus; customerId?: string };
+export type OrdersPage = { orders: OrderSummary[]; nextCursor: string | null };
+
+/** A failed API call, with the code and message of the API's error body. */
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'ApiError';
+  }
+}
+
+async function getJson<T>(path: string, signal?: AbortSignal): Promise<T> {
+  const res = await fetch(path, { signal, headers: { accept: 'application/json' }, cache: 'no-store' });
+  if (!res.ok) {
+    const body = (await res.json().catch(() => null)) as { error?: { code?: string; message?: string } } | null;
+    throw new ApiError(res.status, body?.error?.code ?? 'HTTP', body?.error?.message ?? `Request failed (${res.status}).`);
+  }
+  return (await res.json()) as T;
+}
+
+export const ORDERS_PAGE_SIZE = 20;
+
+export function fetchOrders(filter: OrdersFilter, cursor: string | null, signal?: AbortSignal): Promise<OrdersPage> {
+  const params = new URLSearchParams({ limit: String(ORDERS_PAGE_SIZE) });
+  if (filter.status) params.set('status', filter.status);
+  if (filter.customerId) params.set('customerId', filter.customerId);
+  if (cursor) params.set('cursor', cursor);
+  return getJson<OrdersPage>(`/api/orders?${params}`, signal);
+}
+
+export async function fetchCustomers(signal?: AbortSignal): Promise<CustomerOption[]> {
+  return (await getJson<{ customers: CustomerOption[] }>('/api/customers', signal)).customers;
+}
+
+export async function fetchCatalog(signal?: AbortSignal): Promise<CatalogProduct[]> {
+  return (await getJson<{ products: CatalogProduct[] }>('/api/catalog', signal)).products;
+}
+
+export async function fetchProjections(signal?: AbortSignal): Promise<ProjectionStatus[]> {
+  return (await getJson<{ projections: ProjectionStatus[] }>('/api/projections', signal)).projections;
+}
