@@ -1,5 +1,6 @@
 import 'server-only';
 import { z } from 'zod';
+import { param, wholeNumber } from './query-params';
 import { formatMoney } from '@/components/format/money';
 import type { Db } from '../db/prisma';
 import { ORDER_EVENT_TYPES, type OrderEvent } from '../domain/order';
@@ -19,17 +20,6 @@ export const METRICS_MINUTES_MAX = 1440;
 export const RECENT_EVENTS_DEFAULT = 20;
 export const RECENT_EVENTS_MAX = 100;
 
-// As in read-models.ts: query strings carry text, and `name=` means "not given".
-const param = <S extends z.ZodType>(schema: S) => z.preprocess((v) => (v === '' ? undefined : v), schema.optional());
-
-const wholeNumber = (label: string, min: number, max: number) => {
-  const message = `${label} must be a whole number from ${min} to ${max}.`;
-  return z
-    .string()
-    .regex(/^\d{1,9}$/, message)
-    .transform(Number)
-    .refine((n) => n >= min && n <= max, message);
-};
 
 export const metricsQuerySchema = z.object({ minutes: param(wholeNumber('Minutes', 1, METRICS_MINUTES_MAX)) });
 export const recentEventsQuerySchema = z.object({ limit: param(wholeNumber('Limit', 1, RECENT_EVENTS_MAX)) });

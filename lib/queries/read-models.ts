@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { param, wholeNumber } from './query-params';
 import type { Db } from '../db/prisma';
 import { Prisma } from '../generated/prisma/client';
 
@@ -67,18 +68,6 @@ export function decodeCursor(value: string): OrderCursor | null {
   return { placedAt: `${seconds}.${micros}Z`, orderId: orderId! };
 }
 
-// Query strings send every value as text, and a form sends empty fields as
-// `name=`: an empty value means the parameter was not given.
-const param = <S extends z.ZodType>(schema: S) => z.preprocess((v) => (v === '' ? undefined : v), schema.optional());
-
-const wholeNumber = (label: string, min: number, max: number) => {
-  const message = `${label} must be a whole number from ${min} to ${max}.`;
-  return z
-    .string()
-    .regex(/^\d{1,9}$/, message)
-    .transform(Number)
-    .refine((n) => n >= min && n <= max, message);
-};
 
 export const listOrdersQuerySchema = z.object({
   status: param(z.enum(ORDER_STATUSES, { error: `Status must be one of ${ORDER_STATUSES.join(', ')}.` })),
