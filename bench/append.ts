@@ -13,11 +13,11 @@
  * A fresh database is created for the run and dropped at the end, so runs never
  * see each other's data (index sizes, bloat) and nothing is left behind.
  */
+import { databaseUrl, startBenchServer, withAdmin } from './support';
 import { randomUUID } from 'node:crypto';
 import os from 'node:os';
 import { getPostgreSQLEventStore, type PostgresEventStore } from '@event-driven-io/emmett-postgresql';
 import pg from 'pg';
-import { startEmbeddedPostgres } from '../lib/db/embedded';
 import { prepareDatabase } from '../lib/db/prepare';
 import { createEventStore } from '../lib/event-store';
 
@@ -366,35 +366,6 @@ async function describeMachine(pool: pg.Pool, serverKind: string) {
 // Database lifecycle
 // ---------------------------------------------------------------------------
 
-type Server = { adminUrl: string; kind: string; stop: () => Promise<void> };
-
-/** DATABASE_URL's server when set, else an embedded one kept apart from the app's data. */
-async function startServer(): Promise<Server> {
-  if (process.env.DATABASE_URL)
-    return { adminUrl: process.env.DATABASE_URL, kind: 'DATABASE_URL', stop: async () => {} };
-  const db = await startEmbeddedPostgres({
-    dataDir: '.data/bench/pg',
-    database: 'postgres',
-    log: process.env.LEDGERLINE_DEBUG_DB ? (line) => console.error(`[postgres] ${line}`) : undefined,
-  });
-  return { adminUrl: db.url, kind: 'embedded', stop: db.stop };
-}
-
-async function withAdmin<T>(adminUrl: string, run: (client: pg.Client) => Promise<T>) {
-  const client = new pg.Client({ connectionString: adminUrl });
-  await client.connect();
-  try {
-    return await run(client);
-  } finally {
-    await client.end();
-  }
-}
-
-function databaseUrl(serverUrl: string, database: string) {
-  const url = new URL(serverUrl);
-  url.pathname = `/${encodeURIComponent(database)}`;
-  return url.toString();
-}
 
 // ---------------------------------------------------------------------------
 
@@ -405,7 +376,7 @@ async function main() {
   });
   const runId = Date.now().toString(36);
   const database = `ledgerline_bench_${Date.now()}`;
-  const server = await startServer();
+  const server = await startBenchServer();
   let created = false;
   try {
     await withAdmin(server.adminUrl, (c) => c.query(`CREATE DATABASE ${pg.escapeIdentifier(database)}`));

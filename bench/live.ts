@@ -23,6 +23,7 @@
  * order_summaries whose checkpoint is at or past that position; measured for
  * every (command, client) pair.
  */
+import { databaseUrl, startBenchServer, withAdmin } from './support';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer, request as httpRequest, Agent, type IncomingMessage, type ServerResponse } from 'node:http';
 import { register } from 'node:module';
@@ -32,7 +33,6 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import pg from 'pg';
 import { io as connectClient, type Socket } from 'socket.io-client';
-import { startEmbeddedPostgres } from '../lib/db/embedded';
 import { prepareDatabase } from '../lib/db/prepare';
 import { seedCustomers, seedProducts } from '../lib/db/seed';
 import { parsePosition, type Position } from '../lib/event-store/position';
@@ -369,33 +369,6 @@ function printTable(summaries: Summary[]) {
 // Database and worker lifecycle
 // ---------------------------------------------------------------------------
 
-type DbServer = { adminUrl: string; kind: string; stop: () => Promise<void> };
-
-async function startDbServer(): Promise<DbServer> {
-  if (process.env.DATABASE_URL) return { adminUrl: process.env.DATABASE_URL, kind: 'DATABASE_URL', stop: async () => {} };
-  const db = await startEmbeddedPostgres({
-    dataDir: '.data/bench/pg',
-    database: 'postgres',
-    log: process.env.LEDGERLINE_DEBUG_DB ? (line) => console.error(`[postgres] ${line}`) : undefined,
-  });
-  return { adminUrl: db.url, kind: 'embedded', stop: db.stop };
-}
-
-async function withAdmin<T>(adminUrl: string, run: (client: pg.Client) => Promise<T>) {
-  const client = new pg.Client({ connectionString: adminUrl });
-  await client.connect();
-  try {
-    return await run(client);
-  } finally {
-    await client.end();
-  }
-}
-
-function databaseUrl(serverUrl: string, database: string) {
-  const url = new URL(serverUrl);
-  url.pathname = `/${encodeURIComponent(database)}`;
-  return url.toString();
-}
 
 type RunningWorker = { kind: string; stop: () => Promise<void> };
 
@@ -446,7 +419,7 @@ async function main() {
     stopRequested = true;
   });
   const database = `ledgerline_live_${Date.now()}`;
-  const dbServer = await startDbServer();
+  const dbServer = await startBenchServer();
   let created = false;
   const cleanups: Array<() => Promise<unknown>> = [];
   try {

@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { address, call, expectValidation, POSITION, type Handler } from './helpers';
+import { waitForProjections } from './helpers';
 import { GET as customersRoute } from '../../app/api/customers/route';
 import { GET as recentEventsRoute } from '../../app/api/events/recent/route';
-import { GET as projectionsRoute } from '../../app/api/projections/route';
 import { GET as metricsRoute } from '../../app/api/stats/metrics/route';
 import { adjustOrderPrice, cancelOrder, changeShippingAddress, placeOrder, shipOrder } from '../../lib/commands';
 import { comparePositions } from '../../lib/event-store';
@@ -16,7 +16,6 @@ import { isolatedDatabase } from '../support/db';
 const databaseUrl = await isolatedDatabase();
 process.env.DATABASE_URL = databaseUrl;
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const get = (handler: unknown, path: string) => call(handler as Handler, path);
 const metrics = (params = '') => get(metricsRoute, `/api/stats/metrics${params}`);
 const recent = (params = '') => get(recentEventsRoute, `/api/events/recent${params}`);
@@ -42,19 +41,6 @@ const ids = { a: orderId(1), b: orderId(2), c: orderId(3), d: orderId(4), old: o
 
 let worker: ProjectionWorker | undefined;
 
-async function waitForProjections(position: string, timeoutMs = 20_000) {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const { body } = await get(projectionsRoute, '/api/projections');
-    const statuses = body.projections as Array<{ name: string; position: string; lastError: string | null }>;
-    const failed = statuses.find((p) => p.lastError);
-    if (failed) throw new Error(`projection ${failed.name} failed: ${failed.lastError}`);
-    const done = statuses.filter((p) => comparePositions(p.position, position) >= 0);
-    if (statuses.length === PROJECTIONS.length && done.length === statuses.length) return;
-    if (Date.now() > deadline) throw new Error(`projections did not reach ${position}: ${JSON.stringify(statuses)}`);
-    await sleep(25);
-  }
-}
 
 let emptyMetrics: Awaited<ReturnType<typeof metrics>>;
 let emptyEvents: Awaited<ReturnType<typeof recent>>;

@@ -3,6 +3,9 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, expect } from 'vitest';
 import { GET as listCustomersRoute } from '../../app/api/customers/route';
 import { POST as placeOrderRoute } from '../../app/api/orders/route';
+import { GET as projectionsRoute } from '../../app/api/projections/route';
+import { comparePositions } from '../../lib/event-store';
+import { PROJECTIONS } from '../../lib/projections/all';
 import { getServices } from '../../lib/server/services';
 
 // Each test file runs in a process of its own (isolated forks), so each ends its own pool.
@@ -117,4 +120,24 @@ export function expectValidation(res: ApiResponse, fields: Record<string, unknow
 export function expectError(res: ApiResponse, status: number, code: string, extra: Record<string, unknown> = {}) {
   expect(res.status).toBe(status);
   expect(res.body).toEqual({ error: { code, message: expect.any(String), ...extra } });
+}
+
+/**
+ * Until every projection's checkpoint has passed `position`. Lag alone is not
+ * enough: it counts only events older than every transaction still open on
+ * the server, and other files' transactions (other databases, same server)
+ * can hide ours from it for a while.
+ */
+export async function waitForProjections(position: string, timeoutMs = 20_000) {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const { body } = await call(projectionsRoute as Handler, '/api/projections');
+    const statuses = body.projections as Array<{ name: string; position: string; lastError: string | null }>;
+    const failed = statuses.find((p) => p.lastError);
+    if (failed) throw new Error(`projection ${failed.name} failed: ${failed.lastError}`);
+    const done = statuses.filter((p) => comparePositions(p.position, position) >= 0);
+    if (statuses.length === PROJECTIONS.length && done.length === statuses.length) return;
+    if (Date.now() > deadline) throw new Error(`projections did not reach ${position}: ${JSON.stringify(statuses)}`);
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
 }

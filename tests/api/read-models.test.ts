@@ -1,14 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { address, call, expectError, expectValidation, POSITION, type ApiResponse, type Handler } from './helpers';
+import { waitForProjections } from './helpers';
 import { GET as customerStatsRoute } from '../../app/api/customers/[id]/stats/route';
 import { GET as customersRoute } from '../../app/api/customers/route';
 import { GET as orderRoute } from '../../app/api/orders/[id]/route';
 import { GET as ordersRoute } from '../../app/api/orders/route';
-import { GET as projectionsRoute } from '../../app/api/projections/route';
 import { GET as customerStatsListRoute } from '../../app/api/stats/customers/route';
 import { adjustOrderPrice, cancelOrder, placeOrder, shipOrder } from '../../lib/commands';
-import { comparePositions } from '../../lib/event-store';
 import { PROJECTIONS } from '../../lib/projections/all';
 import { startProjectionWorker, type ProjectionWorker } from '../../lib/projections/worker';
 import { getServices } from '../../lib/server/services';
@@ -21,7 +20,6 @@ import { isolatedDatabase } from '../support/db';
 const databaseUrl = await isolatedDatabase();
 process.env.DATABASE_URL = databaseUrl;
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const get = (handler: unknown, path: string, id?: string) => call(handler as Handler, path, { id });
 
 const listOrders = (params = '') => get(ordersRoute, `/api/orders${params}`);
@@ -74,25 +72,6 @@ let worker: ProjectionWorker | undefined;
 let beforeProjection: ApiResponse;
 let cancelled: { version: number; position: string };
 
-/**
- * Until every projection's checkpoint has passed `position`. Lag alone is not
- * enough: it counts only events older than every transaction still open on
- * the server, and other files' transactions (other databases, same server)
- * can hide ours from it for a while.
- */
-async function waitForProjections(position: string, timeoutMs = 20_000) {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const { body } = await get(projectionsRoute, '/api/projections');
-    const statuses = body.projections as Array<{ name: string; position: string; lastError: string | null }>;
-    const failed = statuses.find((p) => p.lastError);
-    if (failed) throw new Error(`projection ${failed.name} failed: ${failed.lastError}`);
-    const done = statuses.filter((p) => comparePositions(p.position, position) >= 0);
-    if (statuses.length === PROJECTIONS.length && done.length === statuses.length) return;
-    if (Date.now() > deadline) throw new Error(`projections did not reach ${position}: ${JSON.stringify(statuses)}`);
-    await sleep(25);
-  }
-}
 
 beforeAll(async () => {
   expect(getServices().pool.options.connectionString).toBe(databaseUrl);
