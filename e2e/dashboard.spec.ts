@@ -1,9 +1,10 @@
 import { expect, test, type Page } from '@playwright/test';
-import { ADDRESS } from './helpers';
+import { ADDRESS, cancelOrderFromList, placeOrderFromList, screenshot } from './helpers';
+import { authState } from './auth';
 
-// The dashboard is a projection view: these tests change orders through the
-// JSON API (another client, as far as the page knows) and watch the page
-// follow without a reload.
+// The dashboard is a projection view: these tests change orders elsewhere
+// (through the JSON API, or from /orders in another browser context) and
+// watch the page follow without a reload.
 
 const grouped = (n: number) => n.toLocaleString('en-US');
 
@@ -41,8 +42,171 @@ test('the dashboard follows orders placed and cancelled elsewhere, without a rel
   const cancel = await request.post(`/api/orders/${orderId}/cancel`, { data: { reason: 'Dashboard e2e' } });
   expect(cancel.status()).toBe(200);
   await expect(tile(page, 'Placed')).toHaveText(grouped(placedBefore));
-  await expect(tile(page, 'Cancelled orders')).toHaveText(
-    grouped(cancelledBefore + 1),
-  );
+  await expect(tile(page, 'Cancelled orders')).toHaveText(grouped(cancelledBefore + 1));
   await page.screenshot({ path: 'e2e/artifacts/screens/dashboard-after-cancel.png', fullPage: true });
+});
+
+// ---------------------------------------------------------------------------
+// One customer's row, followed from a second browser.
+
+/** Seeded (lib/db/seed.ts); no other test orders for this customer, and no other name contains it. */
+const WATCHED = 'Tariq Lopez';
+
+const euros = new Intl.NumberFormat('en-GB', { style: 'currency', currency: 'EUR' });
+const money = (cents: number) => euros.format(cents / 100);
+/** "€1,234.56" → 123456, read as text (no float arithmetic). */
+function cents(text: string): number {
+  const match = /^(-)?€([\d,]+)\.(\d{2})$/.exec(text.trim());
+  if (!match) throw new Error(`not an amount in euros: "${text}"`);
+  const value = Number(match[2]!.replaceAll(',', '')) * 100 + Number(match[3]);
+  return match[1] ? -value : value;
+}
+
+type CustomerFigures = { orders: number; spent: number; cancelledOrders: number; cancelledAmount: number };
+
+function customerRow(page: Page, name: string) {
+  return page
+    .getByRole('table', { name: /^Customers sorted by/ })
+    .locator('tbody tr')
+    .filter({ has: page.getByRole('rowheader', { name, exact: true }) });
+}
+
+/** The table prints cancellations as "2 · €12.34", or "—" when there are none. */
+const cancelledText = (f: CustomerFigures) =>
+  f.cancelledOrders > 0 ? `${grouped(f.cancelledOrders)} · ${money(f.cancelledAmount)}` : '—';
+
+async function readCustomerRow(page: Page, name: string): Promise<CustomerFigures> {
+  const cells = customerRow(page, name).getByRole('cell');
+  await expect(cells).toHaveCount(4);
+  const [orders, spent, cancelled] = (await cells.allTextContents()).map((t) => t.trim());
+  const split = /^([\d,]+) · (.+)$/.exec(cancelled!);
+  return {
+    orders: Number(orders!.replaceAll(',', '')),
+    spent: cents(spent!),
+    cancelledOrders: split ? Number(split[1]!.replaceAll(',', '')) : 0,
+    cancelledAmount: split ? cents(split[2]!) : 0,
+  };
+}
+
+async function expectCustomerRow(page: Page, name: string, expected: CustomerFigures) {
+  const cells = customerRow(page, name).getByRole('cell');
+  await expect(cells.nth(0)).toHaveText(grouped(expected.orders));
+  await expect(cells.nth(1)).toHaveText(money(expected.spent));
+  await expect(cells.nth(2)).toHaveText(cancelledText(expected));
+}
+
+const chartPanel = (page: Page) => page.getByRole('region', { name: 'Orders and revenue per minute' });
+
+const minuteTable = (page: Page) =>
+  page.getByRole('table', { name: 'Orders and revenue per minute, minutes with activity only' });
+
+/** Orders placed per minute, as the chart's data table lists them: ISO minute → count. */
+async function placedPerMinute(page: Page): Promise<Map<string, number>> {
+  const rows = minuteTable(page).getByTestId('minute-row');
+  const out = new Map<string, number>();
+  for (const row of await rows.all()) {
+    const minute = await row.locator('time').getAttribute('datetime');
+    const placed = await row.getByRole('cell').first().textContent();
+    out.set(minute!, Number(placed!.replaceAll(',', '')));
+  }
+  return out;
+}
+
+test('a second browser on the dashboard sees one customer’s stats follow a place and a cancel, live', async ({
+  page,
+  browser,
+}) => {
+  // The watcher: the dashboard, narrowed to one customer with the search box.
+  const watcherContext = await browser.newContext({
+    storageState: authState('operator'),
+    viewport: { width: 1440, height: 1000 },
+  });
+  const watcher = await watcherContext.newPage();
+  // Hydration mismatches and recharts' sizing complaints arrive as console errors and warnings.
+  const complaints: string[] = [];
+  watcher.on('console', (message) => {
+    if (message.type() === 'error' || message.type() === 'warning') complaints.push(message.text());
+  });
+  await watcher.goto('/dashboard');
+  await expect(watcher.getByRole('heading', { name: 'Dashboard', level: 1 })).toBeVisible();
+  await watcher.getByLabel('Search by name').fill(WATCHED);
+  await expect(watcher.getByText('1 matching')).toBeVisible();
+  await expect(customerRow(watcher, WATCHED)).toHaveCount(1);
+  const before = await readCustomerRow(watcher, WATCHED);
+  // Set in the page: gone if the page reloads.
+  await watcher.evaluate(() => ((window as unknown as { marker: number }).marker = 1));
+
+  // The clerk: another context, placing from /orders.
+  await page.goto('/orders');
+  const placedFrom = new Date(Math.floor(Date.now() / 60_000) * 60_000).toISOString();
+  const { orderId, total } = await placeOrderFromList(page, WATCHED, [
+    { sku: 'SKU-0007', quantity: 2 },
+    { sku: 'SKU-0011', quantity: 1 },
+  ]);
+  const amount = cents(total);
+  expect(amount).toBeGreaterThan(0);
+  await screenshot(page, 'dashboard-flow-clerk-placed');
+
+  const afterPlace = { ...before, orders: before.orders + 1, spent: before.spent + amount };
+  await expectCustomerRow(watcher, WATCHED, afterPlace);
+
+  // The chart: an image with a summary, and a table with this minute's orders in it.
+  const chart = watcher.getByRole('img', { name: /^Chart of orders placed \(bars\) and net revenue \(line\)/ });
+  await expect(chart).toBeVisible();
+  await expect(chart.locator('.recharts-bar-rectangle').first()).toBeVisible();
+  await expect(chart.locator('.recharts-line-curve')).toHaveCount(1);
+  await expect
+    .poll(async () => [...(await placedPerMinute(watcher))].some(([minute, n]) => minute >= placedFrom && n >= 1))
+    .toBe(true);
+  await expect(watcher.locator(`a[href="/orders/${orderId}"]`).first()).toBeVisible();
+  await screenshot(watcher, 'dashboard-flow-after-place');
+  await chartPanel(watcher).screenshot({ path: 'e2e/artifacts/screens/dashboard-chart-laptop.png' });
+  // The table on screen, for people.
+  await watcher.getByRole('button', { name: 'Show table' }).click();
+  await expect(minuteTable(watcher)).toBeVisible();
+  await screenshot(watcher, 'dashboard-flow-chart-table');
+  await watcher.getByRole('button', { name: 'Hide table' }).click();
+
+  // Cancel in the clerk's context: the order leaves the totals and counts as cancelled.
+  await cancelOrderFromList(page, orderId, 'Dashboard e2e: customer changed their mind');
+  const afterCancel = {
+    orders: before.orders,
+    spent: before.spent,
+    cancelledOrders: before.cancelledOrders + 1,
+    cancelledAmount: before.cancelledAmount + amount,
+  };
+  await expectCustomerRow(watcher, WATCHED, afterCancel);
+  expect(afterCancel.spent).toBe(afterPlace.spent - amount);
+  await screenshot(watcher, 'dashboard-flow-after-cancel');
+
+  expect(await watcher.evaluate(() => (window as unknown as { marker?: number }).marker)).toBe(1);
+  expect(complaints).toEqual([]);
+  await watcherContext.close();
+});
+
+test('the dashboard fits a phone screen', async ({ browser, request }) => {
+  // Something to draw, whatever ran before.
+  const { customers } = await (await request.get('/api/customers')).json();
+  const placed = await request.post('/api/orders', {
+    data: { customerId: customers[5].id, items: [{ sku: 'SKU-0002', quantity: 1 }], shippingAddress: ADDRESS },
+  });
+  expect(placed.status()).toBe(201);
+
+  const phone = await browser.newContext({
+    storageState: authState('operator'),
+    viewport: { width: 390, height: 844 },
+    isMobile: true,
+    hasTouch: true,
+  });
+  const page = await phone.newPage();
+  await page.goto('/dashboard');
+  await expect(page.getByRole('img', { name: /^Chart of orders placed/ }).locator('.recharts-surface')).toBeVisible();
+  await expect(page.getByRole('table', { name: /^Customers sorted by/ })).toBeVisible();
+  const overflow = await page.evaluate(
+    () => document.documentElement.scrollWidth - document.documentElement.clientWidth,
+  );
+  expect(overflow).toBeLessThanOrEqual(0);
+  await screenshot(page, 'dashboard-mobile');
+  await chartPanel(page).screenshot({ path: 'e2e/artifacts/screens/dashboard-chart-phone.png' });
+  await phone.close();
 });

@@ -71,3 +71,44 @@ export async function screenshot(page: Page, name: string) {
     fullPage: true,
   });
 }
+
+/**
+ * Places an order for `customer` from the form on /orders (the page must be
+ * open) and returns its id and total (as the list prints it) once the row is
+ * confirmed, i.e. the orders projection has the order.
+ */
+export async function placeOrderFromList(
+  page: Page,
+  customer: string,
+  lines: readonly { sku: string; quantity: number }[] = LINES,
+): Promise<{ orderId: string; total: string }> {
+  const form = page.getByRole('form', { name: 'Place an order' });
+  if (!(await form.isVisible())) await page.getByText('Place an order', { exact: true }).click();
+  await expect(form.getByLabel('Product for line 1').locator(`option[value="${lines[0]!.sku}"]`)).toHaveCount(1);
+  await form.getByRole('combobox', { name: 'Customer', exact: true }).fill(customer);
+  await expect(form.getByText(`Selected: ${customer}`)).toBeVisible();
+  for (const [index, line] of lines.entries()) {
+    if (index > 0) await form.getByRole('button', { name: 'Add line' }).click();
+    await form.getByLabel(`Product for line ${index + 1}`).selectOption(line.sku);
+    await form.getByLabel(`Quantity for line ${index + 1}`).fill(String(line.quantity));
+  }
+  await fillAddress(form, { ...ADDRESS, name: customer });
+  await form.getByRole('button', { name: 'Place order' }).click();
+
+  const row = page.getByTestId('order-row').filter({ hasText: customer }).first();
+  await expect(row.getByTestId('order-sync')).toHaveText('Confirmed');
+  const orderId = (await row.getAttribute('data-order-id'))!;
+  expect(orderId).toMatch(/^[0-9a-f-]{36}$/);
+  const total = (await row.getByText(/^€[\d,]+\.\d{2}$/).textContent())!.trim();
+  return { orderId, total };
+}
+
+/** Cancels an order from its row on /orders and waits until the list confirms it. */
+export async function cancelOrderFromList(page: Page, orderId: string, reason: string) {
+  const row = page.locator(`[data-testid="order-row"][data-order-id="${orderId}"]`);
+  await row.getByRole('button', { name: /^Cancel order/ }).click();
+  await row.getByLabel('Reason for cancelling').fill(reason);
+  await row.getByRole('button', { name: 'Confirm cancel' }).click();
+  await expect(row.getByTestId('order-status')).toHaveText('Cancelled');
+  await expect(row.getByTestId('order-sync')).toHaveText('Confirmed');
+}

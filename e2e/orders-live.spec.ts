@@ -1,5 +1,6 @@
 import { expect, test, type Page, type Route } from '@playwright/test';
 import { ADDRESS, CUSTOMER, fillAddress, LINES, screenshot, TOTAL } from './helpers';
+import { authState } from './auth';
 
 // The /orders list is kept live in the browser: a placed order shows at once
 // as pending, turns confirmed when the order_summaries projection has caught
@@ -38,7 +39,7 @@ test('orders placed and cancelled from the list show at once, confirm live, and 
   page,
   browser,
 }) => {
-  const otherContext = await browser.newContext();
+  const otherContext = await browser.newContext({ storageState: authState('operator') });
   const other = await otherContext.newPage();
   await other.goto('/orders');
   await expect(other.getByRole('heading', { name: 'Orders', level: 1 })).toBeVisible();
@@ -156,7 +157,12 @@ test('a cancel the server refuses rolls the row back and says why', async ({ pag
   }
 
   // On a phone: nothing of the list or the form sticks out sideways.
-  const phone = await browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
+  const phone = await browser.newContext({
+    storageState: authState('operator'),
+    viewport: { width: 390, height: 844 },
+    isMobile: true,
+    hasTouch: true,
+  });
   const mobile = await phone.newPage();
   await mobile.goto('/orders');
   await mobile.getByText('Place an order', { exact: true }).click();

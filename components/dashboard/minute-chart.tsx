@@ -1,174 +1,115 @@
 'use client';
 
-import { useEffect, useRef, useState } from 'react';
+import dynamic from 'next/dynamic';
+import { useId, useState } from 'react';
 import type { MinuteMetrics } from '@/lib/queries/dashboard';
-import { clockTime, count, money, moneyCompact } from './format';
+import { clockTime, count, money } from './format';
+import { ORDERS_COLOR, PLOT_HEIGHT, REVENUE_COLOR } from './minute-chart-theme';
+import { Skeleton } from './panel';
 
-// Orders placed per minute as bars (left axis) and net revenue per minute as a
-// line (right axis). Revenue can be negative (a cancellation takes its amount
-// back in its own minute), so both axes share one zero line.
+// Orders and net revenue per minute: a recharts plot for the eye, and for
+// screen readers (and tests) a one-sentence summary on the image plus a table
+// of every minute with activity. Recharts measures the DOM, so the plot is
+// rendered in the browser only (ssr: false) and kept out of the page's first
+// bundle; the data is fetched in the browser anyway, so nothing waits longer.
 
-const HEIGHT = 240;
-const MARGIN = { top: 12, right: 56, bottom: 28, left: 40 };
-const TICKS = 4;
+const MinuteChartPlot = dynamic(() => import('./minute-chart-plot'), {
+  ssr: false,
+  loading: () => <PlotPlaceholder />,
+});
 
-/** The smallest 1, 2 or 5 × 10^k step that covers `max` in about `ticks` steps. */
-function niceStep(max: number, ticks: number, integer: boolean): number {
-  const raw = Math.max(max, integer ? 1 : Number.EPSILON) / ticks;
-  const magnitude = 10 ** Math.floor(Math.log10(raw));
-  const step = [1, 2, 5, 10].map((f) => f * magnitude).find((s) => s >= raw)!;
-  return integer ? Math.max(1, Math.ceil(step)) : step;
-}
+const hasActivity = (m: MinuteMetrics) => m.ordersPlaced > 0 || m.ordersCancelled > 0 || m.revenue !== 0;
 
 export function MinuteChart({ minutes }: { minutes: MinuteMetrics[] }) {
-  const [containerRef, width] = useElementWidth(640);
-  const innerW = Math.max(width - MARGIN.left - MARGIN.right, 10);
-  const innerH = HEIGHT - MARGIN.top - MARGIN.bottom;
-
-  // Orders: 0 … oMax. Revenue: rMin (≤ 0) … rMax (> 0). Zero sits at fraction z from the bottom for both.
-  const maxOrders = Math.max(0, ...minutes.map((m) => m.ordersPlaced));
-  const oStep = niceStep(maxOrders, TICKS, true);
-  const oMax = Math.max(oStep, Math.ceil(maxOrders / oStep) * oStep);
-  const maxRevenue = Math.max(0, ...minutes.map((m) => m.revenue));
-  const minRevenue = Math.min(0, ...minutes.map((m) => m.revenue));
-  const rStep = niceStep(Math.max(maxRevenue, -minRevenue, 100), TICKS, false);
-  const rMax = Math.max(rStep, Math.ceil(maxRevenue / rStep) * rStep);
-  const rMin = Math.floor(minRevenue / rStep) * rStep;
-  const zeroY = MARGIN.top + innerH * (rMax / (rMax - rMin));
-  const oY = (n: number) => zeroY - (n / oMax) * (zeroY - MARGIN.top);
-  const rY = (v: number) => MARGIN.top + ((rMax - v) / (rMax - rMin)) * innerH;
-
-  const slot = innerW / Math.max(minutes.length, 1);
-  const barW = Math.max(1, slot * 0.7);
-  const x = (i: number) => MARGIN.left + i * slot + slot / 2;
-
-  const orderTicks = Array.from({ length: Math.round(oMax / oStep) + 1 }, (_, i) => i * oStep);
-  const revenueTicks: number[] = [];
-  for (let v = rMin; v <= rMax + rStep / 2; v += rStep) revenueTicks.push(Math.round(v));
-  // About one time label per 80 px, always including the last (current) minute.
-  const labelEvery = Math.max(1, Math.ceil(minutes.length / Math.max(1, Math.floor(innerW / 80))));
-  const timeTicks = minutes.map((m, i) => ({ m, i })).filter(({ i }) => (minutes.length - 1 - i) % labelEvery === 0);
-
-  const line = minutes.map((m, i) => `${i === 0 ? 'M' : 'L'}${x(i).toFixed(1)},${rY(m.revenue).toFixed(1)}`).join(' ');
-  const first = minutes[0];
+  const [tableShown, setTableShown] = useState(false);
+  const tableId = useId();
+  const active = minutes.filter(hasActivity);
   const last = minutes.at(-1);
   const totalOrders = minutes.reduce((n, m) => n + m.ordersPlaced, 0);
+  const totalCancelled = minutes.reduce((n, m) => n + m.ordersCancelled, 0);
   const totalRevenue = minutes.reduce((n, m) => n + m.revenue, 0);
+  const busiest = minutes.reduce<MinuteMetrics | undefined>(
+    (best, m) => (m.ordersPlaced > (best?.ordersPlaced ?? 0) ? m : best),
+    undefined,
+  );
+  // "from 16:51 to 16:50" would not say that a day lies between: name the window instead.
+  const windowLabel =
+    minutes.length >= 120 && minutes.length % 60 === 0
+      ? `${count(minutes.length / 60)} hours`
+      : `${count(minutes.length)} minutes`;
+  const span = last ? `in the ${windowLabel} to ${clockTime(last.minute)}` : '';
+
+  const description = [
+    `Chart of orders placed (bars) and net revenue (line) per minute ${span}.`,
+    busiest ? `Busiest minute ${clockTime(busiest.minute)}: ${count(busiest.ordersPlaced)} placed.` : '',
+    'The numbers are in the table that follows.',
+  ]
+    .filter(Boolean)
+    .join(' ');
 
   return (
     <figure className="min-w-0">
-      <div ref={containerRef} className="w-full">
-        <svg
-          role="img"
-          aria-labelledby="minute-chart-title minute-chart-desc"
-          width={width}
-          height={HEIGHT}
-          viewBox={`0 0 ${width} ${HEIGHT}`}
-          className="block max-w-full text-slate-500"
-        >
-          <title id="minute-chart-title">Orders placed and net revenue per minute</title>
-          <desc id="minute-chart-desc">
-            {first && last
-              ? `${minutes.length} minutes from ${clockTime(first.minute)} to ${clockTime(last.minute)}: ${count(totalOrders)} orders placed, ${money(totalRevenue)} net revenue. A data table follows the chart.`
-              : 'No data.'}
-          </desc>
-
-          {/* Grid and left axis: orders */}
-          {orderTicks.map((n) => (
-            <g key={`o${n}`}>
-              <line x1={MARGIN.left} x2={MARGIN.left + innerW} y1={oY(n)} y2={oY(n)} className="stroke-slate-200" />
-              <text x={MARGIN.left - 6} y={oY(n)} dy="0.32em" textAnchor="end" className="fill-current text-[11px]">
-                {count(n)}
-              </text>
-            </g>
-          ))}
-          <text x={4} y={MARGIN.top - 2} className="fill-indigo-700 text-[11px] font-medium" dominantBaseline="hanging">
-            Orders
-          </text>
-
-          {/* Right axis: revenue */}
-          {revenueTicks.map((v) => (
-            <text key={`r${v}`} x={MARGIN.left + innerW + 6} y={rY(v)} dy="0.32em" className="fill-current text-[11px]">
-              {moneyCompact(v)}
-            </text>
-          ))}
-          <text
-            x={width - 4}
-            y={MARGIN.top - 2}
-            textAnchor="end"
-            dominantBaseline="hanging"
-            className="fill-emerald-700 text-[11px] font-medium"
-          >
-            Revenue
-          </text>
-
-          {/* Bars */}
-          {minutes.map((m, i) =>
-            m.ordersPlaced > 0 ? (
-              <rect
-                key={m.minute}
-                x={x(i) - barW / 2}
-                y={oY(m.ordersPlaced)}
-                width={barW}
-                height={Math.max(zeroY - oY(m.ordersPlaced), 1)}
-                rx={Math.min(2, barW / 4)}
-                className="fill-indigo-500"
-              >
-                <title>{`${clockTime(m.minute)}: ${count(m.ordersPlaced)} placed, ${count(m.ordersCancelled)} cancelled, ${money(m.revenue)}`}</title>
-              </rect>
-            ) : null,
-          )}
-
-          {/* Zero line and revenue line */}
-          <line x1={MARGIN.left} x2={MARGIN.left + innerW} y1={zeroY} y2={zeroY} className="stroke-slate-400" />
-          <path d={line} fill="none" strokeWidth={2} strokeLinejoin="round" className="stroke-emerald-600" />
-
-          {/* Time axis */}
-          {timeTicks.map(({ m, i }) => (
-            <text
-              key={`t${m.minute}`}
-              x={x(i)}
-              y={HEIGHT - 8}
-              textAnchor={i === minutes.length - 1 ? 'end' : 'middle'}
-              className="fill-current text-[11px]"
-            >
-              {clockTime(m.minute)}
-            </text>
-          ))}
-        </svg>
+      <div role="img" aria-label={description}>
+        {/* Axis titles above their axes, outside the plot, so they never run into tick labels. */}
+        <div className="mb-1 flex items-center justify-between gap-3 text-xs font-medium">
+          <span className="inline-flex items-center gap-1.5 text-indigo-700">
+            <span className="size-2.5 rounded-sm" style={{ background: ORDERS_COLOR }} />
+            Orders placed
+          </span>
+          <span className="inline-flex items-center gap-1.5 text-right text-emerald-700">
+            <span className="h-0.5 w-3" style={{ background: REVENUE_COLOR }} />
+            Net revenue (EUR)
+          </span>
+        </div>
+        <MinuteChartPlot minutes={minutes} />
       </div>
-      <figcaption className="mt-2 flex flex-wrap gap-x-4 gap-y-1 text-xs text-slate-600">
-        <span className="inline-flex items-center gap-1.5">
-          <span className="size-2.5 rounded-sm bg-indigo-500" aria-hidden="true" /> Orders placed (left axis)
-        </span>
-        <span className="inline-flex items-center gap-1.5">
-          <span className="h-0.5 w-3 bg-emerald-600" aria-hidden="true" /> Net revenue (right axis)
-        </span>
+
+      <figcaption className="mt-3 flex flex-wrap items-center justify-between gap-x-4 gap-y-2 text-sm text-slate-600">
+        <p className="tabular-nums">
+          {count(totalOrders)} placed
+          {totalCancelled > 0 && `, ${count(totalCancelled)} cancelled`}, {money(totalRevenue)} net {span}
+        </p>
+        <button
+          type="button"
+          aria-controls={tableId}
+          aria-pressed={tableShown}
+          onClick={() => setTableShown(!tableShown)}
+          className="min-h-9 rounded-lg px-2 font-medium text-indigo-700 hover:bg-indigo-50 focus-visible:outline-2 focus-visible:outline-indigo-600"
+        >
+          {tableShown ? 'Hide table' : 'Show table'}
+        </button>
       </figcaption>
-      <details className="mt-2 text-sm">
-        <summary className="cursor-pointer text-slate-600 hover:text-slate-900">Show as table</summary>
-        <div className="mt-2 max-h-64 overflow-auto rounded-lg border border-slate-200">
-          <table className="w-full text-left text-xs tabular-nums">
-            <caption className="sr-only">Orders and revenue per minute</caption>
-            <thead className="sticky top-0 bg-slate-50 text-slate-600">
+
+      {/* Always in the accessibility tree; on screen only when asked for. */}
+      <div id={tableId} className={tableShown ? 'mt-2 max-h-64 overflow-auto rounded-lg border border-slate-200' : 'sr-only'}>
+        <table className="w-full text-left text-xs tabular-nums">
+          <caption className="sr-only">Orders and revenue per minute, minutes with activity only</caption>
+          <thead className="sticky top-0 bg-slate-50 text-slate-600">
+            <tr>
+              <th scope="col" className="px-3 py-1.5 font-medium">
+                Minute
+              </th>
+              <th scope="col" className="px-3 py-1.5 text-right font-medium">
+                Placed
+              </th>
+              <th scope="col" className="px-3 py-1.5 text-right font-medium">
+                Cancelled
+              </th>
+              <th scope="col" className="px-3 py-1.5 text-right font-medium">
+                Net revenue
+              </th>
+            </tr>
+          </thead>
+          <tbody className="divide-y divide-slate-100">
+            {active.length === 0 ? (
               <tr>
-                <th scope="col" className="px-3 py-1.5 font-medium">
-                  Minute
-                </th>
-                <th scope="col" className="px-3 py-1.5 text-right font-medium">
-                  Placed
-                </th>
-                <th scope="col" className="px-3 py-1.5 text-right font-medium">
-                  Cancelled
-                </th>
-                <th scope="col" className="px-3 py-1.5 text-right font-medium">
-                  Revenue
-                </th>
+                <td colSpan={4} className="px-3 py-2 text-slate-600">
+                  No order activity in this window.
+                </td>
               </tr>
-            </thead>
-            <tbody className="divide-y divide-slate-100">
-              {minutes.map((m) => (
-                <tr key={m.minute}>
+            ) : (
+              active.map((m) => (
+                <tr key={m.minute} data-testid="minute-row">
                   <th scope="row" className="px-3 py-1 font-normal">
                     <time dateTime={m.minute}>{clockTime(m.minute)}</time>
                   </th>
@@ -176,28 +117,31 @@ export function MinuteChart({ minutes }: { minutes: MinuteMetrics[] }) {
                   <td className="px-3 py-1 text-right">{count(m.ordersCancelled)}</td>
                   <td className="px-3 py-1 text-right">{money(m.revenue)}</td>
                 </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-      </details>
+              ))
+            )}
+          </tbody>
+        </table>
+      </div>
     </figure>
   );
 }
 
-// The chart draws in real pixels (text keeps its size on a phone), so it
-// follows its container's width.
-function useElementWidth(initial: number) {
-  const ref = useRef<HTMLDivElement>(null);
-  const [width, setWidth] = useState(initial);
-  useEffect(() => {
-    const el = ref.current;
-    if (!el) return;
-    const observer = new ResizeObserver(([entry]) => {
-      if (entry) setWidth(Math.max(200, Math.round(entry.contentRect.width)));
-    });
-    observer.observe(el);
-    return () => observer.disconnect();
-  }, []);
-  return [ref, width] as const;
+function PlotPlaceholder() {
+  return (
+    <div style={{ height: PLOT_HEIGHT }}>
+      <Skeleton className="h-full w-full" />
+    </div>
+  );
+}
+
+/** The chart's footprint while the metrics load, so the page does not jump when they arrive. */
+export function MinuteChartSkeleton() {
+  return (
+    <div aria-busy="true">
+      <span className="sr-only">Loading chart…</span>
+      <Skeleton className="mb-1 h-4 w-full" />
+      <PlotPlaceholder />
+      <Skeleton className="mt-3 h-9 w-full" />
+    </div>
+  );
 }

@@ -1,10 +1,19 @@
-import type pg from 'pg';
-import type { EventStore, RecordedEvent } from '../event-store';
-import { lockCheckpoint, moveCheckpoint } from './checkpoint';
+import pg from 'pg';
+import type { ReadAll, RecordedEvent } from '../event-store';
+import { moveCheckpoint } from './checkpoint';
 import type { Projection, ProjectionChange } from './types';
 
 export type Batch = { from: string; to: string; events: RecordedEvent[] };
 export type BatchResult = Batch & { change: ProjectionChange };
+
+export type BatchOptions = {
+  /**
+   * A notification to send with the batch. It goes out with the COMMIT in
+   * one round trip, and PostgreSQL delivers it when, and only if, the batch
+   * commits (the worker tells web nodes what changed this way).
+   */
+  notify?: (result: BatchResult) => { channel: string; payload: string } | null;
+};
 
 /**
  * Applies a batch and moves the checkpoint from `batch.from` to `batch.to` in
@@ -12,53 +21,32 @@ export type BatchResult = Batch & { change: ProjectionChange };
  * so a crash anywhere leaves both as they were, and a batch delivered twice
  * changes nothing the second time (the checkpoint is no longer at `from`).
  * Returns null when the checkpoint had moved.
+ *
+ * The compare-and-set comes first: the UPDATE locks the checkpoint row (a
+ * second worker that got here too waits, then finds it moved) and moves it,
+ * so a stale batch is never applied, and a handler that throws rolls the move
+ * back with its rows. One statement where a SELECT … FOR UPDATE and a
+ * later UPDATE took two.
  */
-export async function applyBatch(pool: pg.Pool, projection: Projection, batch: Batch): Promise<BatchResult | null> {
-  return inTransaction(pool, async (tx) => {
-    // Check first, so a stale batch is not even applied; the compare-and-set
-    // below still guards the commit.
-    if ((await lockCheckpoint(tx, projection)) !== batch.from) return null;
-    const change = await applyEvents(tx, projection, batch.events);
-    if (!(await moveCheckpoint(tx, projection, batch.from, batch.to, batch.events.length))) return null;
-    return { ...batch, change };
-  });
-}
-
-/**
- * Reads the next batch after the projection's checkpoint (gap-safe: see
- * readAll) and applies it. Null when there was nothing to read.
- */
-export async function processNextBatch(
+export async function applyBatch(
   pool: pg.Pool,
-  store: EventStore,
   projection: Projection,
-  limit: number,
+  batch: Batch,
+  options: BatchOptions = {},
 ): Promise<BatchResult | null> {
-  return inTransaction(pool, async (tx) => {
-    const from = await lockCheckpoint(tx, projection);
-    const { events, checkpoint: to } = await store.readAll({ after: from, limit }, tx);
-    if (events.length === 0) return null;
-    const change = await applyEvents(tx, projection, events);
-    if (!(await moveCheckpoint(tx, projection, from, to, events.length))) {
-      throw new Error(`Checkpoint of ${projection.name} v${projection.version} moved while its row was locked`);
-    }
-    return { from, to, events, change };
-  });
-}
-
-async function applyEvents(tx: pg.PoolClient, projection: Projection, events: RecordedEvent[]): Promise<ProjectionChange> {
-  const types = new Set(projection.eventTypes);
-  const relevant = events.filter((e) => types.has(e.type));
-  return relevant.length > 0 ? projection.apply(tx, relevant) : { keys: {} };
-}
-
-/** Commits what `run` returns; rolls back on a throw or a null result. */
-async function inTransaction<T>(pool: pg.Pool, run: (tx: pg.PoolClient) => Promise<T | null>): Promise<T | null> {
   const tx = await pool.connect();
   try {
     await tx.query('BEGIN');
-    const result = await run(tx);
-    await tx.query(result === null ? 'ROLLBACK' : 'COMMIT');
+    if (!(await moveCheckpoint(tx, projection, batch.from, batch.to, batch.events.length))) {
+      await tx.query('ROLLBACK');
+      return null;
+    }
+    const change = await applyEvents(tx, projection, batch.events);
+    const result = { ...batch, change };
+    const note = options.notify?.(result);
+    // Both in one simple query, which takes no parameters: hence the literals.
+    // If the NOTIFY fails, the COMMIT is not run and the catch rolls back.
+    await tx.query(note ? `SELECT pg_notify(${pg.escapeLiteral(note.channel)}, ${pg.escapeLiteral(note.payload)}); COMMIT` : 'COMMIT');
     return result;
   } catch (error) {
     await tx.query('ROLLBACK').catch(() => {});
@@ -66,4 +54,59 @@ async function inTransaction<T>(pool: pg.Pool, run: (tx: pg.PoolClient) => Promi
   } finally {
     tx.release();
   }
+}
+
+/**
+ * Reads the next batch after the projection's checkpoint (gap-safe: see
+ * readAll) and applies it. Null when there was nothing to read.
+ *
+ * The read runs on its own, before the batch's transaction: events are
+ * immutable and readAll's horizon does not depend on the reader's
+ * transaction, so reading first changes nothing but the cost of finding
+ * nothing (one statement instead of BEGIN, lock, read, ROLLBACK). Whether the
+ * batch still starts where the projection stands is settled by applyBatch's
+ * compare-and-set; when it does not (`after` was stale: another worker moved
+ * the checkpoint), the checkpoint is read again and the batch re-read from it.
+ *
+ * `options.after`: where the caller believes the checkpoint is (the `to` of
+ * its last batch), which saves reading it. A stale belief is found out by the
+ * compare-and-set as soon as there is something to apply; a caller that keeps
+ * one should still drop it now and then (the worker does when idle), so that
+ * a reset with nothing new to read is noticed too.
+ */
+export async function processNextBatch(
+  pool: pg.Pool,
+  store: { readAll: ReadAll },
+  projection: Projection,
+  limit: number,
+  options: BatchOptions & { after?: string } = {},
+): Promise<BatchResult | null> {
+  let from = options.after ?? (await readCheckpoint(pool, projection));
+  for (let attempt = 1; ; attempt++) {
+    const { events, checkpoint: to } = await store.readAll({ after: from, limit });
+    if (events.length === 0) return null;
+    const result = await applyBatch(pool, projection, { from, to, events }, options);
+    if (result) return result;
+    if (attempt >= 3) {
+      throw new Error(`Checkpoint of ${projection.name} v${projection.version} keeps moving under this worker`);
+    }
+    from = await readCheckpoint(pool, projection);
+  }
+}
+
+/** Where the projection stands, without locking anything. */
+export async function readCheckpoint(db: Pick<pg.Pool, 'query'>, projection: Projection): Promise<string> {
+  const { rows } = await db.query<{ transaction_id: string; global_position: string }>(
+    `SELECT transaction_id::text, global_position::text FROM projection_checkpoints WHERE name = $1 AND version = $2`,
+    [projection.name, projection.version],
+  );
+  const row = rows[0];
+  if (!row) throw new Error(`Projection ${projection.name} v${projection.version} has no checkpoint row`);
+  return `${row.transaction_id}:${row.global_position}`;
+}
+
+async function applyEvents(tx: pg.PoolClient, projection: Projection, events: RecordedEvent[]): Promise<ProjectionChange> {
+  const types = new Set(projection.eventTypes);
+  const relevant = events.filter((e) => types.has(e.type));
+  return relevant.length > 0 ? projection.apply(tx, relevant) : { keys: {} };
 }

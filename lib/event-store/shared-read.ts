@@ -1,0 +1,80 @@
+import { comparePositions } from './position';
+import type { ReadAllResult } from './store';
+
+export type ReadAll = (options: { after?: string; limit?: number }) => Promise<ReadAllResult>;
+
+type Cached = { after: string; limit: number; result: ReadAllResult; at: number };
+
+/**
+ * How long a read may be handed out again, and how many are kept. Short on
+ * purpose: the readers that share are those that asked together. A reader
+ * that fell behind must read afresh: were it handed the others' earlier
+ * reads, it would walk through them one small batch (and one batch interval)
+ * at a time, and stay behind for as long as they keep reading.
+ */
+const MAX_AGE_MS = 10;
+const KEEP = 8;
+
+/**
+ * readAll shared by the readers of one process (the projections of one
+ * worker), which mostly ask for the same events at the same moment: a read
+ * already in flight from the same position is awaited instead of repeated,
+ * and the events of a read made a few milliseconds ago are handed to a
+ * reader whose position lies within them.
+ *
+ * Handing out an earlier read is exact, not approximate. A read returns, in
+ * (transaction id, position) order, events whose transaction is below the
+ * horizon (pg_snapshot_xmin) of its moment. Every transaction below that
+ * horizon had ended, so that set of events can never change again; and every
+ * event that becomes readable later has a transaction id at or above the
+ * horizon, so it sorts after all of them. What an earlier read returned after
+ * a position is therefore a prefix of what a fresh read would return: the
+ * reader gets fewer events at most, never other ones, and asks again. An
+ * empty read is never handed out again: by now there may be something.
+ */
+export function createSharedReadAll(readAll: ReadAll): ReadAll {
+  const inFlight = new Map<string, Promise<ReadAllResult>>();
+  let recent: Cached[] = [];
+
+  return async ({ after = '0:0', limit = 1000 }) => {
+    const key = `${after}/${limit}`;
+    const pending = inFlight.get(key);
+    if (pending) return pending;
+
+    const now = performance.now();
+    recent = recent.filter((c) => now - c.at <= MAX_AGE_MS);
+    for (const cached of recent) {
+      const served = suffix(cached, after, limit);
+      if (served) return served;
+    }
+
+    const read = readAll({ after, limit }).finally(() => inFlight.delete(key));
+    inFlight.set(key, read);
+    const result = await read;
+    if (result.events.length > 0) {
+      recent.push({ after, limit, result, at: performance.now() });
+      if (recent.length > KEEP) recent = recent.slice(-KEEP);
+    }
+    return result;
+  };
+}
+
+/** The events of `cached` after `after` (at most `limit`), when `after` lies within it and some are left. */
+function suffix(cached: Cached, after: string, limit: number): ReadAllResult | null {
+  const { events } = cached.result;
+  let start: number;
+  if (after === cached.after) start = 0;
+  else {
+    // `after` must be one of the read's own events: only then is nothing
+    // between it and the next cached event missing.
+    const at = events.findIndex((e) => e.position === after);
+    if (at < 0) return null;
+    start = at + 1;
+  }
+  if (start >= events.length) return null;
+  const slice = events.slice(start, start + limit);
+  const end = start + slice.length === events.length ? cached.result.checkpoint : slice.at(-1)!.position;
+  // A checkpoint never goes backwards (it cannot here; this keeps it obvious).
+  if (comparePositions(end, after) <= 0) return null;
+  return { events: slice, checkpoint: end };
+}
