@@ -2,53 +2,72 @@
  * Live push latency: place-order commands over the HTTP API at a fixed rate
  * while Socket.IO clients watch the dashboard.
  *
- *   npx tsx bench/live.ts                      (200 commands/s for 60 s)
- *   BENCH_SECONDS=30 npx tsx bench/live.ts
- *   BENCH_RAMP=1 npx tsx bench/live.ts         (100, 200, 300 … /s, 10 s each)
+ *   npm run bench:live                         (200 commands/s for 60 s)
+ *   BENCH_SECONDS=30 npm run bench:live
+ *   BENCH_RAMP=1 npm run bench:live            (100, 200, 300 … /s, 10 s each, then
+ *                                               finer steps above the last rate sustained)
  *
  * Env: DATABASE_URL (else an embedded PostgreSQL under .data/bench/pg; a fresh
  * database per run, dropped at the end), BENCH_RATE (200), BENCH_SECONDS (60),
  * BENCH_WARMUP_SECONDS (2), BENCH_CLIENTS (50), BENCH_RAMP (off),
- * BENCH_STEP_SECONDS (10, ramp), BENCH_RAMP_STEP (100, ramp), BENCH_TARGET_MS (100),
- * BENCH_INPROC_WORKER=1 (run the projection worker in this process instead of a child).
+ * BENCH_STEP_SECONDS (10, ramp), BENCH_RAMP_STEP (100, ramp), BENCH_RAMP_MAX (2000),
+ * BENCH_RAMP_REFINE (4: after the first failing step, retry between the last
+ * good rate and it in this many finer steps; 1 turns it off), BENCH_TARGET_MS
+ * (100, push p99), BENCH_HTTP_TARGET_MS (1000, HTTP p99 for a rate to count as
+ * sustained), BENCH_SERVER=child|inproc (child), BENCH_INPROC_WORKER=1,
+ * BENCH_USERNAME / BENCH_PASSWORD (clerk / a password set for the run's own
+ * database), BENCH_CPU_PROF=<dir> (child processes write V8 CPU profiles there),
+ * BENCH_TIMELINE=0 (no per-second timeline on stderr).
  *
- * One process holds: a node:http server on 127.0.0.1 routing POST /api/orders
- * to the real route handler with attachLive attached, the load generator and
- * the Socket.IO clients. The projection worker runs by default in a child
- * process (`node --import tsx workers/projector.ts`), as in production with
- * `npm run start:worker`, so it does not share this event loop.
+ * Three processes of ours, as in production with `npm run start:web` and
+ * `npm run start:worker`:
+ * - the app server (bench/app-server.ts): node:http with the real route
+ *   handlers for POST /api/orders and POST /api/auth/token, and Socket.IO
+ *   (attachLive) on the same port; a child process, so that its event loop
+ *   and CPU are its own (BENCH_SERVER=inproc puts it in this process);
+ * - the projection worker (workers/projector.ts), a child process;
+ * - this one: the open-loop load generator and the Socket.IO clients.
+ * All of them share the machine's cores with PostgreSQL, so the report says
+ * where the CPU went (Linux /proc: each of our processes, PostgreSQL's
+ * postmaster and its children when it runs on this machine, and the whole
+ * machine), including to processes that are not the benchmark's ("others": a
+ * busy machine makes every figure worse), and how much of the time tasks
+ * waited for a CPU or for IO (pressure stall information). "CPU ms per
+ * command" adds up our processes and PostgreSQL: the figure to compare
+ * between versions of the code, as it moves least with the machine's load.
  *
  * Latency of a command = from the moment its 201 response (with `position`)
  * arrives until a client has received a `projection` message for
  * order_summaries whose checkpoint is at or past that position; measured for
- * every (command, client) pair.
+ * every (command, client) pair, in this process, on one clock.
  */
-import { databaseUrl, startBenchServer, withAdmin } from './support';
+import {
+  databaseUrl,
+  machineBusyMs,
+  pressureStallMs,
+  processCpuMs,
+  processTreeCpuMs,
+  requestHeaders,
+  signIn,
+  startBenchServer,
+  withAdmin,
+  type BenchCredentials,
+} from './support';
+import { randomBytes } from 'node:crypto';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createServer, request as httpRequest, Agent, type IncomingMessage, type ServerResponse } from 'node:http';
-import { register } from 'node:module';
+import { request as httpRequest, Agent } from 'node:http';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import os from 'node:os';
 import path from 'node:path';
-import { pathToFileURL } from 'node:url';
 import pg from 'pg';
 import { io as connectClient, type Socket } from 'socket.io-client';
 import { prepareDatabase } from '../lib/db/prepare';
 import { seedCustomers, seedProducts } from '../lib/db/seed';
 import { parsePosition, type Position } from '../lib/event-store/position';
-import { attachLive } from '../lib/live/server';
 import { PROJECTIONS } from '../lib/projections/all';
 import { listProjectionStatus } from '../lib/projections/status';
 import { startProjectionWorker, type ProjectionWorker } from '../lib/projections/worker';
-
-// Next.js resolves `server-only` to a no-op on the server (react-server condition); so does this bench.
-const emptyModule = pathToFileURL(path.resolve('node_modules/server-only/empty.js')).href;
-register(
-  'data:text/javascript,' +
-    encodeURIComponent(
-      `export async function resolve(s, c, n) { return s === 'server-only' ? { url: ${JSON.stringify(emptyModule)}, shortCircuit: true } : n(s, c); }`,
-    ),
-);
+import type { ServerStats } from './app-server';
 
 const RATE = positive('BENCH_RATE', 200);
 const SECONDS = positive('BENCH_SECONDS', 60);
@@ -58,8 +77,13 @@ const RAMP = process.env.BENCH_RAMP === '1' || process.env.BENCH_RAMP === 'true'
 const STEP_SECONDS = positive('BENCH_STEP_SECONDS', 10);
 const RAMP_STEP = positive('BENCH_RAMP_STEP', 100);
 const RAMP_MAX = positive('BENCH_RAMP_MAX', 2000);
+const RAMP_REFINE = Math.round(positive('BENCH_RAMP_REFINE', 4));
 const TARGET_MS = positive('BENCH_TARGET_MS', 100);
+const HTTP_TARGET_MS = positive('BENCH_HTTP_TARGET_MS', 1000);
 const INPROC_WORKER = process.env.BENCH_INPROC_WORKER === '1';
+const INPROC_SERVER = process.env.BENCH_SERVER === 'inproc';
+const CPU_PROF_DIR = process.env.BENCH_CPU_PROF ? path.resolve(process.env.BENCH_CPU_PROF) : null;
+const USERNAME = process.env.BENCH_USERNAME ?? 'clerk';
 const DRAIN_MS = 10_000;
 const ROOMS = ['dashboard', 'customers', 'orders', 'projections'];
 const WATCHED = 'order_summaries';
@@ -109,8 +133,15 @@ function record(command: Command, latency: number) {
   if (--command.remaining === 0) command.phase.worstLatencies.push(command.worst);
 }
 
-async function connectWatcher(url: string): Promise<Watcher> {
-  const socket = connectClient(url, { transports: ['websocket'], forceNew: true, reconnection: false });
+async function connectWatcher(url: string, credentials: BenchCredentials): Promise<Watcher> {
+  const socket = connectClient(url, {
+    transports: ['websocket'],
+    forceNew: true,
+    reconnection: false,
+    // The same credentials as the HTTP commands, for a server that checks the handshake.
+    extraHeaders: requestHeaders(credentials),
+    ...(credentials ? { auth: { token: credentials.token } } : {}),
+  });
   const watcher: Watcher = { socket, checkpoint: null, pending: [], messages: 0 };
   socket.on('projection', (message: { projection?: string; checkpoint?: string }) => {
     watcher.messages++;
@@ -140,6 +171,18 @@ async function connectWatcher(url: string): Promise<Watcher> {
 // Load
 // ---------------------------------------------------------------------------
 
+/** CPU time (ms) per process group at one instant; see Processes. */
+type CpuSample = {
+  at: number;
+  bench: number;
+  server: number;
+  worker: number;
+  postgres: number;
+  machine: number;
+  cpuStall: number;
+  ioStall: number;
+};
+
 type Phase = {
   label: string;
   rate: number;
@@ -156,14 +199,17 @@ type Phase = {
   /** Largest delay between a command's scheduled send time and its actual send. */
   maxSendDelay: number;
   lag: Map<string, { events: number; ms: number }>;
-  cpuMicros: number;
-  /** This process's event-loop delay (ms): p99 / max. */
+  /** % of one core per process group over the phase (NaN: unknown); stalls: % of the time some task waited for CPU / IO. */
+  cpu: { bench: number; server: number; worker: number; postgres: number; others: number; machine: number; cpuStall: number; ioStall: number };
+  /** Event-loop delay (ms) p99 / max: this process (load + clients) and the app server. */
   loopDelay: { p99: number; max: number };
-  /** Per-second: commands due, HTTP p50 of those due in it. */
+  serverLoopDelay: { p99: number; max: number };
+  /** Per-second: commands due, HTTP latencies of those due in it, push latencies. */
   timeline: Array<{ due: number; http: number[]; pair: number[] }>;
 };
 
 function newPhase(label: string, rate: number, seconds: number): Phase {
+  const unknown = { bench: NaN, server: NaN, worker: NaN, postgres: NaN, others: NaN, machine: NaN, cpuStall: NaN, ioStall: NaN };
   return {
     label,
     rate,
@@ -179,13 +225,14 @@ function newPhase(label: string, rate: number, seconds: number): Phase {
     elapsed: 0,
     maxSendDelay: 0,
     lag: new Map(),
-    cpuMicros: 0,
+    cpu: unknown,
     loopDelay: { p99: NaN, max: NaN },
+    serverLoopDelay: { p99: NaN, max: NaN },
     timeline: [],
   };
 }
 
-function post(agent: Agent, port: number, body: string): Promise<{ status: number; text: string }> {
+function post(agent: Agent, port: number, headers: Record<string, string>, body: string): Promise<{ status: number; text: string }> {
   return new Promise((resolve, reject) => {
     const req = httpRequest(
       {
@@ -194,7 +241,7 @@ function post(agent: Agent, port: number, body: string): Promise<{ status: numbe
         port,
         method: 'POST',
         path: '/api/orders',
-        headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) },
+        headers: { ...headers, 'content-length': Buffer.byteLength(body) },
       },
       (res) => {
         const chunks: Buffer[] = [];
@@ -208,17 +255,24 @@ function post(agent: Agent, port: number, body: string): Promise<{ status: numbe
   });
 }
 
+type LoadContext = {
+  agent: Agent;
+  port: number;
+  headers: Record<string, string>;
+  watchers: Watcher[];
+  statusPool: pg.Pool;
+  processes: Processes;
+};
+
 /**
  * Open loop: command i is due at start + i/rate whatever happened to earlier
  * ones. HTTP latency counts from the due time (no coordinated omission).
  */
-async function runLoad(
-  phase: Phase,
-  ctx: { agent: Agent; port: number; watchers: Watcher[]; statusPool: pg.Pool },
-): Promise<void> {
+async function runLoad(phase: Phase, ctx: LoadContext): Promise<void> {
   const inFlight = new Set<Promise<void>>();
   const total = Math.round(phase.rate * phase.seconds);
-  const cpuBefore = process.cpuUsage();
+  await ctx.processes.serverStats(); // resets the server's event-loop histogram
+  const cpuBefore = ctx.processes.sample();
   const eld = monitorEventLoopDelay({ resolution: 5 });
   eld.enable();
   const started = performance.now();
@@ -232,7 +286,7 @@ async function runLoad(
     const second = Math.floor((due - started) / 1000);
     const slot = phase.timeline[second];
     if (slot) slot.due++;
-    const p = post(ctx.agent, ctx.port, placeOrderBody())
+    const p = post(ctx.agent, ctx.port, ctx.headers, placeOrderBody())
       .then(({ status, text }) => {
         const t0 = performance.now();
         phase.httpLatencies.push(t0 - due);
@@ -273,6 +327,9 @@ async function runLoad(
   });
   await Promise.all(inFlight);
   phase.elapsed = (performance.now() - started) / 1000;
+  // CPU over the sending period (and the in-flight tail), not the drain below.
+  const cpuAfter = ctx.processes.sample();
+  const serverStats = await ctx.processes.serverStats();
   // Wait for every client to see every command confirmed (bounded).
   const drainUntil = performance.now() + DRAIN_MS;
   while (ctx.watchers.some((w) => w.pending.some((c) => c.phase === phase)) && performance.now() < drainUntil) {
@@ -282,10 +339,26 @@ async function runLoad(
   await sampleLag(ctx.statusPool, phase);
   eld.disable();
   phase.loopDelay = { p99: eld.percentile(99) / 1e6, max: eld.max / 1e6 };
-  const cpu = process.cpuUsage(cpuBefore);
-  phase.cpuMicros = cpu.user + cpu.system;
+  if (serverStats) phase.serverLoopDelay = { p99: serverStats.loopDelayP99, max: serverStats.loopDelayMax };
+  phase.cpu = cpuShares(cpuBefore, cpuAfter);
   // Whatever was never confirmed is dropped from the pending lists (and reported as undelivered).
   for (const w of ctx.watchers) w.pending = w.pending.filter((c) => c.phase !== phase);
+}
+
+function cpuShares(a: CpuSample, b: CpuSample): Phase['cpu'] {
+  const wall = b.at - a.at;
+  const pct = (key: Exclude<keyof CpuSample, 'at'>) => ((b[key] - a[key]) / wall) * 100;
+  const shares = {
+    bench: pct('bench'),
+    server: pct('server'),
+    worker: pct('worker'),
+    postgres: pct('postgres'),
+    machine: pct('machine'),
+    cpuStall: pct('cpuStall'),
+    ioStall: pct('ioStall'),
+  };
+  const ours = [shares.bench, shares.server, shares.worker, shares.postgres].filter(Number.isFinite).reduce((x, y) => x + y, 0);
+  return { ...shares, others: Math.max(0, shares.machine - ours) };
 }
 
 function fail(phase: Phase, message: string) {
@@ -315,6 +388,9 @@ type Summary = {
   worst: { p50: number; p99: number; max: number; n: number };
   http: { p50: number; p99: number };
   undelivered: number;
+  /** Kept up: no errors, every push delivered, ≥ 95 % of the offered rate, HTTP p99 within BENCH_HTTP_TARGET_MS. */
+  sustained: boolean;
+  /** Sustained, and push p99 within BENCH_TARGET_MS. */
   met: boolean;
 };
 
@@ -326,9 +402,10 @@ function summarise(phase: Phase, clients: number): Summary {
   const pairs = stats(phase.pairLatencies);
   const undelivered = phase.ok * clients - pairs.n;
   const achieved = phase.ok / phase.elapsed;
-  const met = phase.errors === 0 && undelivered === 0 && pairs.p99 <= TARGET_MS && achieved >= phase.rate * 0.95;
   const http = stats(phase.httpLatencies);
-  return { phase, achieved, pairs, worst: stats(phase.worstLatencies), http: { p50: http.p50, p99: http.p99 }, undelivered, met };
+  const sustained = phase.errors === 0 && undelivered === 0 && achieved >= phase.rate * 0.95 && http.p99 <= HTTP_TARGET_MS;
+  const met = sustained && pairs.p99 <= TARGET_MS;
+  return { phase, achieved, pairs, worst: stats(phase.worstLatencies), http: { p50: http.p50, p99: http.p99 }, undelivered, sustained, met };
 }
 
 function percentile(sorted: Float64Array, p: number) {
@@ -339,17 +416,36 @@ function percentile(sorted: Float64Array, p: number) {
 const f = (n: number, d = 1) =>
   Number.isFinite(n) ? n.toLocaleString('en-US', { minimumFractionDigits: d, maximumFractionDigits: d }) : '–';
 
-function printTable(summaries: Summary[]) {
+function printTables(summaries: Summary[]) {
+  console.log('\nLatency (ms). pair: every (command, client); worst-client: per command, the slowest of the clients.\n');
   console.log(
-    '\n| phase | offered/s | achieved/s | s | commands | errors | undelivered pairs | pair p50 ms | pair p99 ms | pair max ms | worst-client p50 ms | worst-client p99 ms | worst-client max ms | HTTP p50 ms | HTTP p99 ms | max send delay ms | order_summaries max lag (events / ms) | all projections max lag (events / ms) | bench CPU % of 1 core | bench event-loop delay p99 / max ms | target |',
+    '| phase | offered/s | achieved/s | s | commands | errors | undelivered pairs | pair p50 | pair p99 | pair max | worst-client p50 | worst-client p99 | worst-client max | HTTP p50 | HTTP p99 | order_summaries max lag (events / ms) | all projections max lag (events / ms) | sustained | target |',
   );
-  console.log('|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|');
+  console.log('|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|---|');
   for (const s of summaries) {
     const p = s.phase;
     const os_ = p.lag.get(WATCHED) ?? { events: NaN, ms: NaN };
     const all = [...p.lag.values()].reduce((a, b) => ({ events: Math.max(a.events, b.events), ms: Math.max(a.ms, b.ms) }), { events: 0, ms: 0 });
     console.log(
-      `| ${p.label} | ${p.rate} | ${f(s.achieved)} | ${f(p.elapsed)} | ${p.ok} | ${p.errors} | ${s.undelivered} | ${f(s.pairs.p50)} | ${f(s.pairs.p99)} | ${f(s.pairs.max)} | ${f(s.worst.p50)} | ${f(s.worst.p99)} | ${f(s.worst.max)} | ${f(s.http.p50)} | ${f(s.http.p99)} | ${f(p.maxSendDelay)} | ${os_.events} / ${f(os_.ms, 0)} | ${all.events} / ${f(all.ms, 0)} | ${f((p.cpuMicros / 1e4) / p.elapsed, 0)} | ${f(p.loopDelay.p99)} / ${f(p.loopDelay.max)} | ${s.met ? 'MET' : 'MISS'} |`,
+      `| ${p.label} | ${p.rate} | ${f(s.achieved)} | ${f(p.elapsed)} | ${p.ok} | ${p.errors} | ${s.undelivered} | ${f(s.pairs.p50)} | ${f(s.pairs.p99)} | ${f(s.pairs.max)} | ${f(s.worst.p50)} | ${f(s.worst.p99)} | ${f(s.worst.max)} | ${f(s.http.p50)} | ${f(s.http.p99)} | ${os_.events} / ${f(os_.ms, 0)} | ${all.events} / ${f(all.ms, 0)} | ${s.sustained ? 'yes' : 'NO'} | ${s.met ? 'MET' : 'MISS'} |`,
+    );
+  }
+  console.log(
+    '\nWhere the CPU went while commands were sent (% of one core; the machine has ' +
+      `${os.cpus().length * 100} %). "others" is everything on the machine that is not this benchmark; ` +
+      'pressure: share of the time some task waited for a CPU / for IO (Linux PSI).\n',
+  );
+  console.log(
+    '| phase | load generator + clients | app server | projection worker | PostgreSQL | others | machine busy | CPU ms per command (ours) | CPU / IO pressure (% of time) | load-gen loop delay p99 / max ms | app-server loop delay p99 / max ms | max send delay ms |',
+  );
+  console.log('|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
+  for (const s of summaries) {
+    const p = s.phase;
+    const c = p.cpu;
+    const ours = [c.bench, c.server, c.worker, c.postgres].filter(Number.isFinite).reduce((x, y) => x + y, 0);
+    const perCommand = s.achieved > 0 ? (ours * 10) / s.achieved : NaN;
+    console.log(
+      `| ${p.label} | ${f(c.bench, 0)} | ${f(c.server, 0)} | ${f(c.worker, 0)} | ${f(c.postgres, 0)} | ${f(c.others, 0)} | ${f(c.machine, 0)} | ${f(perCommand, 2)} | ${f(c.cpuStall, 0)} / ${f(c.ioStall, 0)} | ${f(p.loopDelay.p99)} / ${f(p.loopDelay.max)} | ${f(p.serverLoopDelay.p99)} / ${f(p.serverLoopDelay.max)} | ${f(p.maxSendDelay)} |`,
     );
   }
   for (const s of summaries) for (const e of s.phase.errorSamples) console.log(`- ${s.phase.label} error: ${e}`);
@@ -366,11 +462,66 @@ function printTable(summaries: Summary[]) {
 }
 
 // ---------------------------------------------------------------------------
-// Database and worker lifecycle
+// Processes: app server, projection worker, CPU accounting
 // ---------------------------------------------------------------------------
 
+type Processes = {
+  sample: () => CpuSample;
+  /** The app server's event-loop delay since the last call; null when unknown. */
+  serverStats: () => Promise<ServerStats | null>;
+};
 
-type RunningWorker = { kind: string; stop: () => Promise<void> };
+const cpuMs = (usage: NodeJS.CpuUsage) => (usage.user + usage.system) / 1000;
+
+const profileFlags = () => (CPU_PROF_DIR ? ['--cpu-prof', `--cpu-prof-dir=${CPU_PROF_DIR}`] : []);
+
+type RunningServer = { kind: string; port: number; pid: number | null; stats: () => Promise<ServerStats | null>; stop: () => Promise<void> };
+
+async function startServer(url: string): Promise<RunningServer> {
+  if (INPROC_SERVER) {
+    const { startAppServer } = await import('./app-server');
+    const app = await startAppServer({ log: process.env.BENCH_VERBOSE ? (l) => console.error(`[app] ${l}`) : undefined });
+    return { kind: 'in this process (BENCH_SERVER=inproc)', port: app.port, pid: null, stats: async () => app.stats(), stop: app.close };
+  }
+  const entry = 'bench/app-server.ts';
+  const child: ChildProcess = spawn(process.execPath, [...profileFlags(), '--import', 'tsx', entry], {
+    env: { ...process.env, DATABASE_URL: url },
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const ready = await new Promise<{ port: number }>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error('app server did not start in 60 s')), 60_000);
+    child.once('exit', (code) => reject(new Error(`app server exited early (${code})`)));
+    child.on('message', (message: { type?: string; port?: number }) => {
+      if (message.type === 'ready') {
+        clearTimeout(timer);
+        resolve({ port: message.port! });
+      }
+    });
+  });
+  const waiting: Array<(stats: ServerStats | null) => void> = [];
+  child.on('message', (message: { type?: string; stats?: ServerStats }) => {
+    if (message.type === 'stats') waiting.shift()?.(message.stats ?? null);
+  });
+  return {
+    kind: `child process (node --import tsx ${entry}, pid ${child.pid})`,
+    port: ready.port,
+    pid: child.pid ?? null,
+    stats: () =>
+      new Promise((resolve) => {
+        if (!child.connected) return resolve(null);
+        waiting.push(resolve);
+        child.send({ type: 'stats' });
+      }),
+    stop: async () => {
+      if (child.connected) child.send({ type: 'stop' });
+      await Promise.race([exited, new Promise((r) => setTimeout(r, 10_000))]);
+      if (child.exitCode === null) child.kill('SIGKILL');
+    },
+  };
+}
+
+type RunningWorker = { kind: string; pid: number | null; stop: () => Promise<void> };
 
 async function startWorker(url: string): Promise<RunningWorker> {
   if (INPROC_WORKER) {
@@ -379,10 +530,10 @@ async function startWorker(url: string): Promise<RunningWorker> {
       projections: PROJECTIONS,
       log: (line) => process.env.BENCH_VERBOSE && console.error(`[projector] ${line}`),
     });
-    return { kind: 'in-process (startProjectionWorker, same settings as server.ts)', stop: () => worker.stop() };
+    return { kind: 'in-process (startProjectionWorker, same settings as server.ts)', pid: null, stop: () => worker.stop() };
   }
   const entry = 'workers/projector.ts';
-  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', entry], {
+  const child: ChildProcess = spawn(process.execPath, [...profileFlags(), '--import', 'tsx', entry], {
     env: { ...process.env, DATABASE_URL: url },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -404,6 +555,7 @@ async function startWorker(url: string): Promise<RunningWorker> {
   });
   return {
     kind: `child process (node --import tsx ${entry}, pid ${child.pid})`,
+    pid: child.pid ?? null,
     stop: async () => {
       if (child.exitCode === null) child.kill('SIGTERM');
       await Promise.race([exited, new Promise((r) => setTimeout(r, 10_000))]);
@@ -426,67 +578,55 @@ async function main() {
     await withAdmin(dbServer.adminUrl, (c) => c.query(`CREATE DATABASE ${pg.escapeIdentifier(database)}`));
     created = true;
     const url = databaseUrl(dbServer.adminUrl, database);
+    // The demo accounts of this throw-away database get a password of the
+    // run's own (prepareDatabase seeds them with it); children inherit it.
+    process.env.LEDGERLINE_DEMO_PASSWORD ??= randomBytes(18).toString('base64url');
     console.error(`Preparing ${database} (migrations, seed)…`);
     await prepareDatabase(url);
-    // The route handler finds the database through the environment (lib/server/services.ts).
     process.env.DATABASE_URL = url;
-    const { POST } = await import('@/app/api/orders/route');
-    const { getServices } = await import('@/lib/server/services');
-    cleanups.push(() => getServices().pool.end());
 
     const worker = await startWorker(url);
     cleanups.unshift(() => worker.stop());
+    const server = await startServer(url);
+    cleanups.unshift(() => server.stop());
+    const baseUrl = `http://127.0.0.1:${server.port}`;
 
-    // The app's HTTP server, minus Next.js: POST /api/orders goes to the real handler.
-    let port = 0;
-    const server = createServer((req, res) => void route(req, res));
-    async function route(req: IncomingMessage, res: ServerResponse) {
-      try {
-        if (req.method !== 'POST' || req.url !== '/api/orders') {
-          res.writeHead(404).end();
-          return;
-        }
-        const chunks: Buffer[] = [];
-        for await (const chunk of req) chunks.push(chunk as Buffer);
-        const headers = new Headers();
-        for (const [k, v] of Object.entries(req.headers)) if (typeof v === 'string') headers.set(k, v);
-        const response = await POST(
-          new Request(`http://127.0.0.1:${port}/api/orders`, { method: 'POST', headers, body: Buffer.concat(chunks) }),
-        );
-        const body = Buffer.from(await response.arrayBuffer());
-        res.writeHead(response.status, Object.fromEntries(response.headers));
-        res.end(body);
-      } catch (error) {
-        res.writeHead(500).end(String(error));
-      }
-    }
-    // Longer than any pause between requests: a keep-alive socket closed by the server mid-reuse is an ECONNRESET.
-    server.keepAliveTimeout = 65_000;
-    const live = attachLive(server, { connectionString: url, log: (l) => process.env.BENCH_VERBOSE && console.error(`[live] ${l}`) });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    port = (server.address() as { port: number }).port;
-    cleanups.unshift(async () => {
-      await live.close();
-      server.closeAllConnections();
-      await new Promise((r) => server.close(r));
+    const credentials = await signIn(baseUrl, {
+      username: USERNAME,
+      password: process.env.BENCH_PASSWORD ?? process.env.LEDGERLINE_DEMO_PASSWORD,
     });
+    const headers = requestHeaders(credentials, { 'content-type': 'application/json' });
 
-    const watchers = await Promise.all(Array.from({ length: CLIENTS }, () => connectWatcher(`http://127.0.0.1:${port}`)));
+    const watchers = await Promise.all(Array.from({ length: CLIENTS }, () => connectWatcher(baseUrl, credentials)));
     cleanups.unshift(async () => watchers.forEach((w) => w.socket.disconnect()));
     const agent = new Agent({ keepAlive: true, maxSockets: 256 });
     cleanups.unshift(async () => agent.destroy());
     const statusPool = new pg.Pool({ connectionString: url, max: 2 });
     cleanups.push(() => statusPool.end());
-    const ctx = { agent, port, watchers, statusPool };
+    const processes: Processes = {
+      sample: () => ({
+        at: performance.now(),
+        bench: cpuMs(process.cpuUsage()),
+        server: server.pid === null ? NaN : processCpuMs(server.pid),
+        worker: worker.pid === null ? NaN : processCpuMs(worker.pid),
+        postgres: dbServer.postmasterPid === null ? NaN : processTreeCpuMs(dbServer.postmasterPid),
+        machine: machineBusyMs(),
+        cpuStall: pressureStallMs('cpu'),
+        ioStall: pressureStallMs('io'),
+      }),
+      serverStats: server.stats,
+    };
+    const ctx: LoadContext = { agent, port: server.port, headers, watchers, statusPool, processes };
     const { rows } = await statusPool.query<{ v: string; sync: string; fsync: string }>(
       `SELECT current_setting('server_version') v, current_setting('synchronous_commit') sync, current_setting('fsync') fsync`,
     );
     const machine = [
       `machine: ${os.cpus().length} cores (${os.cpus()[0]?.model.trim() ?? '?'}), ${Math.round(os.totalmem() / 2 ** 30)} GiB; node ${process.version}; PostgreSQL ${rows[0]!.v} (${dbServer.kind}; synchronous_commit=${rows[0]!.sync}, fsync=${rows[0]!.fsync})`,
-      `projection worker: ${worker.kind}; ${CLIENTS} socket.io-client clients (websocket) in rooms ${ROOMS.join(', ')}; app pool max ${process.env.LEDGERLINE_POOL_SIZE ?? 20}`,
-      `latency = 201 response received → client receives an ${WATCHED} 'projection' message whose checkpoint ≥ the command's position; target p99 ≤ ${TARGET_MS} ms`,
+      `app server: ${server.kind}; app pool max ${process.env.LEDGERLINE_POOL_SIZE ?? 20}; ${credentials ? `bearer token of '${USERNAME}' from POST /api/auth/token` : 'no credentials (the server has no /api/auth/token)'}`,
+      `projection worker: ${worker.kind}; ${CLIENTS} socket.io-client clients (websocket) in rooms ${ROOMS.join(', ')}, in the load generator's process`,
+      `latency = 201 response received → client receives an ${WATCHED} 'projection' message whose checkpoint ≥ the command's position; target p99 ≤ ${TARGET_MS} ms; sustained = no errors, all delivered, achieved ≥ 95 % of offered, HTTP p99 ≤ ${HTTP_TARGET_MS} ms`,
     ];
-    const loadBefore = os.loadavg()[0]!;
+    const loadBefore = os.loadavg();
 
     if (WARMUP_SECONDS > 0) {
       console.error(`Warm-up: ${Math.min(RATE, 100)}/s for ${WARMUP_SECONDS} s…`);
@@ -494,30 +634,54 @@ async function main() {
     }
 
     const summaries: Summary[] = [];
+    const measure = async (rate: number, seconds: number, label: string) => {
+      console.error(`${label}: ${rate}/s for ${seconds} s…`);
+      const phase = newPhase(`${label} ${rate}/s`, rate, seconds);
+      await runLoad(phase, ctx);
+      const s = summarise(phase, watchers.length);
+      console.error(
+        `  push p99 ${f(s.pairs.p99)} ms, HTTP p99 ${f(s.http.p99)} ms, achieved ${f(s.achieved)}/s, errors ${phase.errors}: ` +
+          `${s.sustained ? 'sustained' : 'NOT sustained'}, ${s.met ? 'MET' : 'MISS'}`,
+      );
+      summaries.push(s);
+      return s;
+    };
     if (RAMP) {
+      // Coarse steps until the first rate not sustained (or not meeting the
+      // push target), then finer steps from the last good rate towards it.
+      let good = 0;
+      let bad = 0;
       for (let rate = RAMP_STEP; rate <= RAMP_MAX && !stopRequested; rate += RAMP_STEP) {
-        console.error(`Ramp step: ${rate}/s for ${STEP_SECONDS} s…`);
-        const phase = newPhase(`ramp ${rate}/s`, rate, STEP_SECONDS);
-        await runLoad(phase, ctx);
-        const s = summarise(phase, watchers.length);
-        console.error(`  p99 ${f(s.pairs.p99)} ms, achieved ${f(s.achieved)}/s, errors ${phase.errors}: ${s.met ? 'MET' : 'MISS'}`);
-        summaries.push(s);
-        if (!s.met) break;
+        if (!(await measure(rate, STEP_SECONDS, 'ramp')).met) {
+          bad = rate;
+          break;
+        }
+        good = rate;
+      }
+      const fine = RAMP_STEP / RAMP_REFINE;
+      for (let rate = good + fine; bad > 0 && RAMP_REFINE > 1 && rate < bad - 1e-9 && !stopRequested; rate += fine) {
+        if (!(await measure(Math.round(rate), STEP_SECONDS, 'refine')).met) break;
       }
     } else {
-      console.error(`Measuring: ${RATE}/s for ${SECONDS} s…`);
-      const phase = newPhase(`steady ${RATE}/s`, RATE, SECONDS);
-      await runLoad(phase, ctx);
-      summaries.push(summarise(phase, watchers.length));
+      await measure(RATE, SECONDS, 'steady');
     }
-    machine.push(`load average (1 min) before / after: ${loadBefore.toFixed(2)} / ${os.loadavg()[0]!.toFixed(2)}`);
+    const loadAfter = os.loadavg();
+    machine.push(
+      `load average (1 / 5 / 15 min) before: ${loadBefore.map((l) => l.toFixed(2)).join(' / ')}; after: ${loadAfter.map((l) => l.toFixed(2)).join(' / ')}`,
+    );
 
     console.log(`\n## Live push benchmark (${RAMP ? `ramp, ${STEP_SECONDS} s per step` : `${RATE}/s for ${SECONDS} s`})\n`);
     for (const line of machine) console.log(`- ${line}`);
-    printTable(summaries);
+    printTables(summaries);
     if (RAMP) {
-      const best = summaries.filter((s) => s.met).at(-1);
-      console.log(`\nHighest rate that met the target (p99 ≤ ${TARGET_MS} ms, no errors): ${best ? `${best.phase.rate}/s` : 'none'}`);
+      const best = (list: Summary[]) => list.reduce<Summary | undefined>((a, s) => (!a || s.phase.rate > a.phase.rate ? s : a), undefined);
+      const sustained = best(summaries.filter((s) => s.sustained));
+      const met = best(summaries.filter((s) => s.met));
+      console.log(
+        `\nHighest sustained command rate: ${sustained ? `${sustained.phase.rate}/s` : 'none'}; ` +
+          `highest rate that met the target (push p99 ≤ ${TARGET_MS} ms, sustained): ${met ? `${met.phase.rate}/s` : 'none'} ` +
+          `(steps of ${STEP_SECONDS} s; the ramp stops at the first step that misses)`,
+      );
     }
     const at = summaries.find((s) => s.phase.rate === 200);
     if (at) console.log(`\nTarget (p99 ≤ ${TARGET_MS} ms at 200 commands/s): ${at.met ? 'MET' : 'MISS'} (p99 ${f(at.pairs.p99)} ms)`);

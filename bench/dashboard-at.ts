@@ -1,0 +1,590 @@
+/**
+ * The customer-stats dashboard "as of" a past moment, on a log of 100,000 events.
+ *
+ *   npm run bench:dashboard-at
+ *   BENCH_EVENTS=200000 BENCH_RUNS=40 npm run bench:dashboard-at
+ *
+ * Env: DATABASE_URL (else an embedded PostgreSQL under .data/bench/pg; a fresh
+ * database per run, dropped at the end), BENCH_EVENTS (100000), BENCH_DAYS (30:
+ * the span of history), BENCH_RUNS (25 random moments per row), BENCH_SEED,
+ * BENCH_TRY_INDEX (1: also time with a B-tree and with a BRIN index on events (recorded_at); 0: skip),
+ * BENCH_KEEP (1: keep the database afterwards, for EXPLAIN; its URL is printed).
+ *
+ * 1. History: orders of the 250 seeded customers decided by the real domain
+ *    (decide / evolve), with the metadata handleOrderCommand writes, spread over
+ *    BENCH_DAYS. Written by bulk INSERT … SELECT in chunks, each chunk ONE
+ *    statement that does what the store's append statement does per event:
+ *    prev_hash from the stream's head, hash by ll_event_hash, the streams row
+ *    (version, head and previous head) and the commands row. recorded_at is the
+ *    moment the store would have written the row (the command's time plus a few
+ *    ms) instead of the seeding transaction's now(); a chunk is one transaction,
+ *    so its events share a transaction id, as several events of one append do.
+ * 2. Checks that the rows are what the store writes: every hash recomputed by
+ *    ll_event_hash, every prev_hash equal to the previous version's hash, stream
+ *    rows at their last version, and verifyStream (the chain recomputed in Node)
+ *    on 200 random orders.
+ * 3. Builds customer_stats_v1 with the projection itself (processNextBatch), then
+ *    checks: as of now equals the live list, page by page; as of three random
+ *    moments equals a fold of the generated events in Node.
+ * 4. Times listCustomerStatsAt (page query + count, as GET
+ *    /api/stats/customers?at= runs them) at random moments within the history:
+ *    sort by spent / orders, with and without q; and the live list beside it.
+ */
+import { databaseUrl, startBenchServer, withAdmin } from './support';
+import { createHash, randomUUID } from 'node:crypto';
+import { register } from 'node:module';
+import os from 'node:os';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import pg from 'pg';
+
+// Next.js resolves `server-only` to a no-op on the server (react-server condition); so does this bench.
+const emptyModule = pathToFileURL(path.resolve('node_modules/server-only/empty.js')).href;
+register(
+  'data:text/javascript,' +
+    encodeURIComponent(
+      `export async function resolve(s, c, n) { return s === 'server-only' ? { url: ${JSON.stringify(emptyModule)}, shortCircuit: true } : n(s, c); }`,
+    ),
+);
+
+const { prepareDatabase } = await import('../lib/db/prepare');
+const { createPrismaClient } = await import('../lib/db/prisma');
+const { seedCustomers, seedProducts } = await import('../lib/db/seed');
+const { decide, evolve, initialState, isOrderRuleError } = await import('../lib/domain/order');
+const { createEventStore } = await import('../lib/event-store');
+const { processNextBatch } = await import('../lib/projections/batch');
+const { ensureCheckpoint } = await import('../lib/projections/checkpoint');
+const { customerStats } = await import('../lib/projections/customer-stats');
+const { listCustomerStatsAt } = await import('../lib/queries/customer-stats-at');
+const { listCustomerStats } = await import('../lib/queries/read-models');
+
+type OrderCommand = import('../lib/domain/order').OrderCommand;
+type OrderEvent = import('../lib/domain/order').OrderEvent;
+type OrderState = import('../lib/domain/order').OrderState;
+type Db = import('../lib/db/prisma').Db;
+type CustomerStatsRow = import('../lib/queries/read-models').CustomerStatsRow;
+
+const EVENTS = Math.round(positive('BENCH_EVENTS', 100_000));
+const DAYS = positive('BENCH_DAYS', 30);
+const RUNS = Math.round(positive('BENCH_RUNS', 25));
+const SEED = Math.round(positive('BENCH_SEED', 20_261_126));
+const TRY_INDEX = process.env.BENCH_TRY_INDEX !== '0';
+const KEEP = process.env.BENCH_KEEP === '1';
+const CHUNK = 2_000;
+const SEARCH = 'an';
+
+// ---------------------------------------------------------------------------
+// 1. History
+// ---------------------------------------------------------------------------
+
+type SeedEvent = {
+  streamId: string;
+  version: number;
+  type: string;
+  data: Record<string, unknown>;
+  metadata: Record<string, unknown>;
+  occurredAt: Date;
+  recordedAt: Date;
+  commandId: string;
+  fingerprint: string;
+  /** For the Node fold: the order's customer. */
+  customerId: string;
+};
+
+/** mulberry32: a seeded generator, so a run can be repeated. */
+function random(seed: number) {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/**
+ * Commands at random moments over DAYS (new orders, then ships, cancels,
+ * price adjustments and new addresses of earlier ones), each decided on the
+ * order's state exactly as handleOrderCommand decides it. Refused commands
+ * (a negative total, say) write nothing, as in the app.
+ */
+function generateHistory(count: number, end: number): SeedEvent[] {
+  const rng = random(SEED);
+  const pick = <T>(items: readonly T[]) => items[Math.floor(rng() * items.length)]!;
+  const customers = seedCustomers().map((c) => c.id);
+  const products = Object.fromEntries(seedProducts().map((p) => [p.sku, p]));
+  const skus = Object.keys(products);
+  const address = { name: 'Bench Buyer', line1: '1 Load Street', city: 'Oslo', postalCode: '0150', country: 'NO' };
+  const orders = new Map<string, { state: OrderState; version: number; customerId: string }>();
+  const open: string[] = []; // placed, not yet shipped or cancelled
+  const billable: string[] = []; // placed or shipped: price adjustments allowed
+  const events: SeedEvent[] = [];
+  const meanGap = (DAYS * 86_400_000) / count;
+  let now = end - DAYS * 86_400_000;
+
+  const someOf = (list: string[], alive: (s: OrderState) => boolean) => {
+    while (list.length > 0) {
+      const i = Math.floor(rng() * list.length);
+      const id = list[i]!;
+      if (alive(orders.get(id)!.state)) return id;
+      list[i] = list[list.length - 1]!; // gone from this list for good: swap-remove
+      list.pop();
+    }
+    return undefined;
+  };
+
+  while (events.length < count) {
+    now += Math.max(1, Math.round(-Math.log(1 - rng()) * meanGap));
+    const at = new Date(now);
+    const roll = rng();
+    let orderId: string | undefined;
+    let command: OrderCommand;
+    let input: unknown;
+    if (open.length < 20 || roll < 0.45) {
+      orderId = randomUUID();
+      const lineSkus = [...new Set(Array.from({ length: 1 + Math.floor(rng() * 4) }, () => pick(skus)))];
+      const items = lineSkus.map((sku) => ({ sku, quantity: 1 + Math.floor(rng() * 3) }));
+      const customerId = pick(customers);
+      input = { customerId, items, shippingAddress: address };
+      orders.set(orderId, { state: initialState(), version: 0, customerId });
+      command = {
+        type: 'PlaceOrder',
+        data: { orderId, customerId, items, shippingAddress: address, customerExists: true, products },
+        metadata: { now: at },
+      };
+    } else if (roll < 0.7) {
+      orderId = someOf(open, (s) => s.status === 'placed');
+      input = { orderId };
+      command = { type: 'ShipOrder', data: { orderId: orderId! }, metadata: { now: at } };
+    } else if (roll < 0.78) {
+      orderId = someOf(open, (s) => s.status === 'placed');
+      input = { orderId, reason: 'Customer changed their mind' };
+      command = {
+        type: 'CancelOrder',
+        data: { orderId: orderId!, reason: 'Customer changed their mind' },
+        metadata: { now: at },
+      };
+    } else if (roll < 0.9) {
+      orderId = someOf(billable, (s) => s.status !== 'cancelled');
+      const amountDelta = Math.round((rng() - 0.6) * 3_000) || 100;
+      input = { orderId, amountDelta, reason: 'Price match' };
+      command = {
+        type: 'AdjustOrderPrice',
+        data: { orderId: orderId!, amountDelta, reason: 'Price match' },
+        metadata: { now: at },
+      };
+    } else {
+      orderId = someOf(open, (s) => s.status === 'placed');
+      const newAddress = { ...address, line1: `${events.length} Relay Row` };
+      input = { orderId, address: newAddress };
+      command = {
+        type: 'ChangeShippingAddress',
+        data: { orderId: orderId!, address: newAddress },
+        metadata: { now: at },
+      };
+    }
+    if (!orderId) continue;
+    const order = orders.get(orderId)!;
+    let decided: OrderEvent[];
+    try {
+      decided = decide(command, order.state);
+    } catch (error) {
+      if (isOrderRuleError(error)) continue;
+      throw error;
+    }
+    if (decided.length === 0) continue;
+    // As handleOrderCommand: one command id, correlation and causation default to it.
+    const commandId = randomUUID();
+    const fingerprint = createHash('sha256')
+      .update(JSON.stringify({ type: command.type, input }))
+      .digest('hex');
+    const metadata = { commandId, commandType: command.type, correlationId: commandId, causationId: commandId };
+    // The append's transaction starts a moment after the command's clock read.
+    const recordedAt = new Date(now + 1 + Math.floor(rng() * 4));
+    for (const event of decided) {
+      order.state = evolve(order.state, event);
+      order.version += 1;
+      events.push({
+        streamId: `order-${orderId}`,
+        version: order.version,
+        type: event.type,
+        data: event.data,
+        metadata,
+        occurredAt: at,
+        recordedAt,
+        commandId,
+        fingerprint,
+        customerId: order.customerId,
+      });
+    }
+    if (command.type === 'PlaceOrder') {
+      open.push(orderId);
+      billable.push(orderId);
+    }
+  }
+  return events.slice(0, count);
+}
+
+/**
+ * Chunks in log order, each holding at most one event per stream (so the
+ * previous hash of every event in a chunk is its stream's head before the chunk).
+ */
+function* chunks(events: SeedEvent[]) {
+  let chunk: SeedEvent[] = [];
+  let streams = new Set<string>();
+  for (const event of events) {
+    if (chunk.length >= CHUNK || streams.has(event.streamId)) {
+      yield chunk;
+      chunk = [];
+      streams = new Set();
+    }
+    chunk.push(event);
+    streams.add(event.streamId);
+  }
+  if (chunk.length > 0) yield chunk;
+}
+
+/** One chunk in one statement: events (hash-chained as APPEND_FIRST / APPEND_NEXT do), commands, streams. */
+const INSERT_CHUNK = `
+WITH input AS (
+  SELECT * FROM unnest($1::text[], $2::int[], $3::text[], $4::jsonb[], $5::jsonb[], $6::timestamptz[],
+                       $7::timestamptz[], $8::text[], $9::text[])
+    WITH ORDINALITY AS i(stream_id, stream_version, event_type, data, metadata, occurred_at, recorded_at,
+                         command_id, fingerprint, ord)
+),
+chained AS (
+  SELECT i.*, coalesce(s.head_hash, repeat('0', 64)) AS prev_hash, s.version AS head_version
+    FROM input i LEFT JOIN streams s ON s.stream_id = i.stream_id
+),
+ins AS (
+  INSERT INTO events (stream_id, stream_type, stream_version, event_type, schema_version, data, metadata,
+                      occurred_at, recorded_at, prev_hash, hash)
+  SELECT stream_id, 'order', stream_version, event_type, 1, data, metadata, occurred_at, recorded_at, prev_hash,
+         ll_event_hash(prev_hash, stream_id, stream_version, event_type, 1, data, metadata, occurred_at)
+    FROM chained
+   WHERE stream_version = coalesce(head_version, 0) + 1
+   ORDER BY ord
+  RETURNING stream_id, stream_version, prev_hash, hash, global_position, transaction_id
+),
+cmd AS (
+  INSERT INTO commands (command_id, stream_id, fingerprint, version, transaction_id, position, created_at)
+  SELECT c.command_id, ins.stream_id, c.fingerprint, ins.stream_version, ins.transaction_id::text::bigint,
+         ins.global_position, c.recorded_at
+    FROM ins JOIN chained c USING (stream_id)
+)
+INSERT INTO streams AS s (stream_id, stream_type, version, head_hash, prev_head_hash, created_at, updated_at)
+SELECT ins.stream_id, 'order', ins.stream_version, ins.hash, ins.prev_hash, c.recorded_at, c.recorded_at
+  FROM ins JOIN chained c USING (stream_id)
+ON CONFLICT (stream_id) DO UPDATE SET
+  version = excluded.version, head_hash = excluded.head_hash, prev_head_hash = excluded.prev_head_hash,
+  updated_at = excluded.updated_at
+RETURNING 1`;
+
+async function writeHistory(pool: pg.Pool, events: SeedEvent[]) {
+  for (const chunk of chunks(events)) {
+    const { rowCount } = await pool.query(INSERT_CHUNK, [
+      chunk.map((e) => e.streamId),
+      chunk.map((e) => e.version),
+      chunk.map((e) => e.type),
+      chunk.map((e) => JSON.stringify(e.data)),
+      chunk.map((e) => JSON.stringify(e.metadata)),
+      chunk.map((e) => e.occurredAt.toISOString()),
+      chunk.map((e) => e.recordedAt.toISOString()),
+      chunk.map((e) => e.commandId),
+      chunk.map((e) => e.fingerprint),
+    ]);
+    // A version that is not the head's next would be skipped by the WHERE: fail instead.
+    if (rowCount !== chunk.length) throw new Error(`chunk wrote ${rowCount} of ${chunk.length} events`);
+  }
+  await pool.query('ANALYZE events; ANALYZE streams; ANALYZE commands');
+}
+
+// ---------------------------------------------------------------------------
+// 2. The rows are the store's
+// ---------------------------------------------------------------------------
+
+async function checkRows(pool: pg.Pool, events: SeedEvent[]) {
+  const { rows } = await pool.query<{ events: number; bad_hash: number; bad_link: number; bad_streams: number }>(`
+    SELECT (SELECT count(*)::int FROM events) AS events,
+           (SELECT count(*)::int FROM events e
+             WHERE e.hash <> ll_event_hash(e.prev_hash, e.stream_id, e.stream_version, e.event_type, e.schema_version,
+                                           e.data, e.metadata, e.occurred_at)) AS bad_hash,
+           (SELECT count(*)::int FROM events e
+              LEFT JOIN events p ON p.stream_id = e.stream_id AND p.stream_version = e.stream_version - 1
+             WHERE e.prev_hash <> coalesce(p.hash, CASE WHEN e.stream_version = 1 THEN repeat('0', 64) END)) AS bad_link,
+           (SELECT count(*)::int FROM streams s
+              JOIN LATERAL (SELECT max(stream_version) AS v, count(*) AS n FROM events e WHERE e.stream_id = s.stream_id) x ON true
+              JOIN events h ON h.stream_id = s.stream_id AND h.stream_version = s.version
+             WHERE s.version <> x.v OR s.version <> x.n OR s.head_hash <> h.hash OR s.prev_head_hash <> h.prev_hash) AS bad_streams`);
+  const r = rows[0]!;
+  if (r.events !== events.length || r.bad_hash || r.bad_link || r.bad_streams) {
+    throw new Error(`the seeded rows are not what the store writes: ${JSON.stringify(r)}`);
+  }
+  const store = createEventStore(pool);
+  const rng = random(SEED + 1);
+  const streams = [...new Set(events.map((e) => e.streamId))];
+  for (let i = 0; i < 200; i++) {
+    const verdict = await store.verifyStream(streams[Math.floor(rng() * streams.length)]!);
+    if (!verdict.ok) throw new Error(`verifyStream failed: ${JSON.stringify(verdict)}`);
+  }
+  return `${r.events} events, ${streams.length} orders: every hash = ll_event_hash, every prev_hash links, streams rows at their heads, verifyStream ok on 200 random orders`;
+}
+
+// ---------------------------------------------------------------------------
+// 3. Correctness at scale
+// ---------------------------------------------------------------------------
+
+async function catchUp(pool: pg.Pool) {
+  const store = createEventStore(pool);
+  await ensureCheckpoint(pool, customerStats);
+  let applied = 0;
+  for (;;) {
+    const batch = await processNextBatch(pool, store, customerStats, 2_000);
+    if (!batch) return applied;
+    applied += batch.events.length;
+  }
+}
+
+async function allPages(load: (page: number) => Promise<{ customers: CustomerStatsRow[]; total: number }>) {
+  const rows: CustomerStatsRow[] = [];
+  for (let page = 1; ; page++) {
+    const result = await load(page);
+    rows.push(...result.customers);
+    if (result.customers.length === 0 || rows.length >= result.total) return rows;
+  }
+}
+
+/** The projection's rules applied in Node to the generated events recorded by `at` (ms). */
+function foldStats(events: SeedEvent[], at: number) {
+  const stats = new Map<
+    string,
+    { totalOrders: number; totalSpent: number; cancelledOrders: number; cancelledAmount: number; lastOrderAt: number }
+  >();
+  for (const e of events) {
+    if (e.recordedAt.getTime() > at) continue;
+    const s = stats.get(e.customerId) ?? {
+      totalOrders: 0,
+      totalSpent: 0,
+      cancelledOrders: 0,
+      cancelledAmount: 0,
+      lastOrderAt: -Infinity,
+    };
+    if (e.type === 'OrderPlaced') {
+      s.totalOrders += 1;
+      s.totalSpent += e.data.total as number;
+      s.lastOrderAt = Math.max(s.lastOrderAt, Date.parse(e.data.placedAt as string));
+    } else if (e.type === 'OrderCancelled') {
+      s.totalOrders -= 1;
+      s.totalSpent -= e.data.amount as number;
+      s.cancelledOrders += 1;
+      s.cancelledAmount += e.data.amount as number;
+    } else if (e.type === 'OrderPriceAdjusted') {
+      s.totalSpent += e.data.amountDelta as number;
+    } else continue;
+    stats.set(e.customerId, s);
+  }
+  return stats;
+}
+
+async function checkResults(db: Db, events: SeedEvent[], span: { from: number; to: number }) {
+  const checks: string[] = [];
+  for (const sort of ['spent', 'orders'] as const) {
+    const live = await allPages((page) => listCustomerStats(db, { sort, page, pageSize: 100 }));
+    const asOf = await allPages((page) => listCustomerStatsAt(db, { sort, page, pageSize: 100, at: new Date() }));
+    if (JSON.stringify(live) !== JSON.stringify(asOf)) throw new Error(`as of now ≠ live list (sort ${sort})`);
+  }
+  checks.push('as of now = the live list (customer_stats_v1 after the projection caught up), every page, both sorts');
+  const rng = random(SEED + 2);
+  for (let i = 0; i < 3; i++) {
+    const at = Math.round(span.from + rng() * (span.to - span.from));
+    const expected = foldStats(events, at);
+    const rows = await allPages((page) => listCustomerStatsAt(db, { page, pageSize: 100, at: new Date(at) }));
+    for (const row of rows) {
+      const s = expected.get(row.customerId);
+      const want = s
+        ? { ...s, lastOrderAt: new Date(s.lastOrderAt).toISOString() }
+        : { totalOrders: 0, totalSpent: 0, cancelledOrders: 0, cancelledAmount: 0, lastOrderAt: null };
+      const got = {
+        totalOrders: row.totalOrders,
+        totalSpent: row.totalSpent,
+        cancelledOrders: row.cancelledOrders,
+        cancelledAmount: row.cancelledAmount,
+        lastOrderAt: row.lastOrderAt,
+      };
+      if (JSON.stringify(got) !== JSON.stringify(want)) {
+        throw new Error(
+          `as of ${new Date(at).toISOString()}: ${row.customerId} is ${JSON.stringify(got)}, the fold says ${JSON.stringify(want)}`,
+        );
+      }
+    }
+  }
+  checks.push('as of 3 random moments = a fold of the generated events in Node, every customer');
+  return checks;
+}
+
+// ---------------------------------------------------------------------------
+// 4. Timing
+// ---------------------------------------------------------------------------
+
+type Row = { label: string; runs: number; p50: number; p95: number; max: number };
+
+function summarize(label: string, times: number[]): Row {
+  const sorted = [...times].sort((a, b) => a - b);
+  const at = (q: number) => sorted[Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)]!;
+  return { label, runs: times.length, p50: at(0.5), p95: at(0.95), max: sorted.at(-1)! };
+}
+
+async function time(run: () => Promise<unknown>) {
+  const start = performance.now();
+  await run();
+  return performance.now() - start;
+}
+
+async function measure(db: Db, span: { from: number; to: number }, seed: number): Promise<Row[]> {
+  const rows: Row[] = [];
+  const rng = random(seed);
+  const cases = [
+    { sort: 'spent', q: undefined },
+    { sort: 'orders', q: undefined },
+    { sort: 'spent', q: SEARCH },
+    { sort: 'orders', q: SEARCH },
+  ] as const;
+  // Warm-up: plans, caches, connections.
+  for (let i = 0; i < 5; i++) await listCustomerStatsAt(db, { at: new Date(span.to) });
+  for (const { sort, q } of cases) {
+    const times: number[] = [];
+    for (let i = 0; i < RUNS; i++) {
+      const at = new Date(Math.round(span.from + rng() * (span.to - span.from)));
+      times.push(await time(() => listCustomerStatsAt(db, { sort, q, at })));
+    }
+    rows.push(summarize(`as of random T, sort=${sort}${q ? `, q=${q}` : ''}`, times));
+  }
+  const latest: number[] = [];
+  for (let i = 0; i < RUNS; i++) latest.push(await time(() => listCustomerStatsAt(db, { at: new Date() })));
+  rows.push(summarize('as of now (whole log), sort=spent', latest));
+  const deep: number[] = [];
+  for (let i = 0; i < RUNS; i++) {
+    const at = new Date(Math.round(span.from + rng() * (span.to - span.from)));
+    deep.push(await time(() => listCustomerStatsAt(db, { at, page: 10, pageSize: 25 })));
+  }
+  rows.push(summarize('as of random T, sort=spent, page 10', deep));
+  const live: number[] = [];
+  for (let i = 0; i < RUNS; i++)
+    live.push(await time(() => listCustomerStats(db, { sort: i % 2 ? 'orders' : 'spent' })));
+  rows.push(summarize('live list (customer_stats_v1), for comparison', live));
+  return rows;
+}
+
+function table(title: string, rows: Row[]) {
+  const width = Math.max(...rows.map((r) => r.label.length));
+  const ms = (n: number) => n.toFixed(1).padStart(8);
+  console.log(`\n${title}`);
+  console.log(`${'query'.padEnd(width)}  runs   p50 ms   p95 ms   max ms`);
+  console.log(`${'-'.repeat(width)}  ----  -------  -------  -------`);
+  for (const r of rows)
+    console.log(`${r.label.padEnd(width)}  ${String(r.runs).padStart(4)} ${ms(r.p50)} ${ms(r.p95)} ${ms(r.max)}`);
+}
+
+// ---------------------------------------------------------------------------
+
+async function main() {
+  const database = `ledgerline_bench_at_${Date.now()}`;
+  const server = await startBenchServer();
+  let created = false;
+  try {
+    await withAdmin(server.adminUrl, (c) => c.query(`CREATE DATABASE ${pg.escapeIdentifier(database)}`));
+    created = true;
+    const url = databaseUrl(server.adminUrl, database);
+    console.error(`Preparing ${database} (migrations, seed)…`);
+    await prepareDatabase(url);
+    const pool = new pg.Pool({ connectionString: url, max: 4, idleTimeoutMillis: 0 });
+    pool.on('error', (error) => console.error('A pooled connection failed:', error.message));
+    const db = createPrismaClient(pool);
+    try {
+      let started = performance.now();
+      const events = generateHistory(EVENTS, Date.now() - 60_000);
+      const generatedMs = performance.now() - started;
+      started = performance.now();
+      await writeHistory(pool, events);
+      const writtenMs = performance.now() - started;
+      console.error(
+        `Generated ${events.length} events in ${(generatedMs / 1000).toFixed(1)} s, wrote them in ${(writtenMs / 1000).toFixed(1)} s; checking…`,
+      );
+      const rowCheck = await checkRows(pool, events);
+      started = performance.now();
+      const projected = await catchUp(pool);
+      const projectedMs = performance.now() - started;
+      const span = { from: events[0]!.recordedAt.getTime(), to: events.at(-1)!.recordedAt.getTime() };
+      const checks = await checkResults(db, events, span);
+
+      const { rows: info } = await pool.query<{ version: string; size: string; jit: string; workers: string }>(
+        `SELECT current_setting('server_version') AS version, pg_size_pretty(pg_total_relation_size('events')) AS size,
+                current_setting('jit') AS jit, current_setting('max_parallel_workers_per_gather') AS workers`,
+      );
+      const counts = events.reduce<Record<string, number>>((n, e) => ({ ...n, [e.type]: (n[e.type] ?? 0) + 1 }), {});
+      console.log('bench:dashboard-at — customer stats as of a past moment (listCustomerStatsAt: page query + count)');
+      console.log(
+        `PostgreSQL ${info[0]!.version} (${server.kind}), ${os.cpus().length} cores, Node ${process.version}; ` +
+          `jit ${info[0]!.jit}, max_parallel_workers_per_gather ${info[0]!.workers}`,
+      );
+      console.log(
+        `history: ${events.length} events over ${DAYS} days (events table ${info[0]!.size}), ${seedCustomers().length} customers; ` +
+          Object.entries(counts)
+            .map(([type, n]) => `${type} ${n}`)
+            .join(', '),
+      );
+      console.log(`seeded by bulk INSERT … SELECT in ${(writtenMs / 1000).toFixed(1)} s; ${rowCheck}`);
+      console.log(`projection customer_stats applied ${projected} events in ${(projectedMs / 1000).toFixed(1)} s`);
+      for (const check of checks) console.log(`check: ${check}`);
+      console.log(
+        `T: uniform over the history's recorded_at span; pages of 25; q=${SEARCH} matches ${(await listCustomerStats(db, { q: SEARCH })).total} customers`,
+      );
+
+      const loadBefore = os.loadavg()[0]!;
+      table('No index on recorded_at (as shipped):', await measure(db, span, SEED + 3));
+      if (TRY_INDEX) {
+        // The same moments again with each candidate index; dropped afterwards.
+        for (const [name, ddl] of [
+          ['a B-tree index on events (recorded_at)', 'CREATE INDEX bench_events_recorded_at ON events (recorded_at)'],
+          [
+            'a BRIN index on events (recorded_at)',
+            'CREATE INDEX bench_events_recorded_at ON events USING brin (recorded_at)',
+          ],
+        ] as const) {
+          await pool.query(ddl);
+          await pool.query('ANALYZE events');
+          table(`With ${name} (candidate, not shipped):`, await measure(db, span, SEED + 3));
+          await pool.query('DROP INDEX bench_events_recorded_at');
+        }
+        // Other processes share the cores: the first table again shows how much the machine drifted meanwhile.
+        table('No index again (drift check):', await measure(db, span, SEED + 3));
+      }
+      console.log(
+        `\nload average (1 min) before / after timing: ${loadBefore.toFixed(2)} / ${os.loadavg()[0]!.toFixed(2)} on ${os.cpus().length} cores`,
+      );
+    } finally {
+      await db.$disconnect();
+      await pool.end();
+    }
+  } finally {
+    if (created && KEEP) {
+      console.error(`Kept ${databaseUrl(server.adminUrl, database)}`);
+    } else if (created) {
+      await withAdmin(server.adminUrl, (c) =>
+        c.query(`DROP DATABASE IF EXISTS ${pg.escapeIdentifier(database)} WITH (FORCE)`),
+      ).catch((error: unknown) => console.error(`Could not drop ${database}:`, error));
+    }
+    await server.stop();
+  }
+}
+
+function positive(name: string, fallback: number) {
+  const raw = process.env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isFinite(value) || value <= 0) throw new Error(`${name} must be a positive number, got "${raw}"`);
+  return value;
+}
+
+await main();
