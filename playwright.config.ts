@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
 import { defineConfig, devices } from '@playwright/test';
+import { authState, DEMO_PASSWORD } from './e2e/auth';
 
 // Real browser against the real server: `npm start` builds when sources
 // changed, then serves with its own embedded PostgreSQL under .data/e2e, so
@@ -11,6 +12,19 @@ const BASE_URL = `http://127.0.0.1:${PORT}`;
 // `npx playwright install` cannot download browsers on machines without
 // internet; Debian's Chromium works where it is installed.
 const SYSTEM_CHROMIUM = '/usr/bin/chromium';
+
+const LAUNCH_OPTIONS = {
+  ...(existsSync(SYSTEM_CHROMIUM) ? { executablePath: SYSTEM_CHROMIUM } : {}),
+  // Without the networking flags Chromium floods a closed network with refused connections.
+  args: [
+    '--no-sandbox',
+    '--disable-gpu',
+    '--disable-background-networking',
+    '--disable-component-update',
+    '--disable-sync',
+    '--no-first-run',
+  ],
+};
 
 export default defineConfig({
   testDir: 'e2e',
@@ -29,29 +43,23 @@ export default defineConfig({
     trace: 'retain-on-failure',
   },
   projects: [
+    // Signs the demo users in once; every other test starts signed in as the
+    // operator (who may do everything) unless it picks another role.
+    { name: 'setup', testMatch: /auth\.setup\.ts$/, use: { launchOptions: LAUNCH_OPTIONS } },
     {
       name: 'chromium',
+      dependencies: ['setup'],
       use: {
         ...devices['Desktop Chrome'],
-        launchOptions: {
-          ...(existsSync(SYSTEM_CHROMIUM) ? { executablePath: SYSTEM_CHROMIUM } : {}),
-          // Without the networking flags Chromium floods a closed network with refused connections.
-          args: [
-            '--no-sandbox',
-            '--disable-gpu',
-            '--disable-background-networking',
-            '--disable-component-update',
-            '--disable-sync',
-            '--no-first-run',
-          ],
-        },
+        storageState: authState('operator'),
+        launchOptions: LAUNCH_OPTIONS,
       },
     },
   ],
   webServer: {
     command: 'npm start',
     url: `${BASE_URL}/api/health`,
-    env: { PORT: String(PORT), LEDGERLINE_DATA_DIR: '.data/e2e' },
+    env: { PORT: String(PORT), LEDGERLINE_DATA_DIR: '.data/e2e', LEDGERLINE_DEMO_PASSWORD: DEMO_PASSWORD },
     // The first start builds the app and initialises a database.
     timeout: 300_000,
     reuseExistingServer: !process.env.CI,

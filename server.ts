@@ -6,6 +6,7 @@ import { createServer } from 'node:http';
 import next from 'next';
 import { prepareDatabase } from './lib/db/prepare';
 import { resolveDatabase } from './lib/db/resolve';
+import { stampClientAddress } from './lib/auth/client-address';
 import { attachLive } from './lib/live/server';
 import { PROJECTIONS } from './lib/projections/all';
 import { startProjectionWorker } from './lib/projections/worker';
@@ -36,7 +37,11 @@ const worker = process.argv.includes('--no-worker')
 const app = next({ dev, hostname, port });
 await app.prepare();
 const handle = app.getRequestHandler();
-const server = createServer((req, res) => void handle(req, res));
+const server = createServer((req, res) => {
+  // Sign-in rate limits count per client address: set here, where the socket is known.
+  stampClientAddress(req);
+  void handle(req, res);
+});
 const live = attachLive(server, { connectionString: db.url, log: (line) => console.log(`[live] ${line}`) });
 server.listen(port, hostname, () => {
   console.log(`> Ledgerline ready on http://localhost:${port}${dev ? ' (dev)' : ''}`);

@@ -1,6 +1,7 @@
 import type { Metadata } from 'next';
 import type { ReactNode } from 'react';
 import { SiteHeader } from '@/components/layout/site-header';
+import { currentUser } from '@/lib/auth/current-user';
 import { Providers } from './providers';
 import './globals.css';
 
@@ -9,7 +10,8 @@ export const metadata: Metadata = {
   description: 'Orders with a complete, verifiable history.',
 };
 
-export default function RootLayout({ children }: { children: ReactNode }) {
+export default async function RootLayout({ children }: { children: ReactNode }) {
+  const user = await currentUser();
   return (
     <html lang="en">
       <body className="min-h-dvh bg-slate-50 font-sans text-slate-900 antialiased">
@@ -19,9 +21,9 @@ export default function RootLayout({ children }: { children: ReactNode }) {
         >
           Skip to content
         </a>
-        <SiteHeader />
+        <SiteHeader user={user} />
         <main id="main" className="mx-auto max-w-6xl px-4 py-6 sm:px-6 sm:py-8">
-          <Providers>{children}</Providers>
+          <Providers user={user}>{children}</Providers>
         </main>
       </body>
     </html>

@@ -2,8 +2,10 @@
 
 import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
 import { useState, type ReactNode } from 'react';
+import { UserProvider } from '@/components/auth/user-context';
+import type { SessionUser } from '@/lib/auth/permissions';
 
-export function Providers({ children }: { children: ReactNode }) {
+export function Providers({ user, children }: { user: SessionUser | null; children: ReactNode }) {
   // One client per browser session: created once per mount, never shared between server requests.
   const [client] = useState(
     () =>
@@ -14,5 +16,9 @@ export function Providers({ children }: { children: ReactNode }) {
         },
       }),
   );
-  return <QueryClientProvider client={client}>{children}</QueryClientProvider>;
+  return (
+    <UserProvider user={user}>
+      <QueryClientProvider client={client}>{children}</QueryClientProvider>
+    </UserProvider>
+  );
 }

@@ -4,18 +4,24 @@
 
 export type AppErrorCode =
   | 'VALIDATION'
+  | 'UNAUTHENTICATED'
+  | 'FORBIDDEN'
   | 'NOT_FOUND'
   | 'CONFLICT'
   | 'RULE_VIOLATION'
   | 'PAYLOAD_TOO_LARGE'
+  | 'RATE_LIMITED'
   | 'INTERNAL';
 
 export const HTTP_STATUS: Record<AppErrorCode, number> = {
   VALIDATION: 400,
+  UNAUTHENTICATED: 401,
+  FORBIDDEN: 403,
   NOT_FOUND: 404,
   CONFLICT: 409,
   RULE_VIOLATION: 409,
   PAYLOAD_TOO_LARGE: 413,
+  RATE_LIMITED: 429,
   INTERNAL: 500,
 };
 
@@ -27,7 +33,7 @@ export class AppError extends Error {
   constructor(
     readonly code: AppErrorCode,
     message: string,
-    readonly details: { fields?: FieldErrors; rule?: string } = {},
+    readonly details: { fields?: FieldErrors; rule?: string; retryAfterSeconds?: number } = {},
   ) {
     super(message);
   }
@@ -44,6 +50,12 @@ export class AppError extends Error {
 export const validationError = (fields: FieldErrors, message = 'The request is not valid.') =>
   new AppError('VALIDATION', message, { fields });
 export const notFound = (message: string) => new AppError('NOT_FOUND', message);
+export const unauthenticated = (message = 'Sign in first.') => new AppError('UNAUTHENTICATED', message);
+export const forbidden = (message: string) => new AppError('FORBIDDEN', message);
+export const rateLimited = (retryAfterSeconds: number) =>
+  new AppError('RATE_LIMITED', `Too many sign-in attempts. Try again in ${Math.ceil(retryAfterSeconds / 60)} minute(s).`, {
+    retryAfterSeconds,
+  });
 export const conflict = (message: string) => new AppError('CONFLICT', message);
 export const ruleViolation = (rule: string, message: string) => new AppError('RULE_VIOLATION', message, { rule });
 

@@ -1,19 +1,20 @@
 import type { Metadata } from 'next';
+import { Suspense } from 'react';
 import { Dashboard } from '@/components/dashboard/dashboard';
-import { PageHeader } from '@/components/orders/page-header';
+import { DashboardFallback } from '@/components/dashboard/dashboard-fallback';
+import { requireUser } from '@/lib/auth/current-user';
 
 export const metadata: Metadata = { title: 'Dashboard' };
 
-// A static shell: the sections fetch in the browser (and refetch on live
-// pushes), so rendering this page never touches the database.
-export default function DashboardPage() {
+// A shell: the sections fetch in the browser (and refetch on live pushes);
+// rendering it only checks the session. `?at=<ISO time>` shows the customer
+// statistics as of that moment; the client reads it (useSearchParams), hence
+// the Suspense boundary Next asks for around such components.
+export default async function DashboardPage() {
+  await requireUser();
   return (
-    <>
-      <PageHeader
-        title="Dashboard"
-        description="Orders, revenue and customers as the projections see them, updated live."
-      />
+    <Suspense fallback={<DashboardFallback />}>
       <Dashboard />
-    </>
+    </Suspense>
   );
 }

@@ -4,6 +4,7 @@ import { useQuery } from '@tanstack/react-query';
 import { useEffect, useId, useState } from 'react';
 import { LocalTime } from '@/components/format/local-time';
 import { Button } from '@/components/ui/button';
+import { AsOfTime } from './as-of-time';
 import { count, money } from './format';
 import { Panel, PanelEmpty, PanelError, Skeleton } from './panel';
 import { customerStatsQuery, type CustomerSort } from './queries';
@@ -11,22 +12,31 @@ import { customerStatsQuery, type CustomerSort } from './queries';
 const PAGE_SIZE = 25;
 const SEARCH_DEBOUNCE_MS = 300;
 
+/** Sort, search and page of the customer table, and the query they make. */
+export type CustomerStats = ReturnType<typeof useCustomerStats>;
+
 /**
- * The server sorts, searches and pages (GET /api/stats/customers), so the
- * table stays one page of rows however many customers there are.
+ * The table's state, kept by the dashboard rather than the table so that a
+ * search survives switching between live and a past moment. The server
+ * sorts, searches and pages (GET /api/stats/customers, with `at` for a past
+ * moment), so the table stays one page of rows however many customers there are.
  */
-export function CustomerTable() {
+export function useCustomerStats(at: string | null) {
   const [sort, setSort] = useState<CustomerSort>('spent');
   const [text, setText] = useState('');
   const q = useDebounced(text.trim(), SEARCH_DEBOUNCE_MS);
-  // The page belongs to one search and sort: a new one starts from its first page.
-  const listKey = `${sort}\n${q}`;
+  // The page belongs to one search, sort and moment: a new one starts from its first page.
+  const listKey = `${sort}\n${q}\n${at ?? ''}`;
   const [paging, setPaging] = useState({ listKey, page: 1 });
   const page = paging.listKey === listKey ? paging.page : 1;
   const setPage = (next: number) => setPaging({ listKey, page: Math.max(1, next) });
-  const searchId = useId();
+  const query = useQuery(customerStatsQuery({ sort, page, pageSize: PAGE_SIZE, q, at }));
+  return { at, sort, setSort, text, setText, q, page, setPage, query };
+}
 
-  const query = useQuery(customerStatsQuery({ sort, page, pageSize: PAGE_SIZE, q }));
+export function CustomerTable({ stats }: { stats: CustomerStats }) {
+  const { at, sort, setSort, text, setText, q, page, setPage, query } = stats;
+  const searchId = useId();
   const data = query.data;
   const pages = data ? Math.max(1, Math.ceil(data.total / data.pageSize)) : 1;
 
@@ -34,6 +44,15 @@ export function CustomerTable() {
     <Panel
       title="Customers"
       description={data ? `${count(data.total)} ${q ? 'matching' : 'in total'}` : 'Totals per customer'}
+      actions={
+        // Marked on the table itself too, so that no part of the page (or a
+        // screenshot of it) passes the past off as the present.
+        data?.asOf && (
+          <span className="max-w-full rounded-full bg-amber-100 px-2.5 py-1 text-xs font-medium text-amber-900 ring-1 ring-amber-600/30 ring-inset">
+            Historic · as of <AsOfTime date={new Date(data.asOf)} compact />
+          </span>
+        )
+      }
     >
       <div className="mb-3 flex flex-col gap-2 sm:flex-row sm:items-end">
         <div className="min-w-0 flex-1">
@@ -78,7 +97,7 @@ export function CustomerTable() {
       {query.isError && !data ? (
         <PanelError error={query.error} onRetry={() => void query.refetch()} />
       ) : !data ? (
-        <TableSkeleton />
+        <TableSkeleton historic={!!at} />
       ) : data.customers.length === 0 ? (
         <PanelEmpty>{q ? `No customer name contains “${q}”.` : 'No customers yet.'}</PanelEmpty>
       ) : (
@@ -88,7 +107,8 @@ export function CustomerTable() {
         >
           <table className="w-full min-w-[36rem] text-left text-sm">
             <caption className="sr-only">
-              Customers sorted by {sort === 'spent' ? 'amount spent' : 'number of orders'}, page {data.page} of {pages}
+              Customers sorted by {sort === 'spent' ? 'amount spent' : 'number of orders'}
+              {data.asOf ? `, as of ${data.asOf}` : ''}, page {data.page} of {pages}
             </caption>
             <thead className="bg-slate-50 text-slate-600">
               <tr>
@@ -174,10 +194,12 @@ function useDebounced<T>(value: T, ms: number): T {
   return debounced;
 }
 
-function TableSkeleton() {
+function TableSkeleton({ historic }: { historic: boolean }) {
   return (
     <div aria-busy="true" className="space-y-2">
-      <span className="sr-only">Loading customers…</span>
+      <span className="sr-only">
+        {historic ? 'Computing customer statistics as of that moment…' : 'Loading customers…'}
+      </span>
       {Array.from({ length: 6 }, (_, i) => (
         <Skeleton key={i} className="h-8 w-full" />
       ))}

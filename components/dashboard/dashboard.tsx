@@ -2,13 +2,17 @@
 
 import { useQuery } from '@tanstack/react-query';
 import { useId, useState } from 'react';
-import { CustomerTable } from './customer-table';
+import { PageHeader } from '@/components/orders/page-header';
+import { AsOfPicker } from './as-of-picker';
+import { CustomerTable, useCustomerStats, type CustomerStats } from './customer-table';
 import { EventFeed } from './event-feed';
+import { HistoricBanner, InvalidAtBanner } from './historic-banner';
 import { KpiTiles } from './kpi-tiles';
-import { MinuteChart } from './minute-chart';
-import { Panel, PanelEmpty, PanelError, Skeleton } from './panel';
+import { MinuteChart, MinuteChartSkeleton } from './minute-chart';
+import { Panel, PanelEmpty, PanelError } from './panel';
 import { ProjectionLag } from './projection-lag';
-import { metricsQuery } from './queries';
+import { invalidAtMessage, metricsQuery } from './queries';
+import { useAsOf, type AsOf } from './use-as-of';
 import { useDashboardLive } from './use-dashboard-live';
 
 const WINDOWS = [
@@ -19,11 +23,57 @@ const WINDOWS = [
 ] as const;
 
 /**
- * Everything on /dashboard. Each section fetches its own data and shows its
- * own loading, empty and error state, so one failing endpoint leaves the
- * others working. Pushes over the tab's socket invalidate the matching queries.
+ * Everything on /dashboard: live, or with `?at=` the customer statistics as
+ * of that moment. It reads the URL (useSearchParams), so the page renders it
+ * inside a Suspense boundary. The customer table's search, sort and page are
+ * kept here, above both views, so that a search survives going back and forth.
  */
 export function Dashboard() {
+  const asOf = useAsOf();
+  const stats = useCustomerStats(asOf.at);
+  return (
+    <>
+      <PageHeader
+        title="Dashboard"
+        description={
+          asOf.at
+            ? 'Customer statistics as they stood at a past moment, recomputed from the event log.'
+            : 'Orders, revenue and customers as the projections see them, updated live.'
+        }
+      />
+      {asOf.at ? (
+        <HistoricDashboard asOf={asOf} at={asOf.at} stats={stats} />
+      ) : (
+        <LiveDashboard asOf={asOf} stats={stats} />
+      )}
+    </>
+  );
+}
+
+/**
+ * A fixed moment: the banner and the customer table only. Nothing here
+ * listens to live pushes (they invalidate the live keys, and this view's
+ * query has keys of its own and never goes stale), so the figures stay put
+ * while sort, search and paging still ask the server.
+ */
+function HistoricDashboard({ asOf, at, stats }: { asOf: AsOf; at: string; stats: CustomerStats }) {
+  const invalid = invalidAtMessage(stats.query.error);
+  if (invalid) return <InvalidAtBanner asOf={asOf} at={at} message={invalid} />;
+  return (
+    <div className="space-y-6">
+      <HistoricBanner asOf={asOf} at={at} data={stats.query.data} loading={stats.query.isPending} />
+      <CustomerTable stats={stats} />
+    </div>
+  );
+}
+
+/**
+ * Each section fetches its own data and shows its own loading, empty and
+ * error state, so one failing endpoint leaves the others working. Pushes over
+ * the tab's socket invalidate the matching queries (only while this view is
+ * on screen).
+ */
+function LiveDashboard({ asOf, stats }: { asOf: AsOf; stats: CustomerStats }) {
   useDashboardLive();
   const [minutes, setMinutes] = useState<number>(60);
   const metrics = useQuery(metricsQuery(minutes));
@@ -31,6 +81,10 @@ export function Dashboard() {
 
   return (
     <div className="space-y-6">
+      <section aria-label="Past moment" className="rounded-xl border border-slate-200 bg-white p-4 shadow-sm sm:px-5">
+        <AsOfPicker key="live" asOf={asOf} label="Customer statistics as of a past moment" />
+      </section>
+
       {metrics.isError && !metrics.data ? (
         <PanelError error={metrics.error} onRetry={() => void metrics.refetch()} />
       ) : (
@@ -63,10 +117,7 @@ export function Dashboard() {
           }
         >
           {metrics.isPending ? (
-            <div aria-busy="true">
-              <span className="sr-only">Loading chart…</span>
-              <Skeleton className="h-60 w-full" />
-            </div>
+            <MinuteChartSkeleton />
           ) : metrics.isError ? (
             <PanelError error={metrics.error} onRetry={() => void metrics.refetch()} />
           ) : metrics.data.minutes.every((m) => m.ordersPlaced === 0 && m.ordersCancelled === 0 && m.revenue === 0) ? (
@@ -80,7 +131,7 @@ export function Dashboard() {
 
       <div className="grid gap-6 lg:grid-cols-3">
         <div className="min-w-0 lg:col-span-2">
-          <CustomerTable />
+          <CustomerTable stats={stats} />
         </div>
         <EventFeed />
       </div>

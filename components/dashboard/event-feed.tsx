@@ -36,8 +36,10 @@ export function EventFeed() {
         <ol aria-label="Recent order events" className="-mx-2 max-h-[28rem] divide-y divide-slate-100 overflow-y-auto">
           {query.data.events.map((event) => (
             <li key={event.position}>
+              {/* Each event opens the order's audit timeline at that event. */}
               <Link
-                href={`/orders/${event.orderId}`}
+                href={`/orders/${event.orderId}/audit?version=${event.version}`}
+                aria-label={`${event.summary}, order ${event.orderId.slice(0, 8)}, version ${event.version}: open in the audit timeline`}
                 className="flex items-start gap-3 rounded-md px-2 py-2.5 hover:bg-slate-50 focus-visible:outline-2 focus-visible:outline-indigo-600"
               >
                 <span
@@ -47,9 +49,13 @@ export function EventFeed() {
                 <span className="min-w-0 flex-1">
                   <span className="block text-sm text-slate-900 break-anywhere">{event.summary}</span>
                   <span className="mt-0.5 block text-xs text-slate-500">
-                    <span className="font-mono">#{event.orderId.slice(0, 8)}</span>
+                    <span className="font-mono">
+                      #{event.orderId.slice(0, 8)} v{event.version}
+                    </span>
                     <span aria-hidden="true"> · </span>
                     <LocalTime iso={event.occurredAt} />
+                    <span aria-hidden="true"> · </span>
+                    {event.actor ?? <span className="italic">unknown actor</span>}
                   </span>
                 </span>
               </Link>

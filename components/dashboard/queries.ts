@@ -1,5 +1,6 @@
-import { keepPreviousData, queryOptions } from '@tanstack/react-query';
+import { queryOptions } from '@tanstack/react-query';
 import type { ProjectionStatus } from '@/lib/projections/status';
+import type { CustomerStatsAtPage } from '@/lib/queries/customer-stats-at';
 import type { DashboardMetrics, RecentEvent } from '@/lib/queries/dashboard';
 import type { CustomerStatsRow } from '@/lib/queries/read-models';
 
@@ -11,6 +12,9 @@ export const dashboardKeys = {
   metrics: () => [...dashboardKeys.all, 'metrics'] as const,
   recentEvents: () => [...dashboardKeys.all, 'recent-events'] as const,
   customers: () => [...dashboardKeys.all, 'customers'] as const,
+  // Not under customers(): live pushes invalidate that prefix, and a past
+  // moment's figures never change.
+  customersAt: () => [...dashboardKeys.all, 'customers-at'] as const,
   projections: () => [...dashboardKeys.all, 'projections'] as const,
 };
 
@@ -19,19 +23,34 @@ export class ApiError extends Error {
   constructor(
     readonly status: number,
     message: string,
+    readonly code = 'HTTP',
+    /** VALIDATION: parameter → what is wrong with it. */
+    readonly fields: Readonly<Record<string, string>> = {},
   ) {
     super(message);
+    this.name = 'ApiError';
   }
 }
+
+type ErrorBody = { error?: { code?: string; message?: string; fields?: Record<string, string> } };
 
 async function getJson<T>(path: string, signal: AbortSignal): Promise<T> {
   const res = await fetch(path, { signal, headers: { accept: 'application/json' } });
   if (!res.ok) {
-    const body = (await res.json().catch(() => null)) as { error?: { message?: string } } | null;
-    throw new ApiError(res.status, body?.error?.message ?? `Request failed (${res.status}).`);
+    const body = (await res.json().catch(() => null)) as ErrorBody | null;
+    throw new ApiError(
+      res.status,
+      body?.error?.message ?? `Request failed (${res.status}).`,
+      body?.error?.code,
+      body?.error?.fields,
+    );
   }
   return (await res.json()) as T;
 }
+
+/** A 4xx says the request itself is wrong: asking again gives the same answer. */
+const retryServerErrors = (failures: number, error: Error) =>
+  !(error instanceof ApiError && error.status >= 400 && error.status < 500) && failures < 1;
 
 export const metricsQuery = (minutes: number) =>
   queryOptions({
@@ -48,24 +67,62 @@ export const recentEventsQuery = (limit: number) =>
   });
 
 export type CustomerSort = 'spent' | 'orders';
-export type CustomerStatsParams = { sort: CustomerSort; page: number; pageSize: number; q: string };
-export type CustomerStatsPage = { customers: CustomerStatsRow[]; page: number; pageSize: number; total: number };
+export type CustomerStatsParams = {
+  sort: CustomerSort;
+  page: number;
+  pageSize: number;
+  q: string;
+  /** An ISO 8601 time with a zone, as in `/dashboard?at=`: the figures as of then; null for the live list. */
+  at: string | null;
+};
+/** A page of the live list, or (with `asOf`, `historic`) of the list as of a past moment. */
+export type CustomerStatsPage = { customers: CustomerStatsRow[]; page: number; pageSize: number; total: number } & (
+  { asOf?: undefined; historic?: undefined } | Pick<CustomerStatsAtPage, 'asOf' | 'historic'>
+);
 
-export const customerStatsQuery = (params: CustomerStatsParams) =>
-  queryOptions({
-    queryKey: [...dashboardKeys.customers(), params] as const,
+/**
+ * The live list (from the customer_stats projection, invalidated by pushes)
+ * or, with `at`, the list as of that moment (computed from the event log).
+ * One factory for both, so the table makes one useQuery call whichever it shows.
+ */
+export const customerStatsQuery = ({ at, ...list }: CustomerStatsParams) => {
+  const queryKey = at
+    ? ([...dashboardKeys.customersAt(), at, list] as const)
+    : ([...dashboardKeys.customers(), list] as const);
+  return queryOptions({
+    queryKey,
     queryFn: ({ signal }) => {
       const search = new URLSearchParams({
-        sort: params.sort,
-        page: String(params.page),
-        pageSize: String(params.pageSize),
+        sort: list.sort,
+        page: String(list.page),
+        pageSize: String(list.pageSize),
       });
-      if (params.q) search.set('q', params.q);
+      if (list.q) search.set('q', list.q);
+      if (at) search.set('at', at);
       return getJson<CustomerStatsPage>(`/api/stats/customers?${search}`, signal);
     },
-    // Paging and typing keep the old page on screen until the new one arrives.
-    placeholderData: keepPreviousData,
+    // Paging and typing keep the old page on screen until the new one arrives,
+    // but only within one moment: rows of another moment (or of the live list)
+    // under a banner naming this one would be wrong, so a new moment starts
+    // from the loading state.
+    placeholderData: (previous, previousQuery) =>
+      previousQuery && sameMoment(previousQuery.queryKey, queryKey) ? previous : undefined,
+    // A past moment's figures are final (see lib/queries/history/customer-stats-sql.ts):
+    // fetched once, never refetched. A moment in the future is answered as of
+    // "now" and says so (asOf); it stays as loaded, like any other moment.
+    ...(at ? { staleTime: Infinity } : {}),
+    retry: retryServerErrors,
   });
+};
+
+/** Both keys name the live list, or both the same past moment. */
+const sameMoment = (a: readonly unknown[], b: readonly unknown[]) =>
+  a[1] === b[1] && (a[1] !== 'customers-at' || a[2] === b[2]);
+
+/** The API refused `at` itself (400 VALIDATION naming it): the link is wrong, not the server. */
+export function invalidAtMessage(error: Error | null): string | null {
+  return error instanceof ApiError && error.status === 400 && error.fields.at ? error.fields.at : null;
+}
 
 export const projectionsQuery = () =>
   queryOptions({

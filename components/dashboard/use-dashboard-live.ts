@@ -14,6 +14,23 @@ const THROTTLE_MS = 500;
  * lag and the event feed. A resync (pushes may have been lost) refetches all.
  */
 export function useDashboardLive() {
+  const client = useQueryClient();
+  // Pushes stop when the live view goes (a past moment, another page), and
+  // what stays cached then misses every change: mark it stale on the way out,
+  // so that coming back refetches instead of showing it as live.
+  useEffect(
+    () => () => {
+      for (const queryKey of [
+        dashboardKeys.metrics(),
+        dashboardKeys.recentEvents(),
+        dashboardKeys.customers(),
+        dashboardKeys.projections(),
+      ]) {
+        void client.invalidateQueries({ queryKey, refetchType: 'none' });
+      }
+    },
+    [client],
+  );
   const invalidate = useThrottledInvalidate();
   useLiveProjection(['dashboard'], () => invalidate(dashboardKeys.metrics()));
   useLiveProjection(['customers'], () => invalidate(dashboardKeys.customers()));

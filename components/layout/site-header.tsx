@@ -1,7 +1,10 @@
 import Link from 'next/link';
+import { UserMenu } from '@/components/auth/user-menu';
+import { can, type SessionUser } from '@/lib/auth/permissions';
 import { NavLink } from './nav-link';
 
-export function SiteHeader() {
+/** Signed out (the sign-in page), the header shows only the name. */
+export function SiteHeader({ user }: { user: SessionUser | null }) {
   return (
     <header className="border-b border-slate-200 bg-white">
       <div className="mx-auto flex max-w-6xl items-center justify-between gap-4 px-4 py-3 sm:px-6">
@@ -14,19 +17,26 @@ export function SiteHeader() {
           <span className="hidden sm:inline">Ledgerline</span>
           <span className="sr-only sm:hidden">Ledgerline</span>
         </Link>
-        <nav aria-label="Main">
-          <ul className="flex items-center gap-1">
-            <li>
-              <NavLink href="/orders">Orders</NavLink>
-            </li>
-            <li>
-              <NavLink href="/orders/new">New order</NavLink>
-            </li>
-            <li>
-              <NavLink href="/dashboard">Dashboard</NavLink>
-            </li>
-          </ul>
-        </nav>
+        {user && (
+          <div className="flex items-center gap-1 sm:gap-3">
+            <nav aria-label="Main">
+              <ul className="flex items-center gap-1">
+                <li>
+                  <NavLink href="/orders">Orders</NavLink>
+                </li>
+                {can(user.role, 'orders:write') && (
+                  <li>
+                    <NavLink href="/orders/new">New order</NavLink>
+                  </li>
+                )}
+                <li>
+                  <NavLink href="/dashboard">Dashboard</NavLink>
+                </li>
+              </ul>
+            </nav>
+            <UserMenu user={user} />
+          </div>
+        )}
       </div>
     </header>
   );

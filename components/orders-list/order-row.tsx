@@ -7,6 +7,7 @@ import { LocalTime } from '@/components/format/local-time';
 import { Button } from '@/components/ui/button';
 import { controlA11y, controlClass } from '@/components/ui/field';
 import { TEMP_ID_PREFIX, type OrderRow as Row, type RowSync } from './types';
+import { useCan } from '@/components/auth/user-context';
 
 type RowStatus = Row['status'] | 'cancelling';
 
@@ -32,7 +33,8 @@ export function OrderRow({ row, status, sync, error, onCancel, onDismissError }:
   const temp = row.orderId.startsWith(TEMP_ID_PREFIX);
   const short = temp ? 'new' : row.orderId.slice(0, 8);
   const name = row.customerName ?? 'Unknown customer';
-  const canCancel = status === 'placed' && !row.local && !temp;
+  const mayWrite = useCan('orders:write');
+  const canCancel = mayWrite && status === 'placed' && !row.local && !temp;
   const reasonId = `cancel-reason-${row.orderId}`;
   const badge = STATUS[status];
 
@@ -44,7 +46,12 @@ export function OrderRow({ row, status, sync, error, onCancel, onDismissError }:
   }
 
   return (
-    <li data-testid="order-row" data-order-id={temp ? undefined : row.orderId} aria-busy={sync === 'pending' || undefined} className="px-4 py-3 sm:px-5">
+    <li
+      data-testid="order-row"
+      data-order-id={temp ? undefined : row.orderId}
+      aria-busy={sync === 'pending' || undefined}
+      className="px-4 py-3 sm:px-5"
+    >
       <div className="grid grid-cols-[1fr_auto] items-center gap-x-4 gap-y-2 sm:grid-cols-[minmax(0,1fr)_11rem_7rem_6.5rem]">
         <div className="min-w-0">
           {temp ? (
@@ -64,6 +71,17 @@ export function OrderRow({ row, status, sync, error, onCancel, onDismissError }:
             <LocalTime iso={row.placedAt} />
             <span aria-hidden="true"> · </span>
             {row.itemCount} {row.itemCount === 1 ? 'item' : 'items'}
+            {!temp && (
+              <>
+                <span aria-hidden="true"> · </span>
+                <Link
+                  href={`/orders/${row.orderId}/audit`}
+                  className="underline-offset-2 hover:text-slate-900 hover:underline focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-indigo-600"
+                >
+                  Audit<span className="sr-only"> timeline of order #{short}</span>
+                </Link>
+              </>
+            )}
           </p>
         </div>
         <div className="flex flex-wrap items-center justify-end gap-1.5 sm:justify-start">
@@ -87,7 +105,12 @@ export function OrderRow({ row, status, sync, error, onCancel, onDismissError }:
         <p className="font-medium tabular-nums text-slate-900 sm:text-right">{formatMoney(row.total, row.currency)}</p>
         <div className="flex justify-end">
           {canCancel && !cancelling && (
-            <Button variant="ghost" className="min-h-8 px-3 py-1" onClick={() => setCancelling(true)} aria-label={`Cancel order #${short}`}>
+            <Button
+              variant="ghost"
+              className="min-h-8 px-3 py-1"
+              onClick={() => setCancelling(true)}
+              aria-label={`Cancel order #${short}`}
+            >
               Cancel…
             </Button>
           )}
@@ -95,7 +118,11 @@ export function OrderRow({ row, status, sync, error, onCancel, onDismissError }:
       </div>
 
       {cancelling && (
-        <form onSubmit={submit} aria-label={`Cancel order #${short}`} className="mt-3 flex flex-col gap-2 sm:flex-row sm:items-end">
+        <form
+          onSubmit={submit}
+          aria-label={`Cancel order #${short}`}
+          className="mt-3 flex flex-col gap-2 sm:flex-row sm:items-end"
+        >
           <div className="grow">
             <label htmlFor={reasonId} className="mb-1 block text-sm font-medium text-slate-700">
               Reason for cancelling
@@ -122,7 +149,10 @@ export function OrderRow({ row, status, sync, error, onCancel, onDismissError }:
       )}
 
       {error && (
-        <div role="alert" className="mt-3 flex items-start justify-between gap-2 rounded-lg border border-red-200 bg-red-50 p-2 text-sm text-red-800">
+        <div
+          role="alert"
+          className="mt-3 flex items-start justify-between gap-2 rounded-lg border border-red-200 bg-red-50 p-2 text-sm text-red-800"
+        >
           <p className="min-w-0 break-anywhere">{error}</p>
           <button type="button" onClick={onDismissError} className="shrink-0 font-medium underline">
             Dismiss

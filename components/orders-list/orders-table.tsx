@@ -7,21 +7,31 @@ import { ErrorBanner } from '@/components/ui/alert';
 import { Button } from '@/components/ui/button';
 import { controlClass } from '@/components/ui/field';
 import { customersQuery, ordersListKey, ordersQuery, projectionsQuery, type OrdersFilter } from '@/lib/client/queries';
-import { getSocket, hasCaughtUp, recordCheckpoints, useLiveProjection, useProjectionCheckpoints } from '@/lib/live/client';
+import {
+  getSocket,
+  hasCaughtUp,
+  recordCheckpoints,
+  useLiveProjection,
+  useProjectionCheckpoints,
+} from '@/lib/live/client';
 import type { OrderStatus } from '@/lib/queries/read-models';
 import { OrderRow } from './order-row';
 import { PlaceOrderPanel } from './place-order-panel';
 import { ORDER_STATUSES, type OrderRow as Row, type RowSync } from './types';
 import { ordersMutationKey, useOrderCommands } from './use-order-commands';
+import { useCan } from '@/components/auth/user-context';
 
 const PROJECTION = 'order_summaries';
 const LIVE_ROOMS = ['orders', 'projections'];
 
 function matches(row: Row, filter: OrdersFilter) {
-  return (!filter.status || filter.status === row.status) && (!filter.customerId || filter.customerId === row.customerId);
+  return (
+    (!filter.status || filter.status === row.status) && (!filter.customerId || filter.customerId === row.customerId)
+  );
 }
 
 export function OrdersTable() {
+  const mayWrite = useCan('orders:write');
   const client = useQueryClient();
   const [status, setStatus] = useState<OrderStatus | ''>('');
   const [customerText, setCustomerText] = useState('');
@@ -102,7 +112,7 @@ export function OrdersTable() {
 
   return (
     <div className="space-y-4">
-      <PlaceOrderPanel commands={commands} />
+      {mayWrite && <PlaceOrderPanel commands={commands} />}
       <div className="min-w-0 space-y-4">
         <form
           role="search"
@@ -144,16 +154,25 @@ export function OrdersTable() {
               className={controlClass}
             />
             <datalist id="filter-customer-options">
-              {customers.data?.map((c) => <option key={c.id} value={c.name} />)}
+              {customers.data?.map((c) => (
+                <option key={c.id} value={c.name} />
+              ))}
             </datalist>
             <p id="filter-customer-hint" className="mt-1 text-xs text-slate-500">
-              {customer ? `Showing ${customer.name}` : customerText.trim() ? 'No exact match: showing all customers.' : 'Type a name to narrow the list.'}
+              {customer
+                ? `Showing ${customer.name}`
+                : customerText.trim()
+                  ? 'No exact match: showing all customers.'
+                  : 'Type a name to narrow the list.'}
             </p>
           </div>
         </form>
 
         {orders.isPending ? (
-          <div aria-busy="true" className="rounded-xl border border-slate-200 bg-white px-5 py-10 text-center text-sm text-slate-600">
+          <div
+            aria-busy="true"
+            className="rounded-xl border border-slate-200 bg-white px-5 py-10 text-center text-sm text-slate-600"
+          >
             Loading orders…
           </div>
         ) : orders.isError ? (

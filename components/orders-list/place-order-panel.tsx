@@ -87,7 +87,11 @@ export function PlaceOrderPanel({ commands }: { commands: Commands }) {
             It shows in the list at once, pending until the list has caught up.
           </span>
         </span>
-        <svg viewBox="0 0 20 20" className="size-5 shrink-0 text-slate-500 transition-transform group-open:rotate-180" aria-hidden="true">
+        <svg
+          viewBox="0 0 20 20"
+          className="size-5 shrink-0 text-slate-500 transition-transform group-open:rotate-180"
+          aria-hidden="true"
+        >
           <path d="M5 8l5 5 5-5" fill="none" stroke="currentColor" strokeWidth="2" strokeLinecap="round" />
         </svg>
       </summary>

@@ -19,13 +19,29 @@ import {
   type CommandResult,
   type PlaceOrderInput,
 } from '@/lib/commands';
+import { authorizeAction } from '@/lib/auth/current-user';
+import { actorOf, type Permission } from '@/lib/auth/permissions';
 import { getServices } from '@/lib/server/services';
 
 // Every argument is parsed again here: a server action is a public endpoint,
 // and its TypeScript types say nothing about what a request really carries.
 
 /** Generated once per submission in the browser, so a repeated submit is recorded once. */
-const commandIdSchema = z.object({ commandId: z.uuid('The form lost its submission id; reload the page.') });
+const commandIdSchema = z.object({
+  commandId: z.uuid('The form lost its submission id; reload the page.'),
+  // One user action that issues several commands sends them all with one id.
+  correlationId: z.uuid('Not a correlation id.').optional(),
+});
+
+/**
+ * Checks the session and role first (a refused request parses nothing and
+ * writes nothing), then names the actor, command and correlation on the events.
+ */
+async function commandContextFor(permission: Permission, request: unknown) {
+  const user = await authorizeAction(permission);
+  const { commandId, correlationId } = commandIdSchema.parse(request);
+  return { commandId, correlationId: correlationId ?? commandId, actor: actorOf(user) };
+}
 
 const orderTargetSchema = commandIdSchema.extend({
   orderId: orderIdSchema,
@@ -35,22 +51,25 @@ const orderTargetSchema = commandIdSchema.extend({
 });
 
 export type CommandRequest = { commandId: string };
-export type OrderCommandRequest = CommandRequest & { orderId: string; expectedVersion: number };
+/** Optional: the browser may tie several commands of one user action together. */
+type Correlated = { correlationId?: string };
+export type OrderCommandRequest = CommandRequest & Correlated & { orderId: string; expectedVersion: number };
 /** What every command returns: the position lets the UI tell when a read model has caught up. */
 export type OrderChange = CommandResult;
 
-export async function placeOrderAction(request: CommandRequest & PlaceOrderInput): Promise<ActionResult<OrderChange>> {
+export async function placeOrderAction(request: CommandRequest & Correlated & PlaceOrderInput): Promise<ActionResult<OrderChange>> {
   return runAction('placeOrder', async () => {
-    const { commandId } = commandIdSchema.parse(request);
+    const context = await commandContextFor('orders:write', request);
     const input = placeOrderSchema.parse(request);
-    return placeOrder(getServices(), input, { commandId });
+    return placeOrder(getServices(), input, context);
   });
 }
 
 export async function shipOrderAction(request: OrderCommandRequest): Promise<ActionResult<OrderChange>> {
   return runAction('shipOrder', async () => {
-    const { orderId, commandId, expectedVersion } = orderTargetSchema.parse(request);
-    return shipOrder(getServices(), orderId, { commandId, expectedVersion });
+    const context = await commandContextFor('orders:write', request);
+    const { orderId, expectedVersion } = orderTargetSchema.parse(request);
+    return shipOrder(getServices(), orderId, { ...context, expectedVersion });
   });
 }
 
@@ -58,9 +77,10 @@ export async function cancelOrderAction(
   request: OrderCommandRequest & CancelOrderInput,
 ): Promise<ActionResult<OrderChange>> {
   return runAction('cancelOrder', async () => {
-    const { orderId, commandId, expectedVersion } = orderTargetSchema.parse(request);
+    const context = await commandContextFor('orders:write', request);
+    const { orderId, expectedVersion } = orderTargetSchema.parse(request);
     const input = cancelOrderSchema.parse(request);
-    return cancelOrder(getServices(), orderId, input, { commandId, expectedVersion });
+    return cancelOrder(getServices(), orderId, input, { ...context, expectedVersion });
   });
 }
 
@@ -68,9 +88,10 @@ export async function changeShippingAddressAction(
   request: OrderCommandRequest & ChangeShippingAddressInput,
 ): Promise<ActionResult<OrderChange>> {
   return runAction('changeShippingAddress', async () => {
-    const { orderId, commandId, expectedVersion } = orderTargetSchema.parse(request);
+    const context = await commandContextFor('orders:write', request);
+    const { orderId, expectedVersion } = orderTargetSchema.parse(request);
     const input = changeShippingAddressSchema.parse(request);
-    return changeShippingAddress(getServices(), orderId, input, { commandId, expectedVersion });
+    return changeShippingAddress(getServices(), orderId, input, { ...context, expectedVersion });
   });
 }
 
@@ -78,8 +99,9 @@ export async function adjustOrderPriceAction(
   request: OrderCommandRequest & AdjustOrderPriceInput,
 ): Promise<ActionResult<OrderChange>> {
   return runAction('adjustOrderPrice', async () => {
-    const { orderId, commandId, expectedVersion } = orderTargetSchema.parse(request);
+    const context = await commandContextFor('orders:adjust', request);
+    const { orderId, expectedVersion } = orderTargetSchema.parse(request);
     const input = adjustOrderPriceSchema.parse(request);
-    return adjustOrderPrice(getServices(), orderId, input, { commandId, expectedVersion });
+    return adjustOrderPrice(getServices(), orderId, input, { ...context, expectedVersion });
   });
 }

@@ -3,6 +3,7 @@
 import { useRouter } from 'next/navigation';
 import { useState, type ReactNode } from 'react';
 import type { ShippingAddress } from '@/lib/domain/order/types';
+import { useCan } from '@/components/auth/user-context';
 import { Notice } from '@/components/ui/alert';
 import { Button } from '@/components/ui/button';
 import { AdjustPriceForm } from './adjust-price-form';
@@ -27,27 +28,39 @@ export function OrderActions({ orderId, version, status, currency, total, shippi
   const [open, setOpen] = useState<Panel | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
 
-  // Reasons mirror the domain's rules, so a disabled control explains itself instead of failing on click.
+  const canWrite = useCan('orders:write');
+  const canAdjust = useCan('orders:adjust');
+  const readOnly = canWrite ? null : 'Your role can read orders but not change them.';
+
+  // Reasons mirror the domain's rules and the user's role, so a disabled
+  // control explains itself instead of failing on click.
   const blocked = {
     ship:
-      status === 'shipped'
+      readOnly ??
+      (status === 'shipped'
         ? 'This order has shipped.'
         : status === 'cancelled'
           ? 'Cancelled orders cannot be shipped.'
-          : null,
+          : null),
     address:
-      status === 'shipped'
+      readOnly ??
+      (status === 'shipped'
         ? 'The order has shipped, so its address is final.'
         : status === 'cancelled'
           ? 'Cancelled orders cannot be changed.'
-          : null,
-    adjust: status === 'cancelled' ? 'Cancelled orders cannot be adjusted.' : null,
+          : null),
+    adjust: !canAdjust
+      ? 'Only operators adjust prices.'
+      : status === 'cancelled'
+        ? 'Cancelled orders cannot be adjusted.'
+        : null,
     cancel:
-      status === 'shipped'
+      readOnly ??
+      (status === 'shipped'
         ? 'Shipped orders cannot be cancelled.'
         : status === 'cancelled'
           ? 'This order is cancelled.'
-          : null,
+          : null),
   };
 
   function done(message: string) {

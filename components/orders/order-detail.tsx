@@ -1,3 +1,4 @@
+import Link from 'next/link';
 import type { OrderView } from '@/lib/queries/get-order';
 import { LocalTime } from '@/components/format/local-time';
 import { Card } from './card';
@@ -80,8 +81,15 @@ export function OrderDetail({ view, customer }: OrderDetailProps) {
           title="History"
           className="lg:col-span-2"
           actions={
-            <span className="text-xs text-slate-500">
+            <span className="flex items-center gap-3 text-xs text-slate-500">
               {events.length} {events.length === 1 ? 'event' : 'events'}
+              <Link
+                href={`/orders/${order.orderId}/audit`}
+                data-testid="audit-link"
+                className="rounded font-medium text-indigo-700 hover:text-indigo-900 hover:underline focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-indigo-600"
+              >
+                Audit timeline <span aria-hidden="true">→</span>
+              </Link>
             </span>
           }
         >

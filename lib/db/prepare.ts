@@ -1,9 +1,17 @@
+import pg from 'pg';
+import { seedDemoUsers } from '../auth/demo-users';
 import { applyMigrations } from './migrate';
 import { seedReferenceData } from './seed';
 
-/** Migrations then reference data; both are idempotent, so every start runs them. */
+/** Migrations, reference data, then the demo accounts; all idempotent, so every start runs them. */
 export async function prepareDatabase(url: string) {
   const applied = await applyMigrations(url);
   const seeded = await seedReferenceData(url);
-  return { applied, seeded };
+  const pool = new pg.Pool({ connectionString: url, max: 1 });
+  try {
+    const demoUsers = await seedDemoUsers(pool);
+    return { applied, seeded, demoUsers };
+  } finally {
+    await pool.end();
+  }
 }

@@ -1,4 +1,5 @@
 import 'server-only';
+import { actorOf, type SessionUser } from '../auth/permissions';
 import type { CommandContext } from '../commands';
 import { validationError } from '../errors';
 
@@ -27,11 +28,25 @@ export function ifMatchVersion(req: Request): number | undefined {
   return Number(match[1]);
 }
 
-/** If-Match only means something for an order that exists, so creation ignores it. */
-export function commandContext(req: Request, options: { conditional: boolean }): CommandContext {
+/** X-Correlation-Id: ties several commands of one user action together; 1–200 printable ASCII characters, or absent. */
+export function correlationId(req: Request): string | undefined {
+  const value = req.headers.get('x-correlation-id');
+  if (value === null) return undefined;
+  if (!IDEMPOTENCY_KEY.test(value)) {
+    throw headerError('X-Correlation-Id', 'X-Correlation-Id must be 1 to 200 printable ASCII characters.');
+  }
+  return value;
+}
+
+/**
+ * Who asked, and how. If-Match only means something for an order that
+ * exists, so creation ignores it. Without X-Correlation-Id the command is its
+ * own correlation (the command id), which is what one API call is.
+ */
+export function commandContext(req: Request, user: SessionUser, options: { conditional: boolean }): CommandContext {
   const commandId = idempotencyKey(req);
   const expectedVersion = options.conditional ? ifMatchVersion(req) : undefined;
-  return { commandId, expectedVersion };
+  return { commandId, expectedVersion, actor: actorOf(user), correlationId: correlationId(req) };
 }
 
 function headerError(header: string, message: string) {

@@ -1,17 +1,28 @@
 import 'server-only';
 import { NextResponse } from 'next/server';
+import type { Permission, SessionUser } from '../auth/permissions';
 import type { CommandResult } from '../commands';
 import { isAppError } from '../errors';
+import { authorize } from './auth';
 import { versionEtag } from './headers';
 
 export type ErrorBody = {
   error: { code: string; message: string; fields?: Record<string, string>; rule?: string };
 };
 
-/** Runs a handler and turns whatever it throws into the API's error body. */
-export async function handle(req: Request, run: () => Promise<Response>): Promise<Response> {
+/**
+ * Every API route but /api/health runs through here: check who is calling and
+ * that their role grants `permission` (401/403 before any input is read, so a
+ * refused request writes nothing), run the handler, and turn whatever it
+ * throws into the API's error body.
+ */
+export async function handle(
+  req: Request,
+  permission: Permission,
+  run: (user: SessionUser) => Promise<Response>,
+): Promise<Response> {
   try {
-    return await run();
+    return await run(await authorize(req, permission));
   } catch (error) {
     return errorResponse(req, error);
   }
@@ -20,7 +31,10 @@ export async function handle(req: Request, run: () => Promise<Response>): Promis
 export function errorResponse(req: Request, error: unknown): NextResponse<ErrorBody> {
   // An AppError INTERNAL may still carry a detail meant for logs, so it takes the generic path too.
   if (isAppError(error) && error.code !== 'INTERNAL') {
-    return NextResponse.json({ error: error.toJSON() }, { status: error.status });
+    const headers = new Headers();
+    if (error.code === 'UNAUTHENTICATED') headers.set('WWW-Authenticate', 'Bearer realm="ledgerline"');
+    if (error.details.retryAfterSeconds !== undefined) headers.set('Retry-After', String(error.details.retryAfterSeconds));
+    return NextResponse.json({ error: error.toJSON() }, { status: error.status, headers });
   }
   console.error(`[api] ${req.method} ${new URL(req.url).pathname} failed:`, error);
   return NextResponse.json({ error: { code: 'INTERNAL', message: 'Internal error' } }, { status: 500 });

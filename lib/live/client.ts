@@ -27,6 +27,13 @@ function live(): Live {
       // the node that holds it.)
       transports: ['websocket'],
     });
+    // The server refuses a handshake without a valid session and Socket.IO
+    // does not retry that: the session has expired, so sign in again.
+    socket.on('connect_error', (error) => {
+      if (error.message !== 'UNAUTHENTICATED') return;
+      const here = `${window.location.pathname}${window.location.search}`;
+      window.location.assign(`/sign-in?next=${encodeURIComponent(here)}`);
+    });
     globalForLive.ledgerlineLive = { socket, hub: createLiveHub(socket) };
   }
   return globalForLive.ledgerlineLive;

@@ -5,7 +5,9 @@
 // (No `import 'server-only'`: server.ts loads this under plain Node, where that
 // package throws; nothing in the browser imports this file.)
 import type { IncomingMessage, Server as HttpServer } from 'node:http';
+import pg from 'pg';
 import { Server, type Socket } from 'socket.io';
+import { authenticateHandshake } from '../auth/socket';
 import { PROJECTIONS_CHANNEL } from '../projections/worker';
 import { startListener } from './listener';
 import { MAX_ROOMS_PER_SOCKET, normalizeRoom, targetsOf, toProjectionMessage } from './rooms';
@@ -25,13 +27,43 @@ export type SubscribeAck = { joined: string[]; rejected: number };
 export function attachLive(httpServer: HttpServer, options: LiveOptions): Live {
   const log = options.log ?? (() => {});
   let closing = false;
+  // Only for the session signing key (loaded once, then cached): checking a
+  // handshake's token costs a signature check, not a query.
+  const pool = new pg.Pool({
+    connectionString: options.connectionString,
+    max: 1,
+    idleTimeoutMillis: 10_000,
+    application_name: `${options.applicationName ?? 'ledgerline-live'}-auth`,
+  });
+  pool.on('error', (error) => log(`auth pool: ${error.message}`));
   const io = new Server(httpServer, {
     path: '/socket.io',
     // The browser client comes from the app's bundle.
     serveClient: false,
     // Clients only ever send short room lists.
     maxHttpBufferSize: 16 * 1024,
+    // Socket.IO's default, stated because the push path depends on it: each
+    // batch is encoded, and framed for WebSocket, once for all sockets; with
+    // per-message compression every socket would compress its own copy.
+    perMessageDeflate: false,
     allowRequest: (req, callback) => callback(null, !closing && sameOrigin(req)),
+  });
+
+  // Every connection carries a session (the browser's cookie, or a script's
+  // bearer token): a refused one gets connect_error with the reason, and
+  // Socket.IO does not retry it. Any signed-in role may watch every view.
+  io.use((socket, next) => {
+    authenticateHandshake(pool, socket.handshake).then(
+      (user) => {
+        if (!user) return next(new Error('UNAUTHENTICATED'));
+        socket.data.user = user;
+        next();
+      },
+      (error: unknown) => {
+        log(`handshake check failed: ${error instanceof Error ? error.message : String(error)}`);
+        next(new Error('UNAVAILABLE'));
+      },
+    );
   });
 
   io.on('connection', (socket) => {
@@ -67,6 +99,7 @@ export function attachLive(httpServer: HttpServer, options: LiveOptions): Live {
       // to the caller. Browsers see a transport close and reconnect: to
       // another node, or to this one once it is back.
       io.engine.close();
+      await pool.end();
     },
   };
 }

@@ -99,6 +99,10 @@ export type RecentEvent = {
   streamId: string;
   orderId: string;
   occurredAt: string;
+  /** The event's version in its order's stream: where the audit timeline opens. */
+  version: number;
+  /** Who issued the command; null for events written before actors were recorded. */
+  actor: string | null;
   /** One short sentence for people, e.g. "Order placed: 3 items, €42.10". */
   summary: string;
 };
@@ -110,6 +114,8 @@ type RecentEventRecord = {
   stream_id: string;
   data: unknown;
   occurred_at: Date;
+  stream_version: number;
+  actor: string | null;
   currency: string | null;
 };
 
@@ -128,7 +134,8 @@ export async function listRecentEvents(db: Db, query: RecentEventsQuery): Promis
   const limit = query.limit ?? RECENT_EVENTS_DEFAULT;
   const rows = await db.$queryRaw<RecentEventRecord[]>`
     SELECT e.transaction_id::text AS transaction_id, e.global_position::text AS global_position, e.event_type,
-           e.stream_id, e.data, e.occurred_at, p.data->>'currency' AS currency
+           e.stream_id, e.data, e.occurred_at, e.stream_version, e.metadata->'actor'->>'name' AS actor,
+           p.data->>'currency' AS currency
       FROM events e
       LEFT JOIN events p ON p.stream_id = e.stream_id AND p.stream_version = 1
      WHERE e.stream_type = 'order' AND e.event_type IN (${Prisma.join([...ORDER_EVENT_TYPES])})
@@ -144,6 +151,8 @@ export async function listRecentEvents(db: Db, query: RecentEventsQuery): Promis
       streamId: row.stream_id,
       orderId: row.stream_id.startsWith(STREAM_PREFIX) ? row.stream_id.slice(STREAM_PREFIX.length) : row.stream_id,
       occurredAt: row.occurred_at.toISOString(),
+      version: row.stream_version,
+      actor: row.actor,
       summary: summarize({ type: row.event_type, data: row.data } as OrderEvent, row.currency ?? 'EUR'),
     })),
   };

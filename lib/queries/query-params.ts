@@ -13,3 +13,14 @@ export const wholeNumber = (label: string, min: number, max: number) => {
     .transform(Number)
     .refine((n) => n >= min && n <= max, message);
 };
+
+/**
+ * A moment as ISO 8601 date and time with seconds and a time zone (`Z` or
+ * `±hh:mm`), e.g. `2026-03-01T10:00:00Z`; fractions of a second are kept to
+ * the millisecond. A time without a zone would mean the server's zone, so it
+ * is refused rather than guessed.
+ */
+export const instant = (label: string) => {
+  const message = `${label} must be an ISO 8601 date and time with a time zone, e.g. 2026-03-01T10:00:00Z.`;
+  return z.iso.datetime({ offset: true, error: message }).transform((text) => new Date(text));
+};

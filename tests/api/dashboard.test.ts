@@ -68,7 +68,7 @@ beforeAll(async () => {
     services,
     ids.b,
     { address: address({ city: 'Paris', country: 'FR', postalCode: '75001' }) },
-    { now: at(1, 4) },
+    { now: at(1, 4), actor: { id: '00000000-0000-4000-8000-00000000c1e2', name: 'Casey Clerk' } },
   );
 
   worker = startProjectionWorker({ connectionString: databaseUrl, projections: PROJECTIONS, pollMs: 20 });
@@ -190,7 +190,14 @@ describe('GET /api/events/recent', () => {
       streamId: `order-${ids.b}`,
       orderId: ids.b,
       occurredAt: at(1, 4).toISOString(),
+      version: 2,
+      actor: 'Casey Clerk',
       summary: 'Shipping address changed to Paris, FR',
+    });
+    // Events recorded without an actor (here: commands issued with no user) say so.
+    expect(events.find((e) => e.orderId === ids.a && e.type === 'OrderShipped')).toMatchObject({
+      version: 2,
+      actor: null,
     });
     const positions = events.map((e) => e.position!);
     for (let i = 1; i < positions.length; i++)

@@ -4,6 +4,9 @@ import { afterAll, expect } from 'vitest';
 import { GET as listCustomersRoute } from '../../app/api/customers/route';
 import { POST as placeOrderRoute } from '../../app/api/orders/route';
 import { GET as projectionsRoute } from '../../app/api/projections/route';
+import type { Role } from '../../lib/auth/permissions';
+import { issueToken } from '../../lib/auth/tokens';
+import { findUserByUsername, toSessionUser } from '../../lib/auth/users';
 import { comparePositions } from '../../lib/event-store';
 import { PROJECTIONS } from '../../lib/projections/all';
 import { getServices } from '../../lib/server/services';
@@ -19,7 +22,28 @@ export type CallOptions = {
   body?: unknown;
   headers?: Record<string, string>;
   id?: string;
+  /**
+   * Whose bearer token to send: a demo user's role (default operator, who may
+   * do everything), or null for no credentials. Ignored when `headers` sets Authorization.
+   */
+  as?: Role | null;
 };
+
+const tokens = new Map<Role, Promise<string>>();
+
+/** A bearer token for the seeded demo user of that role, minted directly (no sign-in, so no rate limit). */
+export function tokenFor(role: Role): Promise<string> {
+  let token = tokens.get(role);
+  if (!token) {
+    token = (async () => {
+      const user = await findUserByUsername(pool(), role);
+      if (!user) throw new Error(`no demo user ${role}: did the global setup seed them?`);
+      return (await issueToken(pool(), toSessionUser(user))).token;
+    })();
+    tokens.set(role, token);
+  }
+  return token;
+}
 
 // Tests read response bodies field by field and assert every field they use.
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -30,14 +54,18 @@ export async function call(handler: Handler, path: string, options: CallOptions 
   const { body } = options;
   const encoded =
     body === undefined || typeof body === 'string' || body instanceof Uint8Array ? body : JSON.stringify(body);
+  const headers = new Headers(options.headers);
+  const as = options.as === undefined ? 'operator' : options.as;
+  if (as && !headers.has('authorization')) headers.set('authorization', `Bearer ${await tokenFor(as)}`);
   const req = new Request(`http://test${path}`, {
     method: options.method ?? (body === undefined ? 'GET' : 'POST'),
-    headers: options.headers,
+    headers,
     body: encoded as BodyInit | undefined,
   });
   const res = await handler(req, { params: Promise.resolve({ id: options.id ?? '' }) });
   const text = await res.text();
-  return { status: res.status, headers: res.headers, body: text ? JSON.parse(text) : undefined };
+  const json = res.headers.get('content-type')?.includes('json') ?? false;
+  return { status: res.status, headers: res.headers, body: text && json ? JSON.parse(text) : text || undefined };
 }
 
 export const pool = () => getServices().pool;

@@ -15,6 +15,7 @@ import {
   POSITION,
   UUID,
   type Handler,
+  tokenFor,
 } from './helpers';
 import { POST } from '../../app/api/orders/route';
 
@@ -323,7 +324,12 @@ describe('POST /api/orders', () => {
           if (sent === 100) controller.close();
         },
       });
-      const req = new Request('http://test/api/orders', { method: 'POST', body, duplex: 'half' } as RequestInit);
+      const req = new Request('http://test/api/orders', {
+        method: 'POST',
+        body,
+        duplex: 'half',
+        headers: { authorization: `Bearer ${await tokenFor('clerk')}` },
+      } as RequestInit);
       const res = await POST(req);
       expect(res.status).toBe(413);
       // The cap stops reading: a 1.6 MB body is not drained to the end.

@@ -8,6 +8,7 @@ import { hasCaughtUp } from '../../lib/live/checkpoints';
 import { createLiveHub, type LiveHub, type LiveMessage } from '../../lib/live/hub';
 import { attachLive, type Live } from '../../lib/live/server';
 import { isolatedDatabase } from '../support/db';
+import { sessionTokenFor } from '../support/session';
 
 /** socket.io-client's Socket is not a Node EventEmitter, so no events.once(). */
 const connected = (socket: Socket) =>
@@ -49,7 +50,12 @@ beforeAll(async () => {
   live = attachLive(http, { connectionString: url, applicationName });
   http.listen(0, '127.0.0.1');
   await once(http, 'listening');
-  socket = connect(socketUrl(), { transports: ['websocket'], reconnectionDelay: 50, reconnectionDelayMax: 200 });
+  socket = connect(socketUrl(), {
+    transports: ['websocket'],
+    reconnectionDelay: 50,
+    reconnectionDelayMax: 200,
+    auth: { token: await sessionTokenFor(pool) },
+  });
   hub = createLiveHub(socket);
   await connected(socket);
   // A NOTIFY sent before the node LISTENs would go unheard.

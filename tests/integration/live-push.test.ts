@@ -15,6 +15,7 @@ import { attachLive, type Live, type SubscribeAck } from '../../lib/live/server'
 import { PROJECTIONS } from '../../lib/projections/all';
 import { startProjectionWorker, type ProjectionWorker } from '../../lib/projections/worker';
 import { isolatedDatabase } from '../support/db';
+import { sessionTokenFor } from '../support/session';
 
 /** socket.io-client's Socket is not a Node EventEmitter, so no events.once(). */
 const connected = (socket: Socket) =>
@@ -52,6 +53,7 @@ let url: string;
 let pool: pg.Pool;
 let services: Parameters<typeof placeOrder>[0];
 let worker: ProjectionWorker;
+let token: string;
 const nodes: WebNode[] = [];
 const probes: Probe[] = [];
 
@@ -71,6 +73,7 @@ async function probe(node: WebNode, rooms: string[]): Promise<Probe> {
   const socket = connect(node.url, {
     transports: ['websocket'],
     forceNew: true,
+    auth: { token },
     reconnectionDelay: 50,
     reconnectionDelayMax: 200,
   });
@@ -133,6 +136,7 @@ async function listenerPid(node: WebNode, other?: number): Promise<number> {
 beforeAll(async () => {
   url = await isolatedDatabase();
   pool = new pg.Pool({ connectionString: url, max: 10 });
+  token = await sessionTokenFor(pool);
   services = {
     store: createEventStore(pool, { onAppended: createAppendNotifier(pool) }),
     prisma: createPrismaClient(pool),
@@ -211,9 +215,52 @@ describe('live push', () => {
     expect(comparePositions(message.checkpoint, after.position)).toBeGreaterThanOrEqual(0);
   });
 
+  it('refuses a socket without a valid session, and accepts the cookie or a bearer token', async () => {
+    const [a] = nodes as [WebNode];
+    const refusal = (options: Parameters<typeof connect>[1]) =>
+      new Promise<string>((resolve, reject) => {
+        const socket = connect(a.url, { transports: ['websocket'], forceNew: true, reconnection: false, ...options });
+        socket.once('connect', () => {
+          socket.disconnect();
+          reject(new Error('connected without a valid session'));
+        });
+        socket.once('connect_error', (error) => {
+          socket.disconnect();
+          resolve(error.message);
+        });
+      });
+    const viewer = await sessionTokenFor(pool, 'viewer');
+    const [header, payload] = viewer.split('.');
+    const forged = `${header}.${payload}.${Buffer.from('not the signature').toString('base64url')}`;
+    const { issueToken } = await import('../../lib/auth/tokens');
+    const expired = (
+      await issueToken(
+        pool,
+        { id: randomUUID(), username: 'gone', displayName: 'Gone', role: 'viewer' },
+        new Date(Date.now() - 9 * 60 * 60 * 1000),
+      )
+    ).token;
+    expect(await refusal({})).toBe('UNAUTHENTICATED');
+    expect(await refusal({ auth: { token: forged } })).toBe('UNAUTHENTICATED');
+    expect(await refusal({ auth: { token: expired } })).toBe('UNAUTHENTICATED');
+    expect(await refusal({ extraHeaders: { cookie: 'll_session=garbage' } })).toBe('UNAUTHENTICATED');
+
+    const credentials: Record<string, string>[] = [
+      { cookie: `other=1; ll_session=${viewer}` },
+      { authorization: `Bearer ${viewer}` },
+    ];
+    for (const extraHeaders of credentials) {
+      const socket = connect(a.url, { transports: ['websocket'], forceNew: true, reconnection: false, extraHeaders });
+      probes.push({ socket, messages: [], resyncs: [], changed: new Set() });
+      await connected(socket);
+      const ack = (await socket.emitWithAck('subscribe', ['orders'])) as SubscribeAck;
+      expect(ack).toEqual({ joined: ['orders'], rejected: 0 });
+    }
+  });
+
   it('accepts only valid room names, caps rooms per socket, and survives junk notifications', async () => {
     const [a] = nodes as [WebNode];
-    const socket = connect(a.url, { transports: ['websocket'], forceNew: true });
+    const socket = connect(a.url, { transports: ['websocket'], forceNew: true, auth: { token } });
     probes.push({ socket, messages: [], resyncs: [], changed: new Set() });
     await connected(socket);
     const id = randomUUID();

@@ -7,6 +7,8 @@ import { startEmbeddedPostgres } from '../../lib/db/embedded';
 // an embedded server under .data/test (apart from the app's own data). One
 // migrated, seeded template; the shared test database and any isolated ones
 // (isolatedDatabase() in db.ts) are cheap copies of it.
+export const TEST_DEMO_PASSWORD = 'test-demo-password';
+
 export default async function setup(project: TestProject) {
   const base = `ledgerline_test_${Date.now()}_${process.pid}`;
   const template = `${base}_template`;
@@ -29,21 +31,27 @@ export default async function setup(project: TestProject) {
   admin.on('error', (error) => console.error(`test admin connection: ${error.message}`));
   await admin.connect();
   await admin.query(`CREATE DATABASE ${pg.escapeIdentifier(template)}`);
+  // Known demo passwords, so tests can sign in; never written to .data.
+  process.env.LEDGERLINE_DEMO_PASSWORD ??= TEST_DEMO_PASSWORD;
   await prepareDatabase(urlOf(template));
   await cloneTemplate(admin, template, base);
 
   project.provide('databaseUrl', urlOf(base));
   project.provide('adminDatabaseUrl', serverUrl);
   project.provide('templateDatabase', template);
+  project.provide('demoPassword', process.env.LEDGERLINE_DEMO_PASSWORD);
   return async () => {
     const { rows } = await admin.query<{ datname: string }>(`SELECT datname FROM pg_database WHERE datname LIKE $1`, [
       `${base}%`,
     ]);
     for (const { datname } of rows) await admin.query(`DROP DATABASE IF EXISTS ${pg.escapeIdentifier(datname)} WITH (FORCE)`);
+    // Another run on this machine attached to the same embedded server while
+    // this one ran and is still connected: leave the server running for it.
+    const { rows: others } = await admin.query<{ n: string }>(
+      `SELECT count(*) AS n FROM pg_stat_activity WHERE datname LIKE 'ledgerline\\_test\\_%'`,
+    );
     await admin.end();
-    // Stops the server only if this run started it (a second run on the same
-    // machine attaches to the first one's server, and may lose it here).
-    await stopServer();
+    if (Number(others[0]!.n) === 0) await stopServer();
   };
 }
 
@@ -69,5 +77,6 @@ declare module 'vitest' {
     databaseUrl: string;
     adminDatabaseUrl: string;
     templateDatabase: string;
+    demoPassword: string;
   }
 }

@@ -7,5 +7,5 @@ import { getServices } from '@/lib/server/services';
 export const dynamic = 'force-dynamic';
 
 export async function GET(req: Request) {
-  return handle(req, async () => NextResponse.json({ customers: await listCustomers(getServices().prisma) }));
+  return handle(req, 'read', async () => NextResponse.json({ customers: await listCustomers(getServices().prisma) }));
 }

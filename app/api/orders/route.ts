@@ -11,15 +11,15 @@ import { getServices } from '@/lib/server/services';
 export const dynamic = 'force-dynamic';
 
 export async function POST(req: Request) {
-  return handle(req, async () => {
-    const context = commandContext(req, { conditional: false });
+  return handle(req, 'orders:write', async (user) => {
+    const context = commandContext(req, user, { conditional: false });
     const input = parseInput(placeOrderSchema, await readJsonObject(req));
     return commandResponse(await placeOrder(getServices(), input, context), 201);
   });
 }
 
 export async function GET(req: Request) {
-  return handle(req, async () => {
+  return handle(req, 'read', async () => {
     const query = parseInput(listOrdersQuerySchema, Object.fromEntries(new URL(req.url).searchParams));
     return NextResponse.json(await listOrderSummaries(getServices().prisma, query));
   });

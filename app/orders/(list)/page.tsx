@@ -9,6 +9,8 @@ import { ORDERS_PAGE_SIZE } from '@/lib/client/fetchers';
 import { ordersQuery } from '@/lib/client/queries';
 import { listOrderSummaries } from '@/lib/queries/read-models';
 import { getServices } from '@/lib/server/services';
+import { requireUser } from '@/lib/auth/current-user';
+import { can } from '@/lib/auth/permissions';
 
 export const metadata: Metadata = { title: 'Orders' };
 
@@ -16,6 +18,7 @@ export const metadata: Metadata = { title: 'Orders' };
 // date by pushes. Its first page is read here, so the page arrives with rows
 // rather than a spinner, and is handed to the browser's cache.
 export default async function OrdersPage() {
+  const user = await requireUser();
   // Rendered per request: `next build` must never reach for the database.
   await connection();
   const queryClient = new QueryClient();
@@ -30,9 +33,11 @@ export default async function OrdersPage() {
         title="Orders"
         description="Every order, newest first, updated live."
         actions={
-          <Link href="/orders/new" className={buttonClass('primary')}>
-            New order
-          </Link>
+          can(user.role, 'orders:write') && (
+            <Link href="/orders/new" className={buttonClass('primary')}>
+              New order
+            </Link>
+          )
         }
       />
       <HydrationBoundary state={dehydrate(queryClient)}>

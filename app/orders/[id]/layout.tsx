@@ -1,6 +1,7 @@
 import { notFound } from 'next/navigation';
 import { connection } from 'next/server';
 import type { ReactNode } from 'react';
+import { requireUser } from '@/lib/auth/current-user';
 import { orderStreamId } from '@/lib/commands';
 import { orderIdSchema } from '@/lib/commands/schemas';
 import { getServices } from '@/lib/server/services';
@@ -15,6 +16,8 @@ export default async function OrderLayout({
   children: ReactNode;
   params: Promise<{ id: string }>;
 }) {
+  // Before anything else: whether an order exists is not for strangers to learn.
+  await requireUser();
   const { id } = await params;
   // A malformed id can name no order, so it never reaches the database.
   if (!orderIdSchema.safeParse(id).success) notFound();

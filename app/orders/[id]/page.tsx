@@ -8,6 +8,7 @@ import { isAppError } from '@/lib/errors';
 import { getOrder } from '@/lib/queries/get-order';
 import { getCustomer } from '@/lib/queries/reference-data';
 import { getServices } from '@/lib/server/services';
+import { requireUser } from '@/lib/auth/current-user';
 
 type Props = { params: Promise<{ id: string }> };
 
@@ -17,6 +18,7 @@ export async function generateMetadata({ params }: Props): Promise<Metadata> {
 }
 
 export default async function OrderPage({ params }: Props) {
+  await requireUser();
   const { id } = await params;
   // layout.tsx has already answered 404 for unknown ids; this guards the page on its own.
   if (!orderIdSchema.safeParse(id).success) notFound();

@@ -7,7 +7,7 @@ import { getServices } from '@/lib/server/services';
 export const dynamic = 'force-dynamic';
 
 export async function GET(req: Request) {
-  return handle(req, async () => {
+  return handle(req, 'read', async () => {
     const query = parseInput(recentEventsQuerySchema, Object.fromEntries(new URL(req.url).searchParams));
     return NextResponse.json(await listRecentEvents(getServices().prisma, query));
   });

@@ -10,7 +10,7 @@ export const dynamic = 'force-dynamic';
 
 /** The order as the order_summaries projection has it; GET …/events has the log itself. */
 export async function GET(req: Request, ctx: OrderRouteContext) {
-  return handle(req, async () => {
+  return handle(req, 'read', async () => {
     const orderId = await orderIdParam(ctx);
     const order = await getOrderSummary(getServices().prisma, orderId);
     if (!order) {

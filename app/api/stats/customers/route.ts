@@ -1,14 +1,18 @@
 import { NextResponse } from 'next/server';
 import { parseInput } from '@/lib/http/input';
 import { handle } from '@/lib/http/respond';
-import { listCustomerStats, listCustomerStatsQuerySchema } from '@/lib/queries/read-models';
+import { customerStatsQuerySchema, listCustomerStatsAt } from '@/lib/queries/customer-stats-at';
+import { listCustomerStats } from '@/lib/queries/read-models';
 import { getServices } from '@/lib/server/services';
 
 export const dynamic = 'force-dynamic';
 
+// ?at=<ISO time> answers from the event log as of that moment (labelled
+// { asOf, historic: true }); without it, from the live projection.
 export async function GET(req: Request) {
-  return handle(req, async () => {
-    const query = parseInput(listCustomerStatsQuerySchema, Object.fromEntries(new URL(req.url).searchParams));
-    return NextResponse.json(await listCustomerStats(getServices().prisma, query));
+  return handle(req, 'read', async () => {
+    const { at, ...query } = parseInput(customerStatsQuerySchema, Object.fromEntries(new URL(req.url).searchParams));
+    const db = getServices().prisma;
+    return NextResponse.json(at ? await listCustomerStatsAt(db, { ...query, at }) : await listCustomerStats(db, query));
   });
 }

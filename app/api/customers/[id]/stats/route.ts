@@ -10,7 +10,7 @@ export const dynamic = 'force-dynamic';
 const customerId = z.uuid();
 
 export async function GET(req: Request, ctx: { params: Promise<{ id: string }> }) {
-  return handle(req, async () => {
+  return handle(req, 'read', async () => {
     const { id } = await ctx.params;
     // A malformed id names no customer: a 404 like an unknown one, without asking the database.
     const stats = customerId.safeParse(id).success ? await getCustomerStats(getServices().prisma, id) : null;

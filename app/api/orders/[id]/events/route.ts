@@ -10,7 +10,7 @@ import { getServices } from '@/lib/server/services';
 export const dynamic = 'force-dynamic';
 
 export async function GET(req: Request, ctx: OrderRouteContext) {
-  return handle(req, async () => {
+  return handle(req, 'read', async () => {
     const events = await getOrderEvents(getServices().store, await orderIdParam(ctx));
     // The latest version as ETag, so a client can send it back as If-Match.
     const headers = { ETag: versionEtag(events.at(-1)!.version) };

@@ -1,0 +1,28 @@
+import { NextResponse } from 'next/server';
+import { clientAddress } from '@/lib/auth/client-address';
+import { signIn, signInSchema } from '@/lib/auth/sign-in';
+import { issueToken } from '@/lib/auth/tokens';
+import { parseInput } from '@/lib/http/input';
+import { readJsonObject } from '@/lib/http/read-json';
+import { errorResponse } from '@/lib/http/respond';
+import { getServices } from '@/lib/server/services';
+
+/**
+ * POST { username, password } → { token, expiresAt, user } for scripts, which
+ * then send `Authorization: Bearer <token>`. Rate-limited like the sign-in page.
+ */
+export async function POST(req: Request) {
+  try {
+    const input = parseInput(signInSchema, await readJsonObject(req));
+    const { pool } = getServices();
+    const user = await signIn(pool, input, clientAddress(req.headers));
+    const { token, expiresAt } = await issueToken(pool, user);
+    return NextResponse.json(
+      { token, tokenType: 'Bearer', expiresAt: expiresAt.toISOString(), user },
+      // A credential: never cached anywhere.
+      { headers: { 'Cache-Control': 'no-store' } },
+    );
+  } catch (error) {
+    return errorResponse(req, error);
+  }
+}

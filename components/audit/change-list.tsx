@@ -1,0 +1,39 @@
+import { describeChange, type FieldChange } from '@/lib/audit';
+
+/**
+ * What one event changed, field by field, old value struck through. A
+ * placement makes every field new, which the state below shows better than a
+ * list, so it says that instead.
+ */
+export function ChangeList({ diff, currency }: { diff: FieldChange[]; currency: string | undefined }) {
+  const created = diff.some((change) => change.path === 'status' && change.before === 'empty');
+  if (created) return <p className="text-sm text-slate-600">The order was created: every field below is new.</p>;
+  if (diff.length === 0) return <p className="text-sm text-slate-600">This event changed no field of the order.</p>;
+
+  return (
+    <ul className="space-y-1.5 text-sm" data-testid="audit-changes">
+      {diff.map((change) => {
+        const { field, kind, before, after } = describeChange(change, currency);
+        return (
+          <li key={change.path} className="break-anywhere">
+            <span className="font-medium text-slate-900">{field}</span>
+            {kind === 'removed' ? ' removed' : kind === 'added' ? ' added' : ''}:{' '}
+            {before !== null && (
+              <del className="text-slate-500">
+                <span className="sr-only">was </span>
+                {before}
+              </del>
+            )}
+            {before !== null && after !== null && <span aria-hidden="true"> → </span>}
+            {after !== null && (
+              <ins className="rounded bg-amber-100 px-1 text-slate-900 no-underline">
+                <span className="sr-only">{before !== null ? ', now ' : ''}</span>
+                {after}
+              </ins>
+            )}
+          </li>
+        );
+      })}
+    </ul>
+  );
+}

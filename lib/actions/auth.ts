@@ -1,0 +1,37 @@
+'use server';
+
+import { cookies, headers } from 'next/headers';
+import { redirect } from 'next/navigation';
+import { clientAddress } from '@/lib/auth/client-address';
+import { isHttps, safeNextPath, SESSION_COOKIE, sessionCookieOptions } from '@/lib/auth/session-cookie';
+import { signIn, signInSchema } from '@/lib/auth/sign-in';
+import { issueToken } from '@/lib/auth/tokens';
+import { toActionError, type ActionError } from '@/lib/actions/result';
+import { getServices } from '@/lib/server/services';
+
+export type SignInState = { error?: ActionError; username?: string };
+
+/** Form action for /sign-in (useActionState): sets the session cookie and goes where the user was headed. */
+export async function signInAction(_previous: SignInState, form: FormData): Promise<SignInState> {
+  const raw = { username: form.get('username'), password: form.get('password') };
+  const next = safeNextPath(form.get('next'));
+  let expiresAt: Date;
+  let token: string;
+  try {
+    const input = signInSchema.parse(raw);
+    const requestHeaders = await headers();
+    const { pool } = getServices();
+    const user = await signIn(pool, input, clientAddress(requestHeaders));
+    ({ token, expiresAt } = await issueToken(pool, user));
+    const secure = isHttps('http://x/', requestHeaders.get('x-forwarded-proto'));
+    (await cookies()).set(SESSION_COOKIE, token, sessionCookieOptions(expiresAt, secure));
+  } catch (error) {
+    return { error: toActionError('signIn', error), username: typeof raw.username === 'string' ? raw.username : '' };
+  }
+  redirect(next);
+}
+
+export async function signOutAction(): Promise<void> {
+  (await cookies()).delete(SESSION_COOKIE);
+  redirect('/sign-in');
+}

@@ -1,0 +1,27 @@
+import type { IncomingMessage } from 'node:http';
+
+/**
+ * The client's address for rate limiting. server.ts overwrites this header
+ * on every request (stampClientAddress), so a client cannot choose it.
+ */
+export const CLIENT_ADDRESS_HEADER = 'x-ledgerline-client';
+
+export function clientAddress(headers: Headers): string | null {
+  return headers.get(CLIENT_ADDRESS_HEADER);
+}
+
+/**
+ * Sets CLIENT_ADDRESS_HEADER to the peer's address, or, behind a reverse proxy
+ * (LEDGERLINE_TRUST_PROXY=1), to the address the proxy saw: the last entry of
+ * X-Forwarded-For, the one the proxy itself appended. Without the setting the
+ * header is ignored, since any client can send one.
+ */
+export function stampClientAddress(req: IncomingMessage, trustProxy = process.env.LEDGERLINE_TRUST_PROXY === '1') {
+  const forwarded = req.headers['x-forwarded-for'];
+  const hops = (Array.isArray(forwarded) ? forwarded.join(',') : (forwarded ?? ''))
+    .split(',')
+    .map((hop) => hop.trim())
+    .filter(Boolean);
+  const address = (trustProxy ? hops.at(-1) : undefined) ?? req.socket.remoteAddress ?? 'unknown';
+  req.headers[CLIENT_ADDRESS_HEADER] = address;
+}

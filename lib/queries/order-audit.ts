@@ -1,0 +1,182 @@
+import 'server-only';
+import type pg from 'pg';
+import { z } from 'zod';
+import { buildTimeline, stateAtVersion, versionAt, type OrderTimeline, type Verification } from '../audit';
+import { orderStreamId } from '../commands/handle-order-command';
+import type { ExistingOrder } from '../domain/order';
+import { notFound, validationError } from '../errors';
+import type { EventStore, Queryable } from '../event-store';
+import type { Services } from '../server/services';
+import { instant, param, wholeNumber } from './query-params';
+
+// The audit trail of one order, read from its own events (never a projection):
+// the timeline, the order as of a version or a moment, and the verdict on its
+// hash chain. The logic is pure and lives in lib/audit; this file reads.
+
+export type AuditServices = Pick<Services, 'pool' | 'store'>;
+
+// ---------------------------------------------------------------------------
+// The timeline
+
+/** Every event with who, when, why, what it changed and the state after it; NOT_FOUND for an unknown order. */
+export async function getOrderTimeline(services: AuditServices, orderId: string): Promise<OrderTimeline> {
+  const streamId = orderStreamId(orderId);
+  // One snapshot for both reads, so the verdict is about exactly the events shown.
+  const { events, verdict } = await inSnapshot(services.pool, async (db) => ({
+    events: await services.store.readStream(streamId, {}, db),
+    verdict: await verifyOrderStream(services.store, streamId, db),
+  }));
+  if (!verdict) throw notFound(`Order ${orderId} does not exist.`);
+  const verification: Verification = verdict.ok
+    ? { ok: true }
+    : { ok: false, brokenAtVersion: verdict.brokenAtVersion, reason: verdict.reason };
+  return buildTimeline(orderId, events, verification);
+}
+
+// ---------------------------------------------------------------------------
+// Verification
+
+export type OrderVerdict =
+  { ok: true; version: number } | { ok: false; version: number; brokenAtVersion: number; reason: string };
+
+/** The order's hash chain checked event by event; NOT_FOUND for an unknown order. */
+export async function verifyOrder(services: AuditServices, orderId: string): Promise<OrderVerdict> {
+  const streamId = orderStreamId(orderId);
+  const verdict = await inSnapshot(services.pool, (db) => verifyOrderStream(services.store, streamId, db));
+  if (!verdict) throw notFound(`Order ${orderId} does not exist.`);
+  return verdict;
+}
+
+/**
+ * verifyStream recomputes the chain over the events that are there, so a
+ * deleted LAST event would leave an intact, shorter chain. The stream's row
+ * (written in the same statement as each event) still counts it, so a count
+ * that disagrees names the first version that is missing, or extra.
+ * null when neither the events nor the stream row exist.
+ */
+async function verifyOrderStream(store: EventStore, streamId: string, db: Queryable): Promise<OrderVerdict | null> {
+  const checked = await store.verifyStream(streamId, db);
+  const head = await store.streamVersion(streamId, db);
+  if (head === 0 && checked.version === 0) return null;
+  if (!checked.ok) {
+    const { brokenAtVersion, reason } = checked;
+    return { ok: false, version: Math.max(head, checked.version), brokenAtVersion, reason };
+  }
+  if (head > checked.version) {
+    return {
+      ok: false,
+      version: head,
+      brokenAtVersion: checked.version + 1,
+      reason: `version ${checked.version + 1} is missing`,
+    };
+  }
+  if (head < checked.version) {
+    const reason = `it was not appended through the event store (the stream ends at version ${head})`;
+    return { ok: false, version: checked.version, brokenAtVersion: head + 1, reason };
+  }
+  return { ok: true, version: checked.version };
+}
+
+// ---------------------------------------------------------------------------
+// The order as of a version or a moment
+
+// Versions are int4 in the database; the real upper bound (the order's current
+// version) is checked once the stream is read.
+const VERSION_MAX = 999_999_999;
+
+export type OrderStateQuery = { version: number } | { at: Date };
+
+/** `?version=N` or `?at=<ISO date-time with zone>`, exactly one of them. */
+export const orderStateQuerySchema = z
+  .object({ version: param(wholeNumber('Version', 1, VERSION_MAX)), at: param(instant('At')) })
+  .transform((query, ctx): OrderStateQuery => {
+    if (query.version !== undefined && query.at !== undefined) {
+      ctx.addIssue({ code: 'custom', path: [], message: 'Give either version or at, not both.' });
+      return z.NEVER;
+    }
+    if (query.version !== undefined) return { version: query.version };
+    if (query.at !== undefined) return { at: query.at };
+    ctx.addIssue({ code: 'custom', path: [], message: 'Give version=<number> or at=<ISO 8601 date and time>.' });
+    return z.NEVER;
+  });
+
+export type OrderStateAsOf = {
+  orderId: string;
+  /** The version the state is at: the one asked for, or the last one recorded by `at`. */
+  version: number;
+  /** The order's latest version now. */
+  currentVersion: number;
+  /** The moment asked for (normalised to UTC), or null when a version was asked for. */
+  at: string | null;
+  /** When that version's event was recorded, and when it says it happened. */
+  recordedAt: string;
+  occurredAt: string;
+  order: ExistingOrder;
+};
+
+/**
+ * The order replayed up to a version, or up to the last event RECORDED at or
+ * before a moment (transaction time; see versionAt in lib/audit/replay.ts for
+ * why not occurredAt). Errors: NOT_FOUND for an unknown order and for a moment
+ * before the order's first event was recorded (the order did not exist yet, so
+ * there is nothing to show, just as for an unknown id; the message says
+ * which); VALIDATION for a version past the current one.
+ */
+export async function getOrderStateAsOf(
+  services: Pick<AuditServices, 'store'>,
+  orderId: string,
+  query: OrderStateQuery,
+): Promise<OrderStateAsOf> {
+  const events = await services.store.readStream(orderStreamId(orderId));
+  const current = events.at(-1)?.version ?? 0;
+  if (current === 0) throw notFound(`Order ${orderId} does not exist.`);
+
+  let version: number;
+  if ('version' in query) {
+    if (query.version > current) {
+      const message = `Version must be a whole number from 1 to ${current}, the order's current version.`;
+      throw validationError({ version: message }, message);
+    }
+    version = query.version;
+  } else {
+    version = versionAt(events, query.at);
+    if (version === 0) {
+      throw notFound(
+        `Order ${orderId} did not exist yet at ${query.at.toISOString()}: ` +
+          `its first event was recorded at ${events[0]!.recordedAt.toISOString()}.`,
+      );
+    }
+  }
+
+  const order = stateAtVersion(events, version);
+  // An event log whose first event is not a placement is corrupt: a 500, not a user error.
+  if (order.status === 'empty') throw new Error(`Order ${orderId} has no placement up to version ${version}.`);
+  const event = events[version - 1]!;
+  return {
+    orderId,
+    version,
+    currentVersion: current,
+    at: 'at' in query ? query.at.toISOString() : null,
+    recordedAt: event.recordedAt.toISOString(),
+    occurredAt: event.occurredAt.toISOString(),
+    order,
+  };
+}
+
+// ---------------------------------------------------------------------------
+
+/** Reads that must agree with each other: one REPEATABLE READ snapshot, read-only. */
+async function inSnapshot<T>(pool: pg.Pool, run: (db: pg.PoolClient) => Promise<T>): Promise<T> {
+  const client = await pool.connect();
+  try {
+    await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
+    const result = await run(client);
+    await client.query('COMMIT');
+    return result;
+  } catch (error) {
+    await client.query('ROLLBACK').catch(() => {});
+    throw error;
+  } finally {
+    client.release();
+  }
+}
