@@ -36,7 +36,7 @@ test('the dashboard follows orders placed and cancelled elsewhere, without a rel
   const { orderId } = await res.json();
 
   await expect(tile(page, 'Placed')).toHaveText(grouped(placedBefore + 1));
-  await expect(page.locator(`a[href="/orders/${orderId}"]`).first()).toBeVisible();
+  await expect(page.locator(`a[href^="/orders/${orderId}/audit"]`).first()).toBeVisible();
   await page.screenshot({ path: 'e2e/artifacts/screens/dashboard-after-place.png', fullPage: true });
 
   const cancel = await request.post(`/api/orders/${orderId}/cancel`, { data: { reason: 'Dashboard e2e' } });
@@ -158,7 +158,7 @@ test('a second browser on the dashboard sees one customer’s stats follow a pla
   await expect
     .poll(async () => [...(await placedPerMinute(watcher))].some(([minute, n]) => minute >= placedFrom && n >= 1))
     .toBe(true);
-  await expect(watcher.locator(`a[href="/orders/${orderId}"]`).first()).toBeVisible();
+  await expect(watcher.locator(`a[href^="/orders/${orderId}/audit"]`).first()).toBeVisible();
   await screenshot(watcher, 'dashboard-flow-after-place');
   await chartPanel(watcher).screenshot({ path: 'e2e/artifacts/screens/dashboard-chart-laptop.png' });
   // The table on screen, for people.

@@ -82,7 +82,8 @@ test('orders placed and cancelled from the list show at once, confirm live, and 
   expect(orderId).toMatch(/^[0-9a-f-]{36}$/);
   const row = rowOf(page, orderId);
   await expect(row.getByTestId('order-status')).toHaveText('Placed');
-  await expect(row.getByRole('link')).toHaveAttribute('href', `/orders/${orderId}`);
+  await expect(row.getByRole('link', { name: /, order #/ })).toHaveAttribute('href', `/orders/${orderId}`);
+  await expect(row.getByRole('link', { name: /^Audit timeline/ })).toHaveAttribute('href', `/orders/${orderId}/audit`);
   await screenshot(page, 'orders-live-confirmed');
 
   // The other tab: no reload, the order arrives by push.

@@ -94,8 +94,8 @@ export function EventCard({ entry, selected, integrity, correctedBy, onSelect }:
 
       {integrity === 'tampered' && (
         <Note tone="red" testId="audit-integrity">
-          <span className="font-semibold">Altered after it was recorded:</span> this event no longer matches its hash.
-          What it shows is not what was recorded.
+          <span className="font-semibold">Tampered:</span> altered after it was recorded, this event no longer matches
+          its hash. What it shows is not what was recorded.
         </Note>
       )}
       {integrity === 'unverified' && (

@@ -38,11 +38,11 @@ export function OrderStateView({ state, diff }: { state: OrderState; diff: Field
   return (
     <div data-testid="audit-state" className="space-y-4 text-sm">
       <div className="flex flex-wrap items-center justify-between gap-3">
-        <span data-testid="audit-state-status">
-          <Mark kind={at('status')}>
+        <Mark kind={at('status')}>
+          <span data-testid="audit-state-status">
             <StatusBadge status={state.status} />
-          </Mark>
-        </span>
+          </span>
+        </Mark>
         <p className="text-base font-semibold text-slate-900">
           <span className="sr-only">Total </span>
           <Mark kind={at('total')}>

@@ -49,16 +49,27 @@ export function OrdersTable() {
   }, [projections.data]);
 
   // A push never lands on an optimistic row: while a command is in flight the
-  // refresh waits, and runs once the last one has settled.
+  // refresh waits, and runs once the last one has settled. It waits for
+  // "Load more" too: cancelling a next-page fetch would drop that page.
   const deferred = useRef(false);
   const mutating = useIsMutating({ mutationKey: ordersMutationKey });
+  const loadingMore = orders.isFetchingNextPage;
+  const busy = useCallback(
+    () =>
+      client.isMutating({ mutationKey: ordersMutationKey }) > 0 ||
+      client
+        .getQueryCache()
+        .findAll({ queryKey: ordersListKey, fetchStatus: 'fetching' })
+        .some((query) => query.state.fetchMeta?.fetchMore !== undefined),
+    [client],
+  );
   const refresh = useCallback(async () => {
     await client.cancelQueries({ queryKey: ordersListKey });
     await client.invalidateQueries({ queryKey: ordersListKey });
   }, [client]);
   useLiveProjection(LIVE_ROOMS, (message) => {
     if (message.type === 'projection' && message.message.projection !== PROJECTION) return;
-    if (client.isMutating({ mutationKey: ordersMutationKey }) > 0) {
+    if (busy()) {
       deferred.current = true;
       return;
     }
@@ -72,7 +83,7 @@ export function OrdersTable() {
     let timer: ReturnType<typeof setTimeout> | undefined;
     const afterJoin = () => {
       timer = setTimeout(() => {
-        if (client.isMutating({ mutationKey: ordersMutationKey }) > 0) deferred.current = true;
+        if (busy()) deferred.current = true;
         else void refresh();
       }, 200);
     };
@@ -82,12 +93,12 @@ export function OrdersTable() {
       clearTimeout(timer);
       socket.off('connect', afterJoin);
     };
-  }, [client, refresh]);
+  }, [busy, refresh]);
   useEffect(() => {
-    if (mutating > 0 || !deferred.current) return;
+    if (mutating > 0 || loadingMore || !deferred.current) return;
     deferred.current = false;
     void refresh();
-  }, [mutating, refresh]);
+  }, [mutating, loadingMore, refresh]);
 
   const fetched = orders.data?.pages.flatMap((page) => page.orders) ?? [];
   const shown = new Set(fetched.map((row) => row.orderId));
