@@ -366,7 +366,6 @@ async function describeMachine(pool: pg.Pool, serverKind: string) {
 // Database lifecycle
 // ---------------------------------------------------------------------------
 
-
 // ---------------------------------------------------------------------------
 
 async function main() {

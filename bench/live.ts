@@ -200,7 +200,16 @@ type Phase = {
   maxSendDelay: number;
   lag: Map<string, { events: number; ms: number }>;
   /** % of one core per process group over the phase (NaN: unknown); stalls: % of the time some task waited for CPU / IO. */
-  cpu: { bench: number; server: number; worker: number; postgres: number; others: number; machine: number; cpuStall: number; ioStall: number };
+  cpu: {
+    bench: number;
+    server: number;
+    worker: number;
+    postgres: number;
+    others: number;
+    machine: number;
+    cpuStall: number;
+    ioStall: number;
+  };
   /** Event-loop delay (ms) p99 / max: this process (load + clients) and the app server. */
   loopDelay: { p99: number; max: number };
   serverLoopDelay: { p99: number; max: number };
@@ -209,7 +218,16 @@ type Phase = {
 };
 
 function newPhase(label: string, rate: number, seconds: number): Phase {
-  const unknown = { bench: NaN, server: NaN, worker: NaN, postgres: NaN, others: NaN, machine: NaN, cpuStall: NaN, ioStall: NaN };
+  const unknown = {
+    bench: NaN,
+    server: NaN,
+    worker: NaN,
+    postgres: NaN,
+    others: NaN,
+    machine: NaN,
+    cpuStall: NaN,
+    ioStall: NaN,
+  };
   return {
     label,
     rate,
@@ -232,7 +250,12 @@ function newPhase(label: string, rate: number, seconds: number): Phase {
   };
 }
 
-function post(agent: Agent, port: number, headers: Record<string, string>, body: string): Promise<{ status: number; text: string }> {
+function post(
+  agent: Agent,
+  port: number,
+  headers: Record<string, string>,
+  body: string,
+): Promise<{ status: number; text: string }> {
   return new Promise((resolve, reject) => {
     const req = httpRequest(
       {
@@ -302,7 +325,14 @@ async function runLoad(phase: Phase, ctx: LoadContext): Promise<void> {
           return;
         }
         phase.ok++;
-        const command: Command = { position: parsePosition(position), t0, worst: 0, remaining: ctx.watchers.length, phase, second };
+        const command: Command = {
+          position: parsePosition(position),
+          t0,
+          worst: 0,
+          remaining: ctx.watchers.length,
+          phase,
+          second,
+        };
         phase.commands.push(command);
         for (const watcher of ctx.watchers) {
           if (watcher.checkpoint && atOrPast(watcher.checkpoint, command.position)) record(command, 0);
@@ -357,7 +387,9 @@ function cpuShares(a: CpuSample, b: CpuSample): Phase['cpu'] {
     cpuStall: pct('cpuStall'),
     ioStall: pct('ioStall'),
   };
-  const ours = [shares.bench, shares.server, shares.worker, shares.postgres].filter(Number.isFinite).reduce((x, y) => x + y, 0);
+  const ours = [shares.bench, shares.server, shares.worker, shares.postgres]
+    .filter(Number.isFinite)
+    .reduce((x, y) => x + y, 0);
   return { ...shares, others: Math.max(0, shares.machine - ours) };
 }
 
@@ -397,15 +429,30 @@ type Summary = {
 function summarise(phase: Phase, clients: number): Summary {
   const stats = (values: number[]) => {
     const sorted = Float64Array.from(values).sort();
-    return { p50: percentile(sorted, 0.5), p99: percentile(sorted, 0.99), max: sorted[sorted.length - 1] ?? NaN, n: sorted.length };
+    return {
+      p50: percentile(sorted, 0.5),
+      p99: percentile(sorted, 0.99),
+      max: sorted[sorted.length - 1] ?? NaN,
+      n: sorted.length,
+    };
   };
   const pairs = stats(phase.pairLatencies);
   const undelivered = phase.ok * clients - pairs.n;
   const achieved = phase.ok / phase.elapsed;
   const http = stats(phase.httpLatencies);
-  const sustained = phase.errors === 0 && undelivered === 0 && achieved >= phase.rate * 0.95 && http.p99 <= HTTP_TARGET_MS;
+  const sustained =
+    phase.errors === 0 && undelivered === 0 && achieved >= phase.rate * 0.95 && http.p99 <= HTTP_TARGET_MS;
   const met = sustained && pairs.p99 <= TARGET_MS;
-  return { phase, achieved, pairs, worst: stats(phase.worstLatencies), http: { p50: http.p50, p99: http.p99 }, undelivered, sustained, met };
+  return {
+    phase,
+    achieved,
+    pairs,
+    worst: stats(phase.worstLatencies),
+    http: { p50: http.p50, p99: http.p99 },
+    undelivered,
+    sustained,
+    met,
+  };
 }
 
 function percentile(sorted: Float64Array, p: number) {
@@ -417,7 +464,9 @@ const f = (n: number, d = 1) =>
   Number.isFinite(n) ? n.toLocaleString('en-US', { minimumFractionDigits: d, maximumFractionDigits: d }) : '–';
 
 function printTables(summaries: Summary[]) {
-  console.log('\nLatency (ms). pair: every (command, client); worst-client: per command, the slowest of the clients.\n');
+  console.log(
+    '\nLatency (ms). pair: every (command, client); worst-client: per command, the slowest of the clients.\n',
+  );
   console.log(
     '| phase | offered/s | achieved/s | s | commands | errors | undelivered pairs | pair p50 | pair p99 | pair max | worst-client p50 | worst-client p99 | worst-client max | HTTP p50 | HTTP p99 | order_summaries max lag (events / ms) | all projections max lag (events / ms) | sustained | target |',
   );
@@ -425,7 +474,10 @@ function printTables(summaries: Summary[]) {
   for (const s of summaries) {
     const p = s.phase;
     const os_ = p.lag.get(WATCHED) ?? { events: NaN, ms: NaN };
-    const all = [...p.lag.values()].reduce((a, b) => ({ events: Math.max(a.events, b.events), ms: Math.max(a.ms, b.ms) }), { events: 0, ms: 0 });
+    const all = [...p.lag.values()].reduce(
+      (a, b) => ({ events: Math.max(a.events, b.events), ms: Math.max(a.ms, b.ms) }),
+      { events: 0, ms: 0 },
+    );
     console.log(
       `| ${p.label} | ${p.rate} | ${f(s.achieved)} | ${f(p.elapsed)} | ${p.ok} | ${p.errors} | ${s.undelivered} | ${f(s.pairs.p50)} | ${f(s.pairs.p99)} | ${f(s.pairs.max)} | ${f(s.worst.p50)} | ${f(s.worst.p99)} | ${f(s.worst.max)} | ${f(s.http.p50)} | ${f(s.http.p99)} | ${os_.events} / ${f(os_.ms, 0)} | ${all.events} / ${f(all.ms, 0)} | ${s.sustained ? 'yes' : 'NO'} | ${s.met ? 'MET' : 'MISS'} |`,
     );
@@ -475,13 +527,27 @@ const cpuMs = (usage: NodeJS.CpuUsage) => (usage.user + usage.system) / 1000;
 
 const profileFlags = () => (CPU_PROF_DIR ? ['--cpu-prof', `--cpu-prof-dir=${CPU_PROF_DIR}`] : []);
 
-type RunningServer = { kind: string; port: number; pid: number | null; stats: () => Promise<ServerStats | null>; stop: () => Promise<void> };
+type RunningServer = {
+  kind: string;
+  port: number;
+  pid: number | null;
+  stats: () => Promise<ServerStats | null>;
+  stop: () => Promise<void>;
+};
 
 async function startServer(url: string): Promise<RunningServer> {
   if (INPROC_SERVER) {
     const { startAppServer } = await import('./app-server');
-    const app = await startAppServer({ log: process.env.BENCH_VERBOSE ? (l) => console.error(`[app] ${l}`) : undefined });
-    return { kind: 'in this process (BENCH_SERVER=inproc)', port: app.port, pid: null, stats: async () => app.stats(), stop: app.close };
+    const app = await startAppServer({
+      log: process.env.BENCH_VERBOSE ? (l) => console.error(`[app] ${l}`) : undefined,
+    });
+    return {
+      kind: 'in this process (BENCH_SERVER=inproc)',
+      port: app.port,
+      pid: null,
+      stats: async () => app.stats(),
+      stop: app.close,
+    };
   }
   const entry = 'bench/app-server.ts';
   const child: ChildProcess = spawn(process.execPath, [...profileFlags(), '--import', 'tsx', entry], {
@@ -530,7 +596,11 @@ async function startWorker(url: string): Promise<RunningWorker> {
       projections: PROJECTIONS,
       log: (line) => process.env.BENCH_VERBOSE && console.error(`[projector] ${line}`),
     });
-    return { kind: 'in-process (startProjectionWorker, same settings as server.ts)', pid: null, stop: () => worker.stop() };
+    return {
+      kind: 'in-process (startProjectionWorker, same settings as server.ts)',
+      pid: null,
+      stop: () => worker.stop(),
+    };
   }
   const entry = 'workers/projector.ts';
   const child: ChildProcess = spawn(process.execPath, [...profileFlags(), '--import', 'tsx', entry], {
@@ -670,11 +740,14 @@ async function main() {
       `load average (1 / 5 / 15 min) before: ${loadBefore.map((l) => l.toFixed(2)).join(' / ')}; after: ${loadAfter.map((l) => l.toFixed(2)).join(' / ')}`,
     );
 
-    console.log(`\n## Live push benchmark (${RAMP ? `ramp, ${STEP_SECONDS} s per step` : `${RATE}/s for ${SECONDS} s`})\n`);
+    console.log(
+      `\n## Live push benchmark (${RAMP ? `ramp, ${STEP_SECONDS} s per step` : `${RATE}/s for ${SECONDS} s`})\n`,
+    );
     for (const line of machine) console.log(`- ${line}`);
     printTables(summaries);
     if (RAMP) {
-      const best = (list: Summary[]) => list.reduce<Summary | undefined>((a, s) => (!a || s.phase.rate > a.phase.rate ? s : a), undefined);
+      const best = (list: Summary[]) =>
+        list.reduce<Summary | undefined>((a, s) => (!a || s.phase.rate > a.phase.rate ? s : a), undefined);
       const sustained = best(summaries.filter((s) => s.sustained));
       const met = best(summaries.filter((s) => s.met));
       console.log(
@@ -684,13 +757,16 @@ async function main() {
       );
     }
     const at = summaries.find((s) => s.phase.rate === 200);
-    if (at) console.log(`\nTarget (p99 ≤ ${TARGET_MS} ms at 200 commands/s): ${at.met ? 'MET' : 'MISS'} (p99 ${f(at.pairs.p99)} ms)`);
+    if (at)
+      console.log(
+        `\nTarget (p99 ≤ ${TARGET_MS} ms at 200 commands/s): ${at.met ? 'MET' : 'MISS'} (p99 ${f(at.pairs.p99)} ms)`,
+      );
   } finally {
     for (const cleanup of cleanups) await cleanup().catch((e: unknown) => console.error('cleanup:', e));
     if (created) {
-      await withAdmin(dbServer.adminUrl, (c) => c.query(`DROP DATABASE IF EXISTS ${pg.escapeIdentifier(database)} WITH (FORCE)`)).catch(
-        (error: unknown) => console.error(`Could not drop ${database}:`, error),
-      );
+      await withAdmin(dbServer.adminUrl, (c) =>
+        c.query(`DROP DATABASE IF EXISTS ${pg.escapeIdentifier(database)} WITH (FORCE)`),
+      ).catch((error: unknown) => console.error(`Could not drop ${database}:`, error));
     }
     await dbServer.stop();
   }

@@ -18,7 +18,8 @@ export type BenchServer = {
 /** DATABASE_URL's server when set, else an embedded one under .data/bench. */
 export async function startBenchServer(): Promise<BenchServer> {
   const url = process.env.DATABASE_URL;
-  if (url) return { adminUrl: url, kind: 'DATABASE_URL', postmasterPid: await localPostmasterPid(url), stop: async () => {} };
+  if (url)
+    return { adminUrl: url, kind: 'DATABASE_URL', postmasterPid: await localPostmasterPid(url), stop: async () => {} };
   const db = await startEmbeddedPostgres({
     dataDir: '.data/bench/pg',
     database: 'postgres',
@@ -56,7 +57,10 @@ export type BenchCredentials = { token: string } | null;
  * here. Credentials come from `signIn` below; to send something else
  * (another scheme, a cookie, a tenant header), change this function only.
  */
-export function requestHeaders(credentials: BenchCredentials, extra: Record<string, string> = {}): Record<string, string> {
+export function requestHeaders(
+  credentials: BenchCredentials,
+  extra: Record<string, string> = {},
+): Record<string, string> {
   const headers: Record<string, string> = { ...extra };
   if (credentials) headers.authorization = `Bearer ${credentials.token}`;
   return headers;
@@ -66,7 +70,10 @@ export function requestHeaders(credentials: BenchCredentials, extra: Record<stri
  * A bearer token from `POST /api/auth/token` ({ username, password } →
  * { token }). A server without that route (404) takes no credentials: null.
  */
-export async function signIn(baseUrl: string, login: { username: string; password: string }): Promise<BenchCredentials> {
+export async function signIn(
+  baseUrl: string,
+  login: { username: string; password: string },
+): Promise<BenchCredentials> {
   const response = await fetch(new URL('/api/auth/token', baseUrl), {
     method: 'POST',
     headers: requestHeaders(null, { 'content-type': 'application/json' }),
@@ -74,7 +81,8 @@ export async function signIn(baseUrl: string, login: { username: string; passwor
   });
   if (response.status === 404) return null;
   const text = await response.text();
-  if (!response.ok) throw new Error(`POST /api/auth/token as ${login.username}: HTTP ${response.status}: ${text.slice(0, 300)}`);
+  if (!response.ok)
+    throw new Error(`POST /api/auth/token as ${login.username}: HTTP ${response.status}: ${text.slice(0, 300)}`);
   const { token } = JSON.parse(text) as { token?: unknown };
   if (typeof token !== 'string') throw new Error(`POST /api/auth/token returned no token: ${text.slice(0, 300)}`);
   return { token };
@@ -160,7 +168,9 @@ async function localPostmasterPid(url: string): Promise<number | null> {
  */
 export function pressureStallMs(resource: 'cpu' | 'io'): number {
   try {
-    const some = readFileSync(`/proc/pressure/${resource}`, 'utf8').split('\n').find((line) => line.startsWith('some'));
+    const some = readFileSync(`/proc/pressure/${resource}`, 'utf8')
+      .split('\n')
+      .find((line) => line.startsWith('some'));
     const total = /total=(\d+)/.exec(some ?? '')?.[1];
     return total === undefined ? Number.NaN : Number(total) / 1000;
   } catch {

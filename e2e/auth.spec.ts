@@ -69,6 +69,8 @@ test('a viewer reads orders but cannot place or cancel them', async ({ page, bro
   await expect(viewer.getByTestId('order-status')).toHaveText('Placed');
 
   await viewer.goto('/orders/new');
-  await expect(viewer.getByRole('alert').filter({ hasText: 'Viewers can read orders but not place them.' })).toBeVisible();
+  await expect(
+    viewer.getByRole('alert').filter({ hasText: 'Viewers can read orders but not place them.' }),
+  ).toBeVisible();
   await context.close();
 });

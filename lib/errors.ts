@@ -53,9 +53,13 @@ export const notFound = (message: string) => new AppError('NOT_FOUND', message);
 export const unauthenticated = (message = 'Sign in first.') => new AppError('UNAUTHENTICATED', message);
 export const forbidden = (message: string) => new AppError('FORBIDDEN', message);
 export const rateLimited = (retryAfterSeconds: number) =>
-  new AppError('RATE_LIMITED', `Too many sign-in attempts. Try again in ${Math.ceil(retryAfterSeconds / 60)} minute(s).`, {
-    retryAfterSeconds,
-  });
+  new AppError(
+    'RATE_LIMITED',
+    `Too many sign-in attempts. Try again in ${Math.ceil(retryAfterSeconds / 60)} minute(s).`,
+    {
+      retryAfterSeconds,
+    },
+  );
 export const conflict = (message: string) => new AppError('CONFLICT', message);
 export const ruleViolation = (rule: string, message: string) => new AppError('RULE_VIOLATION', message, { rule });
 

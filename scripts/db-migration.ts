@@ -24,7 +24,10 @@ try {
     await mkdir(dir, { recursive: true });
     await writeFile(path.join(dir, 'migration.sql'), draft.sql);
     await writeFile(path.join(dir, SCHEMA_SNAPSHOT), draft.schema);
-    await writeFile(path.join(paths.MIGRATIONS_DIR, paths.LOCKFILE), '# Do not edit by hand.\nprovider = "postgresql"\n');
+    await writeFile(
+      path.join(paths.MIGRATIONS_DIR, paths.LOCKFILE),
+      '# Do not edit by hand.\nprovider = "postgresql"\n',
+    );
     console.log(`Created ${path.relative(process.cwd(), dir)}/migration.sql`);
   }
 } finally {

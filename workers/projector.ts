@@ -13,7 +13,9 @@ const worker = startProjectionWorker({
   projections: PROJECTIONS,
   log: (line) => console.log(`[projector] ${line}`),
 });
-console.log(`> Projection worker ${worker.id} started (${PROJECTIONS.map((p) => `${p.name} v${p.version}`).join(', ')})`);
+console.log(
+  `> Projection worker ${worker.id} started (${PROJECTIONS.map((p) => `${p.name} v${p.version}`).join(', ')})`,
+);
 
 let stopping = false;
 async function shutdown(signal: string) {

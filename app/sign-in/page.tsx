@@ -15,8 +15,8 @@ export default async function SignInPage({ searchParams }: { searchParams: Promi
     <div className="mx-auto mt-8 max-w-sm rounded-xl border border-slate-200 bg-white p-6 shadow-sm sm:mt-16">
       <h1 className="text-xl font-semibold tracking-tight text-slate-900">Sign in to Ledgerline</h1>
       <p className="mt-1 mb-6 text-sm text-slate-600">
-        Demo accounts: <strong>clerk</strong>, <strong>operator</strong> and <strong>viewer</strong>. Their password
-        was printed when the app first started and is kept in <code>.data/demo-password</code>.
+        Demo accounts: <strong>clerk</strong>, <strong>operator</strong> and <strong>viewer</strong>. Their password was
+        printed when the app first started and is kept in <code>.data/demo-password</code>.
       </p>
       <SignInForm next={target} />
     </div>

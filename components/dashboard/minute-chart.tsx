@@ -81,7 +81,10 @@ export function MinuteChart({ minutes }: { minutes: MinuteMetrics[] }) {
       </figcaption>
 
       {/* Always in the accessibility tree; on screen only when asked for. */}
-      <div id={tableId} className={tableShown ? 'mt-2 max-h-64 overflow-auto rounded-lg border border-slate-200' : 'sr-only'}>
+      <div
+        id={tableId}
+        className={tableShown ? 'mt-2 max-h-64 overflow-auto rounded-lg border border-slate-200' : 'sr-only'}
+      >
         <table className="w-full text-left text-xs tabular-nums">
           <caption className="sr-only">Orders and revenue per minute, minutes with activity only</caption>
           <thead className="sticky top-0 bg-slate-50 text-slate-600">

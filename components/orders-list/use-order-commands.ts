@@ -32,8 +32,9 @@ function restore(client: QueryClient, snapshot: Snapshot | undefined) {
 }
 
 function mapRows(client: QueryClient, map: (row: OrderRow) => OrderRow) {
-  client.setQueriesData<Lists>({ queryKey: ordersListKey }, (data) =>
-    data && { ...data, pages: data.pages.map((page) => ({ ...page, orders: page.orders.map(map) })) },
+  client.setQueriesData<Lists>(
+    { queryKey: ordersListKey },
+    (data) => data && { ...data, pages: data.pages.map((page) => ({ ...page, orders: page.orders.map(map) })) },
   );
 }
 
@@ -64,7 +65,9 @@ export function useOrderCommands() {
         if (!data || (filter.status && filter.status !== 'placed')) continue;
         if (filter.customerId && filter.customerId !== preview.customerId) continue;
         const [first, ...rest] = data.pages;
-        const pages = first ? [{ ...first, orders: [preview, ...first.orders] }, ...rest] : [{ orders: [preview], nextCursor: null }];
+        const pages = first
+          ? [{ ...first, orders: [preview, ...first.orders] }, ...rest]
+          : [{ orders: [preview], nextCursor: null }];
         client.setQueryData<Lists>(key, { ...data, pages });
       }
       return { snapshot };
@@ -119,11 +122,7 @@ export function useOrderCommands() {
     [cancel],
   );
 
-  const dismissRowError = useCallback(
-    (orderId: string) => setRowErrors((all) => without(all, orderId)),
-    [],
-  );
+  const dismissRowError = useCallback((orderId: string) => setRowErrors((all) => without(all, orderId)), []);
 
   return { place, cancel, placeOrder, cancelOrder, accepted, rowErrors, dismissRowError };
 }
-

@@ -57,7 +57,9 @@ export type OrderCommandRequest = CommandRequest & Correlated & { orderId: strin
 /** What every command returns: the position lets the UI tell when a read model has caught up. */
 export type OrderChange = CommandResult;
 
-export async function placeOrderAction(request: CommandRequest & Correlated & PlaceOrderInput): Promise<ActionResult<OrderChange>> {
+export async function placeOrderAction(
+  request: CommandRequest & Correlated & PlaceOrderInput,
+): Promise<ActionResult<OrderChange>> {
   return runAction('placeOrder', async () => {
     const context = await commandContextFor('orders:write', request);
     const input = placeOrderSchema.parse(request);

@@ -25,7 +25,11 @@ const DEMO_IDS: Record<string, string> = {
 
 export const demoPasswordFile = () => path.join(process.env.LEDGERLINE_DATA_DIR ?? '.data', 'demo-password');
 
-export type DemoSeed = { created: string[]; updated: string[]; passwordSource: 'env' | 'generated' | 'file' | 'unchanged' };
+export type DemoSeed = {
+  created: string[];
+  updated: string[];
+  passwordSource: 'env' | 'generated' | 'file' | 'unchanged';
+};
 
 export async function seedDemoUsers(pool: pg.Pool): Promise<DemoSeed> {
   const { rows } = await pool.query<{ username: string; password_hash: string }>(
@@ -40,7 +44,10 @@ export async function seedDemoUsers(pool: pg.Pool): Promise<DemoSeed> {
     const updated: string[] = [];
     for (const [username, hash] of existing) {
       if (await verifyPassword(fromEnv, hash)) continue;
-      await pool.query('UPDATE users SET password_hash = $2 WHERE username = $1', [username, await hashPassword(fromEnv)]);
+      await pool.query('UPDATE users SET password_hash = $2 WHERE username = $1', [
+        username,
+        await hashPassword(fromEnv),
+      ]);
       updated.push(username);
     }
     await insertUsers(pool, missing, fromEnv);
@@ -49,7 +56,10 @@ export async function seedDemoUsers(pool: pg.Pool): Promise<DemoSeed> {
 
   if (missing.length === 0) return { created: [], updated: [], passwordSource: 'unchanged' };
   const file = demoPasswordFile();
-  const kept = await readFile(file, 'utf8').then((text) => text.trim(), () => '');
+  const kept = await readFile(file, 'utf8').then(
+    (text) => text.trim(),
+    () => '',
+  );
   const password = kept || randomBytes(12).toString('base64url');
   if (!kept) {
     await mkdir(path.dirname(file), { recursive: true });

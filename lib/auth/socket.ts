@@ -17,7 +17,8 @@ export async function authenticateHandshake(pool: pg.Pool, handshake: Handshake)
     const value = handshake.headers[name];
     return Array.isArray(value) ? value[0] : value;
   };
-  const explicit = typeof handshake.auth.token === 'string' ? `Bearer ${handshake.auth.token}` : header('authorization');
+  const explicit =
+    typeof handshake.auth.token === 'string' ? `Bearer ${handshake.auth.token}` : header('authorization');
   const token = sessionToken(explicit, header('cookie'));
   return token ? verifyToken(pool, token) : null;
 }

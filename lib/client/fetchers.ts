@@ -25,7 +25,11 @@ async function getJson<T>(path: string, signal?: AbortSignal): Promise<T> {
   const res = await fetch(path, { signal, headers: { accept: 'application/json' }, cache: 'no-store' });
   if (!res.ok) {
     const body = (await res.json().catch(() => null)) as { error?: { code?: string; message?: string } } | null;
-    throw new ApiError(res.status, body?.error?.code ?? 'HTTP', body?.error?.message ?? `Request failed (${res.status}).`);
+    throw new ApiError(
+      res.status,
+      body?.error?.code ?? 'HTTP',
+      body?.error?.message ?? `Request failed (${res.status}).`,
+    );
   }
   return (await res.json()) as T;
 }

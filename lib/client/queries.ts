@@ -1,13 +1,7 @@
 // One queryOptions factory per query: the single source of its key, shared by
 // useQuery, cancelQueries, getQueryData and setQueryData.
 import { infiniteQueryOptions, queryOptions } from '@tanstack/react-query';
-import {
-  fetchCatalog,
-  fetchCustomers,
-  fetchOrders,
-  fetchProjections,
-  type OrdersFilter,
-} from './fetchers';
+import { fetchCatalog, fetchCustomers, fetchOrders, fetchProjections, type OrdersFilter } from './fetchers';
 
 export type { OrdersFilter, OrdersPage } from './fetchers';
 
@@ -27,11 +21,19 @@ export function ordersQuery({ status, customerId }: OrdersFilter) {
 
 export function customersQuery() {
   // Reference data: changes rarely, and a stale name does no harm.
-  return queryOptions({ queryKey: ['customers'] as const, queryFn: ({ signal }) => fetchCustomers(signal), staleTime: 5 * 60_000 });
+  return queryOptions({
+    queryKey: ['customers'] as const,
+    queryFn: ({ signal }) => fetchCustomers(signal),
+    staleTime: 5 * 60_000,
+  });
 }
 
 export function catalogQuery() {
-  return queryOptions({ queryKey: ['catalog'] as const, queryFn: ({ signal }) => fetchCatalog(signal), staleTime: 5 * 60_000 });
+  return queryOptions({
+    queryKey: ['catalog'] as const,
+    queryFn: ({ signal }) => fetchCatalog(signal),
+    staleTime: 5 * 60_000,
+  });
 }
 
 export function projectionsQuery() {

@@ -65,7 +65,9 @@ export async function handleOrderCommand(
     const state = history.reduce((s, e) => evolve(s, { type: e.type, data: e.data } as OrderEvent), initialState());
     if (context.expectedVersion !== undefined && context.expectedVersion !== version) {
       if (version === 0) throw notFound(`Order ${orderId} does not exist.`);
-      throw conflict(`Order ${orderId} is at version ${version}, not ${context.expectedVersion}. Reload it and try again.`);
+      throw conflict(
+        `Order ${orderId} is at version ${version}, not ${context.expectedVersion}. Reload it and try again.`,
+      );
     }
 
     const now = context.now ?? new Date();
@@ -109,7 +111,9 @@ export async function handleOrderCommand(
       }
       if (!(error instanceof ConcurrencyError)) throw error;
       if (context.expectedVersion !== undefined || attempt >= MAX_ATTEMPTS) {
-        throw conflict(`Order ${orderId} was changed by someone else (now at version ${error.actualVersion}). Reload it and try again.`);
+        throw conflict(
+          `Order ${orderId} was changed by someone else (now at version ${error.actualVersion}). Reload it and try again.`,
+        );
       }
     }
   }

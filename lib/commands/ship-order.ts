@@ -1,7 +1,11 @@
 import { handleOrderCommand } from './handle-order-command';
 import type { CommandContext, CommandResult, CommandServices } from './types';
 
-export function shipOrder(services: CommandServices, orderId: string, context: CommandContext = {}): Promise<CommandResult> {
+export function shipOrder(
+  services: CommandServices,
+  orderId: string,
+  context: CommandContext = {},
+): Promise<CommandResult> {
   return handleOrderCommand(
     services,
     orderId,

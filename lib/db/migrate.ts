@@ -61,7 +61,10 @@ function loadWasm() {
     const bg = await import('@prisma/schema-engine-wasm/schema_engine_bg');
     const require = createRequire(import.meta.url);
     // The .wasm file is not in the package's exports; find it beside the JS entry.
-    const wasmPath = path.join(path.dirname(require.resolve('@prisma/schema-engine-wasm/schema_engine_bg')), 'schema_engine_bg.wasm');
+    const wasmPath = path.join(
+      path.dirname(require.resolve('@prisma/schema-engine-wasm/schema_engine_bg')),
+      'schema_engine_bg.wasm',
+    );
     const compiled = await WebAssembly.compile(await readFile(wasmPath));
     const instance = await WebAssembly.instantiate(compiled, { './schema_engine_bg.js': bg as never });
     bg.__wbg_set_wasm(instance.exports);
@@ -92,7 +95,10 @@ async function withEngine<T>(connectionString: string, run: (engine: Engine, sch
 
 async function migrationsList() {
   const names = existsSync(MIGRATIONS_DIR)
-    ? (await readdir(MIGRATIONS_DIR, { withFileTypes: true })).filter((d) => d.isDirectory()).map((d) => d.name).sort()
+    ? (await readdir(MIGRATIONS_DIR, { withFileTypes: true }))
+        .filter((d) => d.isDirectory())
+        .map((d) => d.name)
+        .sort()
     : [];
   const lockPath = path.join(MIGRATIONS_DIR, LOCKFILE);
   const lockContent = existsSync(lockPath) ? await readFile(lockPath, 'utf8') : 'provider = "postgresql"\n';
@@ -135,7 +141,9 @@ export async function draftMigration(connectionString: string) {
   const last = list.migrationDirectories.at(-1);
   const snapshotPath = last && path.join(MIGRATIONS_DIR, last.path, SCHEMA_SNAPSHOT);
   if (snapshotPath && !existsSync(snapshotPath)) {
-    throw new Error(`${path.relative(ROOT, snapshotPath)} is missing: it is the schema the last migration was made from.`);
+    throw new Error(
+      `${path.relative(ROOT, snapshotPath)} is missing: it is the schema the last migration was made from.`,
+    );
   }
   return withEngine(connectionString, async (engine, schema) => {
     const from = snapshotPath

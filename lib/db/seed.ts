@@ -10,9 +10,59 @@ export const SEED_PRODUCT_COUNT = 60;
 export const SEED_CUSTOMER_COUNT = 250;
 
 const ADJECTIVES = ['Classic', 'Compact', 'Deluxe', 'Eco', 'Heavy-duty', 'Mini', 'Pro', 'Smart', 'Travel', 'Ultra'];
-const NOUNS = ['Backpack', 'Desk Lamp', 'Espresso Cup', 'Headphones', 'Kettle', 'Notebook', 'Office Chair', 'Water Bottle', 'Wireless Mouse', 'Yoga Mat', 'Bike Light', 'Chef Knife'];
-const FIRST = ['Ada', 'Ben', 'Chloé', 'Dmitri', 'Elif', 'Femi', 'Grace', 'Hiro', 'Inés', 'Jonas', 'Kavya', 'Liam', 'Maja', 'Noah', 'Olga', 'Priya', 'Quentin', 'Rosa', 'Sven', 'Tariq'];
-const LAST = ['Andersen', 'Brown', 'Costa', 'Dubois', 'Eriksen', 'Fischer', 'García', 'Huang', 'Ivanova', 'Jensen', 'Kowalski', 'Lopez', 'Müller', 'Nakamura', 'Okafor'];
+const NOUNS = [
+  'Backpack',
+  'Desk Lamp',
+  'Espresso Cup',
+  'Headphones',
+  'Kettle',
+  'Notebook',
+  'Office Chair',
+  'Water Bottle',
+  'Wireless Mouse',
+  'Yoga Mat',
+  'Bike Light',
+  'Chef Knife',
+];
+const FIRST = [
+  'Ada',
+  'Ben',
+  'Chloé',
+  'Dmitri',
+  'Elif',
+  'Femi',
+  'Grace',
+  'Hiro',
+  'Inés',
+  'Jonas',
+  'Kavya',
+  'Liam',
+  'Maja',
+  'Noah',
+  'Olga',
+  'Priya',
+  'Quentin',
+  'Rosa',
+  'Sven',
+  'Tariq',
+];
+const LAST = [
+  'Andersen',
+  'Brown',
+  'Costa',
+  'Dubois',
+  'Eriksen',
+  'Fischer',
+  'García',
+  'Huang',
+  'Ivanova',
+  'Jensen',
+  'Kowalski',
+  'Lopez',
+  'Müller',
+  'Nakamura',
+  'Okafor',
+];
 
 export function seedProducts() {
   return Array.from({ length: SEED_PRODUCT_COUNT }, (_, i) => {

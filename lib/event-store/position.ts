@@ -20,7 +20,8 @@ export function isPosition(value: unknown): value is string {
 
 export function parsePosition(value: string): Position {
   const match = FORMAT.exec(value);
-  if (!match) throw new TypeError(`Not a position: ${JSON.stringify(value)} (expected "<transactionId>:<globalPosition>")`);
+  if (!match)
+    throw new TypeError(`Not a position: ${JSON.stringify(value)} (expected "<transactionId>:<globalPosition>")`);
   return { transactionId: BigInt(match[1]!), globalPosition: BigInt(match[2]!) };
 }
 

@@ -15,8 +15,7 @@ export type ReadAllResult = {
 };
 
 export type VerifyResult =
-  | { ok: true; version: number }
-  | { ok: false; version: number; brokenAtVersion: number; reason: string };
+  { ok: true; version: number } | { ok: false; version: number; brokenAtVersion: number; reason: string };
 
 export type EventStore = ReturnType<typeof createEventStore>;
 
@@ -110,7 +109,10 @@ export function createEventStore(pool: pg.Pool, storeOptions: EventStoreOptions 
         return {
           streamId,
           version,
-          position: formatPosition({ transactionId: BigInt(last!.transaction_id), globalPosition: BigInt(last!.global_position) }),
+          position: formatPosition({
+            transactionId: BigInt(last!.transaction_id),
+            globalPosition: BigInt(last!.global_position),
+          }),
           duplicate: false,
         };
       });
@@ -118,7 +120,8 @@ export function createEventStore(pool: pg.Pool, storeOptions: EventStoreOptions 
       const { code, constraint } = error as { code?: string; constraint?: string };
       if (code === SQLSTATE.uniqueViolation && constraint === 'commands_pkey' && options.commandId) {
         const first = await findCommand(options.commandId);
-        if (first && first.fingerprint === (options.fingerprint ?? '') && first.streamId === streamId) return first.result;
+        if (first && first.fingerprint === (options.fingerprint ?? '') && first.streamId === streamId)
+          return first.result;
         throw new CommandIdReusedError(options.commandId);
       }
       throw error;
@@ -127,7 +130,13 @@ export function createEventStore(pool: pg.Pool, storeOptions: EventStoreOptions 
 
   /** The first result of a command id, if it was handled before. */
   async function findCommand(commandId: string, db: Queryable = pool) {
-    const { rows } = await db.query<{ stream_id: string; fingerprint: string; version: number; transaction_id: string; position: string }>(
+    const { rows } = await db.query<{
+      stream_id: string;
+      fingerprint: string;
+      version: number;
+      transaction_id: string;
+      position: string;
+    }>(
       'SELECT stream_id, fingerprint, version, transaction_id::text, position::text FROM commands WHERE command_id = $1',
       [commandId],
     );
@@ -146,7 +155,11 @@ export function createEventStore(pool: pg.Pool, storeOptions: EventStoreOptions 
   }
 
   /** The stream's events in version order, up to `toVersion` when given. */
-  async function readStream(streamId: string, options: { fromVersion?: number; toVersion?: number } = {}, db: Queryable = pool) {
+  async function readStream(
+    streamId: string,
+    options: { fromVersion?: number; toVersion?: number } = {},
+    db: Queryable = pool,
+  ) {
     const { rows } = await db.query<EventRow>(
       `SELECT ${EVENT_COLUMNS} FROM events
         WHERE stream_id = $1 AND stream_version >= $2 AND stream_version <= $3
@@ -168,7 +181,10 @@ export function createEventStore(pool: pg.Pool, storeOptions: EventStoreOptions 
    * names the table's columns: a bare name would sort the text copies that
    * EVENT_COLUMNS selects, where "1000" comes before "999".)
    */
-  async function readAll(options: { after?: string; limit?: number } = {}, db: Queryable = pool): Promise<ReadAllResult> {
+  async function readAll(
+    options: { after?: string; limit?: number } = {},
+    db: Queryable = pool,
+  ): Promise<ReadAllResult> {
     const after: Position = options.after ? parsePosition(options.after) : START;
     const limit = options.limit ?? 1000;
     const { rows } = await db.query<EventRow>(
@@ -184,7 +200,9 @@ export function createEventStore(pool: pg.Pool, storeOptions: EventStoreOptions 
   }
 
   async function streamVersion(streamId: string, db: Queryable = pool): Promise<number> {
-    const { rows } = await db.query<{ version: number }>('SELECT version FROM streams WHERE stream_id = $1', [streamId]);
+    const { rows } = await db.query<{ version: number }>('SELECT version FROM streams WHERE stream_id = $1', [
+      streamId,
+    ]);
     return rows[0]?.version ?? 0;
   }
 
@@ -197,7 +215,12 @@ export function createEventStore(pool: pg.Pool, storeOptions: EventStoreOptions 
     let prevHash = GENESIS_HASH;
     let expectedVersion = 1;
     for (const row of rows) {
-      const broken = (reason: string): VerifyResult => ({ ok: false, version: rows.length, brokenAtVersion: expectedVersion, reason });
+      const broken = (reason: string): VerifyResult => ({
+        ok: false,
+        version: rows.length,
+        brokenAtVersion: expectedVersion,
+        reason,
+      });
       if (row.stream_version !== expectedVersion) return broken(`version ${expectedVersion} is missing`);
       if (row.prev_hash !== prevHash) return broken('its previous hash does not match the event before it');
       const recomputed = eventHash({
@@ -222,7 +245,10 @@ export function createEventStore(pool: pg.Pool, storeOptions: EventStoreOptions 
 
 function toRecordedEvent(row: EventRow): RecordedEvent {
   return {
-    position: formatPosition({ transactionId: BigInt(row.transaction_id), globalPosition: BigInt(row.global_position) }),
+    position: formatPosition({
+      transactionId: BigInt(row.transaction_id),
+      globalPosition: BigInt(row.global_position),
+    }),
     globalPosition: Number(row.global_position),
     transactionId: row.transaction_id,
     streamId: row.stream_id,

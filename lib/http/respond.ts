@@ -33,7 +33,8 @@ export function errorResponse(req: Request, error: unknown): NextResponse<ErrorB
   if (isAppError(error) && error.code !== 'INTERNAL') {
     const headers = new Headers();
     if (error.code === 'UNAUTHENTICATED') headers.set('WWW-Authenticate', 'Bearer realm="ledgerline"');
-    if (error.details.retryAfterSeconds !== undefined) headers.set('Retry-After', String(error.details.retryAfterSeconds));
+    if (error.details.retryAfterSeconds !== undefined)
+      headers.set('Retry-After', String(error.details.retryAfterSeconds));
     return NextResponse.json({ error: error.toJSON() }, { status: error.status, headers });
   }
   console.error(`[api] ${req.method} ${new URL(req.url).pathname} failed:`, error);

@@ -32,6 +32,8 @@ function live(): Live {
     socket.on('connect_error', (error) => {
       if (error.message !== 'UNAUTHENTICATED') return;
       const here = `${window.location.pathname}${window.location.search}`;
+      // A full load on purpose: nothing of the expired session's cache should survive.
+      // eslint-disable-next-line @next/next/no-location-assign-relative-destination
       window.location.assign(`/sign-in?next=${encodeURIComponent(here)}`);
     });
     globalForLive.ledgerlineLive = { socket, hub: createLiveHub(socket) };

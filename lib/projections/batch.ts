@@ -46,7 +46,11 @@ export async function applyBatch(
     const note = options.notify?.(result);
     // Both in one simple query, which takes no parameters: hence the literals.
     // If the NOTIFY fails, the COMMIT is not run and the catch rolls back.
-    await tx.query(note ? `SELECT pg_notify(${pg.escapeLiteral(note.channel)}, ${pg.escapeLiteral(note.payload)}); COMMIT` : 'COMMIT');
+    await tx.query(
+      note
+        ? `SELECT pg_notify(${pg.escapeLiteral(note.channel)}, ${pg.escapeLiteral(note.payload)}); COMMIT`
+        : 'COMMIT',
+    );
     return result;
   } catch (error) {
     await tx.query('ROLLBACK').catch(() => {});
@@ -105,7 +109,11 @@ export async function readCheckpoint(db: Pick<pg.Pool, 'query'>, projection: Pro
   return `${row.transaction_id}:${row.global_position}`;
 }
 
-async function applyEvents(tx: pg.PoolClient, projection: Projection, events: RecordedEvent[]): Promise<ProjectionChange> {
+async function applyEvents(
+  tx: pg.PoolClient,
+  projection: Projection,
+  events: RecordedEvent[],
+): Promise<ProjectionChange> {
   const types = new Set(projection.eventTypes);
   const relevant = events.filter((e) => types.has(e.type));
   return relevant.length > 0 ? projection.apply(tx, relevant) : { keys: {} };

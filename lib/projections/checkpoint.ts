@@ -45,8 +45,15 @@ export async function moveCheckpoint(
         SET transaction_id = $3, global_position = $4, events_processed = events_processed + $5,
             processed_at = now(), status = 'running', failed_attempts = 0, last_error = NULL
       WHERE name = $1 AND version = $2 AND transaction_id = $6 AND global_position = $7`,
-    [projection.name, projection.version, t.transactionId.toString(), t.globalPosition.toString(), eventCount,
-      f.transactionId.toString(), f.globalPosition.toString()],
+    [
+      projection.name,
+      projection.version,
+      t.transactionId.toString(),
+      t.globalPosition.toString(),
+      eventCount,
+      f.transactionId.toString(),
+      f.globalPosition.toString(),
+    ],
   );
   return result.rowCount === 1;
 }

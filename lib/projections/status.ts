@@ -61,7 +61,10 @@ export async function listProjectionStatus(db: Queryable): Promise<ProjectionSta
   return rows.map((row) => ({
     name: row.name,
     version: row.version,
-    position: formatPosition({ transactionId: BigInt(row.transaction_id), globalPosition: BigInt(row.global_position) }),
+    position: formatPosition({
+      transactionId: BigInt(row.transaction_id),
+      globalPosition: BigInt(row.global_position),
+    }),
     lagEvents: Number(row.lag_events),
     lagMs: row.oldest_pending ? Math.max(0, row.now.getTime() - row.oldest_pending.getTime()) : 0,
     status: row.status,

@@ -195,7 +195,14 @@ export function startProjectionWorker(options: WorkerOptions): ProjectionWorker 
         `UPDATE projection_checkpoints
             SET status = $3, last_error = $4, last_error_at = now(), failed_attempts = $5, heartbeat_at = now(), owner = $6
           WHERE name = $1 AND version = $2`,
-        [projection.name, projection.version, failures >= STALL_AFTER ? 'stalled' : 'retrying', message.slice(0, 2000), failures, id],
+        [
+          projection.name,
+          projection.version,
+          failures >= STALL_AFTER ? 'stalled' : 'retrying',
+          message.slice(0, 2000),
+          failures,
+          id,
+        ],
       )
       .catch((e: Error) => log(`could not record the failure: ${e.message}`));
   }
@@ -209,7 +216,12 @@ export function startProjectionWorker(options: WorkerOptions): ProjectionWorker 
    * shows the error, rather than dropping pushes unseen.)
    */
   function notification(projection: Projection, result: BatchResult) {
-    const message = { projection: projection.name, version: projection.version, checkpoint: result.to, keys: result.change.keys };
+    const message = {
+      projection: projection.name,
+      version: projection.version,
+      checkpoint: result.to,
+      keys: result.change.keys,
+    };
     let payload = JSON.stringify(message);
     if (payload.length > 7_500) payload = JSON.stringify({ ...message, keys: null });
     return { channel: PROJECTIONS_CHANNEL, payload };
@@ -228,7 +240,12 @@ export function startProjectionWorker(options: WorkerOptions): ProjectionWorker 
 }
 
 /** LISTENs for appends on its own connection, reconnecting when it drops. */
-async function listen(connectionString: string, onNotify: () => void, log: (line: string) => void, stopped: () => boolean) {
+async function listen(
+  connectionString: string,
+  onNotify: () => void,
+  log: (line: string) => void,
+  stopped: () => boolean,
+) {
   const client = new pg.Client({ connectionString });
   client.on('notification', onNotify);
   client.on('error', (error) => {

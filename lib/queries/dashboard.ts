@@ -20,7 +20,6 @@ export const METRICS_MINUTES_MAX = 1440;
 export const RECENT_EVENTS_DEFAULT = 20;
 export const RECENT_EVENTS_MAX = 100;
 
-
 export const metricsQuerySchema = z.object({ minutes: param(wholeNumber('Minutes', 1, METRICS_MINUTES_MAX)) });
 export const recentEventsQuerySchema = z.object({ limit: param(wholeNumber('Limit', 1, RECENT_EVENTS_MAX)) });
 

@@ -9,7 +9,11 @@ export type OrderView = { order: ExistingOrder; version: number; position: strin
  * The order as its own events say it is now (the write side's state, not a
  * projection), optionally as of a version. Throws NOT_FOUND for an unknown id.
  */
-export async function getOrder(store: EventStore, orderId: string, options: { toVersion?: number } = {}): Promise<OrderView> {
+export async function getOrder(
+  store: EventStore,
+  orderId: string,
+  options: { toVersion?: number } = {},
+): Promise<OrderView> {
   const events = await store.readStream(orderStreamId(orderId), options);
   const state = events.reduce((s, e) => evolve(s, { type: e.type, data: e.data } as OrderEvent), initialState());
   if (state.status === 'empty') throw notFound(`Order ${orderId} does not exist.`);

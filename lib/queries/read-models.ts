@@ -68,7 +68,6 @@ export function decodeCursor(value: string): OrderCursor | null {
   return { placedAt: `${seconds}.${micros}Z`, orderId: orderId! };
 }
 
-
 export const listOrdersQuerySchema = z.object({
   status: param(z.enum(ORDER_STATUSES, { error: `Status must be one of ${ORDER_STATUSES.join(', ')}.` })),
   customerId: param(z.uuid('Not a customer id.')),

@@ -23,6 +23,12 @@ export async function listRecentOrders(prisma: Db, limit = 20) {
   });
   return rows.map((row) => {
     const data = row.data as { orderId: string; customerId: string; total: number; currency: string };
-    return { orderId: data.orderId, customerId: data.customerId, total: data.total, currency: data.currency, placedAt: row.occurredAt };
+    return {
+      orderId: data.orderId,
+      customerId: data.customerId,
+      total: data.total,
+      currency: data.currency,
+      placedAt: row.occurredAt,
+    };
   });
 }

@@ -78,7 +78,12 @@ describe('every API route checks the caller', () => {
     const before = await eventCount();
     for (const file of routeFiles().filter((f) => !PUBLIC.has(f))) {
       for (const { method, handler, url } of await handlersOf(file)) {
-        const res = await call(handler, url, { method, id: ID, as: null, body: method === 'POST' ? bodyFor(url) : undefined });
+        const res = await call(handler, url, {
+          method,
+          id: ID,
+          as: null,
+          body: method === 'POST' ? bodyFor(url) : undefined,
+        });
         expect(res.status, `${method} ${url}`).toBe(401);
         expect(res.body.error.code, `${method} ${url}`).toBe('UNAUTHENTICATED');
         expect(res.headers.get('www-authenticate')).toMatch(/^Bearer/);
@@ -197,7 +202,9 @@ describe('POST /api/auth/token', () => {
       expiresAt: expect.any(String),
       user: { id: expect.any(String), username: 'clerk', displayName: 'Casey Clerk', role: 'clerk' },
     });
-    const me = await call(meRoute as Handler, '/api/auth/me', { headers: { authorization: `Bearer ${res.body.token}` } });
+    const me = await call(meRoute as Handler, '/api/auth/me', {
+      headers: { authorization: `Bearer ${res.body.token}` },
+    });
     expect(me.body.user.username).toBe('clerk');
   });
 

@@ -41,7 +41,6 @@ const ids = { a: orderId(1), b: orderId(2), c: orderId(3), d: orderId(4), old: o
 
 let worker: ProjectionWorker | undefined;
 
-
 let emptyMetrics: Awaited<ReturnType<typeof metrics>>;
 let emptyEvents: Awaited<ReturnType<typeof recent>>;
 

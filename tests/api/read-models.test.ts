@@ -72,7 +72,6 @@ let worker: ProjectionWorker | undefined;
 let beforeProjection: ApiResponse;
 let cancelled: { version: number; position: string };
 
-
 beforeAll(async () => {
   expect(getServices().pool.options.connectionString).toBe(databaseUrl);
   customers = (await get(customersRoute, '/api/customers')).body.customers;

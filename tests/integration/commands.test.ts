@@ -10,7 +10,13 @@ import { countEvents, testPool, testStore } from '../support/db';
 const { pool, store } = testStore(testPool(40));
 const services = { store, prisma: createPrismaClient(pool) };
 const customerId = seedCustomers()[3]!.id;
-const address = { name: 'Ada Lovelace', line1: '12 Analytical St', city: 'London', postalCode: 'N1 9GU', country: 'UK' };
+const address = {
+  name: 'Ada Lovelace',
+  line1: '12 Analytical St',
+  city: 'London',
+  postalCode: 'N1 9GU',
+  country: 'UK',
+};
 const order = { customerId, items: [{ sku: 'SKU-0001', quantity: 2 }], shippingAddress: address };
 
 async function rejection(promise: Promise<unknown>): Promise<AppError> {
@@ -39,7 +45,12 @@ describe('order commands', () => {
     const { orderId } = await placeOrder(services, order);
     const results = await Promise.allSettled(
       Array.from({ length: 8 }, (_, i) =>
-        changeShippingAddress(services, orderId, { address: { ...address, line1: `${i} Racing Road` } }, { expectedVersion: 1 }),
+        changeShippingAddress(
+          services,
+          orderId,
+          { address: { ...address, line1: `${i} Racing Road` } },
+          { expectedVersion: 1 },
+        ),
       ),
     );
     const won = results.filter((r) => r.status === 'fulfilled');
@@ -70,7 +81,9 @@ describe('order commands', () => {
     expect(again).toEqual(first);
     expect(await countEvents(pool, orderStreamId(first.orderId))).toBe(1);
 
-    const reused = await rejection(placeOrder(services, { ...order, items: [{ sku: 'SKU-0002', quantity: 1 }] }, { commandId }));
+    const reused = await rejection(
+      placeOrder(services, { ...order, items: [{ sku: 'SKU-0002', quantity: 1 }] }, { commandId }),
+    );
     expect(reused.code).toBe('CONFLICT');
   });
 

@@ -14,7 +14,11 @@ describe('append', () => {
     expect(second.version).toBe(3);
     expect(comparePositions(first.position, second.position)).toBeLessThan(0);
     const events = await store.readStream(id);
-    expect(events.map((e) => [e.version, e.data.n])).toEqual([[1, 1], [2, 2], [3, 3]]);
+    expect(events.map((e) => [e.version, e.data.n])).toEqual([
+      [1, 1],
+      [2, 2],
+      [3, 3],
+    ]);
     expect(events.at(-1)!.position).toBe(second.position);
   });
 
@@ -47,10 +51,12 @@ describe('append', () => {
   it('rejects a stale expected version and writes nothing', async () => {
     const id = uniqueStreamId();
     await store.append(id, [event(1)], { expectedVersion: 0, streamType: 'test' });
-    await expect(store.append(id, [event(2)], { expectedVersion: 5, streamType: 'test' })).rejects.toThrow(ConcurrencyError);
-    await expect(store.append(uniqueStreamId(), [event(2)], { expectedVersion: 3, streamType: 'test' })).rejects.toThrow(
+    await expect(store.append(id, [event(2)], { expectedVersion: 5, streamType: 'test' })).rejects.toThrow(
       ConcurrencyError,
     );
+    await expect(
+      store.append(uniqueStreamId(), [event(2)], { expectedVersion: 3, streamType: 'test' }),
+    ).rejects.toThrow(ConcurrencyError);
     expect(await countEvents(pool, id)).toBe(1);
   });
 
@@ -62,9 +68,9 @@ describe('append', () => {
     const again = await store.append(id, [event(1)], { ...options, expectedVersion: 'any' });
     expect(again).toEqual({ ...first, duplicate: true });
     expect(await countEvents(pool, id)).toBe(1);
-    await expect(store.append(id, [event(1)], { ...options, expectedVersion: 'any', fingerprint: 'other' })).rejects.toThrow(
-      CommandIdReusedError,
-    );
+    await expect(
+      store.append(id, [event(1)], { ...options, expectedVersion: 'any', fingerprint: 'other' }),
+    ).rejects.toThrow(CommandIdReusedError);
     expect(await countEvents(pool, id)).toBe(1);
   });
 

@@ -38,7 +38,12 @@ describe('global read under concurrent writers', () => {
           const client = await pool.connect();
           try {
             await client.query('BEGIN');
-            const result = await store.append(streamId, [{ type: 'Tick', data: { w, i } }], { expectedVersion: version, streamType: 'test' }, client);
+            const result = await store.append(
+              streamId,
+              [{ type: 'Tick', data: { w, i } }],
+              { expectedVersion: version, streamType: 'test' },
+              client,
+            );
             await sleep(Math.random() * 15);
             if (Math.random() < 0.2) {
               await client.query('ROLLBACK');
@@ -90,10 +95,14 @@ describe('global read order', () => {
       const s = createEventStore(isolated);
       await isolated.query(`SELECT setval(pg_get_serial_sequence('events', 'global_position'), 997)`);
       // One transaction: one transaction id, positions 998…1003.
-      await s.append('digits-1', [1, 2, 3, 4, 5, 6].map((n) => ({ type: 'Tick', data: { n } })), {
-        expectedVersion: 0,
-        streamType: 'test',
-      });
+      await s.append(
+        'digits-1',
+        [1, 2, 3, 4, 5, 6].map((n) => ({ type: 'Tick', data: { n } })),
+        {
+          expectedVersion: 0,
+          streamType: 'test',
+        },
+      );
       const seen: number[] = [];
       let after: string | undefined;
       for (;;) {

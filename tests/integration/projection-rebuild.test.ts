@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
 import { adjustOrderPrice, cancelOrder, placeOrder, shipOrder } from '../../lib/commands';
@@ -40,7 +39,12 @@ async function snapshot() {
 
 describe('rebuild', () => {
   it('produces from zero exactly the rows the live projection built', async () => {
-    const worker = startProjectionWorker({ connectionString: url, projections: PROJECTIONS, pollMs: 20, batchSize: 50 });
+    const worker = startProjectionWorker({
+      connectionString: url,
+      projections: PROJECTIONS,
+      pollMs: 20,
+      batchSize: 50,
+    });
     let last = '0:0';
     try {
       // Live: commands arrive while the worker projects them batch by batch.
@@ -52,7 +56,8 @@ describe('rebuild', () => {
           shippingAddress: address,
         });
         last = placed.position;
-        if (i % 3 === 0) last = (await adjustOrderPrice(services, placed.orderId, { amountDelta: -50, reason: 'coupon' })).position;
+        if (i % 3 === 0)
+          last = (await adjustOrderPrice(services, placed.orderId, { amountDelta: -50, reason: 'coupon' })).position;
         if (i % 4 === 0) last = (await cancelOrder(services, placed.orderId, { reason: 'changed mind' })).position;
         else if (i % 5 === 0) last = (await shipOrder(services, placed.orderId)).position;
       }

@@ -63,14 +63,22 @@ describe('projection runtime', () => {
     const prefix = `${name}-s`;
     for (let i = 0; i < 2; i++) {
       workers.push(
-        startProjectionWorker({ connectionString: url, projections: [countingProjection(name)], batchSize: 13, pollMs: 20, lockRetryMs: 50 }),
+        startProjectionWorker({
+          connectionString: url,
+          projections: [countingProjection(name)],
+          batchSize: 13,
+          pollMs: 20,
+          lockRetryMs: 50,
+        }),
       );
     }
     await writeTicks(store, prefix, 10, 400);
     const { projected, folded } = await waitUntilCaughtUp(name, prefix);
     expect(projected).toEqual(folded);
     // Every tick in the whole database was applied exactly once (the _applied primary key refuses a second time).
-    const { rows } = await pool.query<{ n: number }>(`SELECT count(*)::int AS n FROM events WHERE event_type = $1`, [TICK]);
+    const { rows } = await pool.query<{ n: number }>(`SELECT count(*)::int AS n FROM events WHERE event_type = $1`, [
+      TICK,
+    ]);
     expect(await appliedCount(name)).toBeLessThanOrEqual(rows[0]!.n);
     expect(await appliedCount(name)).toBeGreaterThanOrEqual(await tickCount(prefix));
     const owners = await pool.query(`SELECT owner FROM projection_checkpoints WHERE name = $1`, [name]);
@@ -89,7 +97,7 @@ describe('projection runtime', () => {
     const events: RecordedEvent[] = [];
     let checkpoint = '0:0';
     const mine = () => events.filter((e) => e.streamId.startsWith(prefix)).length;
-    for (const deadline = Date.now() + 20_000; mine() < 30 && Date.now() < deadline; ) {
+    for (const deadline = Date.now() + 20_000; mine() < 30 && Date.now() < deadline;) {
       const batch = await store.readAll({ after: checkpoint, limit: 1000 });
       events.push(...batch.events);
       checkpoint = batch.checkpoint;
@@ -163,7 +171,10 @@ describe('projection runtime', () => {
     // Kill whichever child holds the projection, twice, at random moments.
     for (let kill = 0; kill < 2; kill++) {
       await sleep(300 + Math.random() * 500);
-      const { rows } = await pool.query<{ owner: string | null }>(`SELECT owner FROM projection_checkpoints WHERE name = $1`, [name]);
+      const { rows } = await pool.query<{ owner: string | null }>(
+        `SELECT owner FROM projection_checkpoints WHERE name = $1`,
+        [name],
+      );
       const owner = rows[0]?.owner;
       const victim = [a, b].find((c) => owner === `child-${c.pid}` && c.exitCode === null && c.signalCode === null);
       (victim ?? a).kill('SIGKILL');

@@ -38,7 +38,9 @@ export function countingProjection(
 }
 
 export async function createCountingTables(pool: pg.Pool, name: string) {
-  await pool.query(`CREATE TABLE IF NOT EXISTS ${name}_counts (stream_id text PRIMARY KEY, ticks int NOT NULL, last_version int NOT NULL)`);
+  await pool.query(
+    `CREATE TABLE IF NOT EXISTS ${name}_counts (stream_id text PRIMARY KEY, ticks int NOT NULL, last_version int NOT NULL)`,
+  );
   await pool.query(`CREATE TABLE IF NOT EXISTS ${name}_applied (position text PRIMARY KEY)`);
 }
 

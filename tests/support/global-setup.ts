@@ -44,7 +44,8 @@ export default async function setup(project: TestProject) {
     const { rows } = await admin.query<{ datname: string }>(`SELECT datname FROM pg_database WHERE datname LIKE $1`, [
       `${base}%`,
     ]);
-    for (const { datname } of rows) await admin.query(`DROP DATABASE IF EXISTS ${pg.escapeIdentifier(datname)} WITH (FORCE)`);
+    for (const { datname } of rows)
+      await admin.query(`DROP DATABASE IF EXISTS ${pg.escapeIdentifier(datname)} WITH (FORCE)`);
     // Another run on this machine attached to the same embedded server while
     // this one ran and is still connected: leave the server running for it.
     const { rows: others } = await admin.query<{ n: string }>(
@@ -58,9 +59,10 @@ export default async function setup(project: TestProject) {
 /** CREATE DATABASE … TEMPLATE needs the template free of sessions (the migrator's may linger). */
 export async function cloneTemplate(admin: pg.Client, template: string, name: string) {
   for (let attempt = 1; ; attempt++) {
-    await admin.query(`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()`, [
-      template,
-    ]);
+    await admin.query(
+      `SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()`,
+      [template],
+    );
     try {
       await admin.query(`CREATE DATABASE ${pg.escapeIdentifier(name)} TEMPLATE ${pg.escapeIdentifier(template)}`);
       return;

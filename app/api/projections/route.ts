@@ -5,5 +5,7 @@ import { getServices } from '@/lib/server/services';
 export const dynamic = 'force-dynamic';
 
 export async function GET(req: Request) {
-  return handle(req, 'read', async () => Response.json({ projections: await listProjectionStatus(getServices().pool) }));
+  return handle(req, 'read', async () =>
+    Response.json({ projections: await listProjectionStatus(getServices().pool) }),
+  );
 }
