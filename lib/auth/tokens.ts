@@ -13,22 +13,28 @@ export const SESSION_TTL_SECONDS = 8 * 60 * 60;
 const ISSUER = 'ledgerline';
 const SECRET_NAME = 'session-signing-key';
 
-let keyPromise: Promise<Uint8Array> | undefined;
+let keyPromise: Promise<CryptoKey> | undefined;
 
 /**
  * LEDGERLINE_SESSION_SECRET when set; otherwise a random key generated once
  * and stored in app_secrets, so every web node and restart shares it with no
  * configuration.
  */
-export function signingKey(pool: pg.Pool): Promise<Uint8Array> {
-  keyPromise ??= loadKey(pool).catch((error: unknown) => {
-    keyPromise = undefined; // a failed load is retried by the next request
-    throw error;
-  });
+export function signingKey(pool: pg.Pool): Promise<CryptoKey> {
+  // Imported once: given raw bytes, jose would import them on every check,
+  // which cost as much CPU as the check itself.
+  keyPromise ??= loadKey(pool)
+    .then((bytes) =>
+      crypto.subtle.importKey('raw', bytes, { name: 'HMAC', hash: 'SHA-256' }, false, ['sign', 'verify']),
+    )
+    .catch((error: unknown) => {
+      keyPromise = undefined; // a failed load is retried by the next request
+      throw error;
+    });
   return keyPromise;
 }
 
-async function loadKey(pool: pg.Pool): Promise<Uint8Array> {
+async function loadKey(pool: pg.Pool): Promise<Uint8Array<ArrayBuffer>> {
   const fromEnv = process.env.LEDGERLINE_SESSION_SECRET;
   if (fromEnv) {
     if (fromEnv.length < 32) throw new Error('LEDGERLINE_SESSION_SECRET must be at least 32 characters.');
@@ -40,7 +46,7 @@ async function loadKey(pool: pg.Pool): Promise<Uint8Array> {
     randomBytes(32).toString('base64url'),
   ]);
   const { rows } = await pool.query<{ value: string }>('SELECT value FROM app_secrets WHERE name = $1', [SECRET_NAME]);
-  return Buffer.from(rows[0]!.value, 'base64url');
+  return new Uint8Array(Buffer.from(rows[0]!.value, 'base64url'));
 }
 
 export async function issueToken(pool: pg.Pool, user: SessionUser, now = new Date()) {
