@@ -13,7 +13,7 @@
  * A fresh database is created for the run and dropped at the end, so runs never
  * see each other's data (index sizes, bloat) and nothing is left behind.
  */
-import { databaseUrl, startBenchServer, withAdmin } from './support';
+import { benchDemoPassword, databaseUrl, startBenchServer, withAdmin } from './support';
 import { randomUUID } from 'node:crypto';
 import os from 'node:os';
 import { getPostgreSQLEventStore, type PostgresEventStore } from '@event-driven-io/emmett-postgresql';
@@ -382,6 +382,7 @@ async function main() {
     created = true;
     const url = databaseUrl(server.adminUrl, database);
     console.error(`Preparing ${database} (migrations, seed, Emmett schema)…`);
+    benchDemoPassword();
     await prepareDatabase(url);
 
     // idleTimeoutMillis 0: the 1-writer runs leave 31 connections idle for

@@ -30,7 +30,7 @@
  *    /api/stats/customers?at= runs them) at random moments within the history:
  *    sort by spent / orders, with and without q; and the live list beside it.
  */
-import { databaseUrl, startBenchServer, withAdmin } from './support';
+import { benchDemoPassword, databaseUrl, startBenchServer, withAdmin } from './support';
 import { createHash, randomUUID } from 'node:crypto';
 import { register } from 'node:module';
 import os from 'node:os';
@@ -497,6 +497,7 @@ async function main() {
     created = true;
     const url = databaseUrl(server.adminUrl, database);
     console.error(`Preparing ${database} (migrations, seed)…`);
+    benchDemoPassword();
     await prepareDatabase(url);
     const pool = new pg.Pool({ connectionString: url, max: 4, idleTimeoutMillis: 0 });
     pool.on('error', (error) => console.error('A pooled connection failed:', error.message));

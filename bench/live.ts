@@ -52,8 +52,8 @@ import {
   startBenchServer,
   withAdmin,
   type BenchCredentials,
+  benchDemoPassword,
 } from './support';
-import { randomBytes } from 'node:crypto';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { request as httpRequest, Agent } from 'node:http';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
@@ -648,9 +648,7 @@ async function main() {
     await withAdmin(dbServer.adminUrl, (c) => c.query(`CREATE DATABASE ${pg.escapeIdentifier(database)}`));
     created = true;
     const url = databaseUrl(dbServer.adminUrl, database);
-    // The demo accounts of this throw-away database get a password of the
-    // run's own (prepareDatabase seeds them with it); children inherit it.
-    process.env.LEDGERLINE_DEMO_PASSWORD ??= randomBytes(18).toString('base64url');
+    const demoPassword = benchDemoPassword();
     console.error(`Preparing ${database} (migrations, seed)…`);
     await prepareDatabase(url);
     process.env.DATABASE_URL = url;
@@ -663,7 +661,7 @@ async function main() {
 
     const credentials = await signIn(baseUrl, {
       username: USERNAME,
-      password: process.env.BENCH_PASSWORD ?? process.env.LEDGERLINE_DEMO_PASSWORD,
+      password: process.env.BENCH_PASSWORD ?? demoPassword,
     });
     const headers = requestHeaders(credentials, { 'content-type': 'application/json' });
 

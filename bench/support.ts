@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import pg from 'pg';
@@ -36,6 +37,16 @@ export async function withAdmin<T>(adminUrl: string, run: (client: pg.Client) =>
   } finally {
     await client.end();
   }
+}
+
+/**
+ * The demo accounts of a bench's throw-away database get a password of the
+ * run's own (prepareDatabase seeds them with it; child processes inherit it),
+ * so a bench neither prints one nor writes ./.data/demo-password, which
+ * belongs to the app's own database.
+ */
+export function benchDemoPassword(): string {
+  return (process.env.LEDGERLINE_DEMO_PASSWORD ??= randomBytes(18).toString('base64url'));
 }
 
 export function databaseUrl(serverUrl: string, database: string) {
