@@ -67,15 +67,20 @@ export type EventDescription = {
 
 /**
  * An event in words. Only OrderPlaced carries the currency; later events are
- * in the order's currency, which the caller passes in.
+ * in the order's currency, which the caller passes in. Events name the
+ * customer by id; the caller may know the name.
  */
-export function describeEvent(event: { type: string; data: unknown }, currency?: string): EventDescription {
+export function describeEvent(
+  event: { type: string; data: unknown },
+  currency?: string,
+  customerName?: string,
+): EventDescription {
   const data = isRecord(event.data) ? event.data : {};
   const reason = typeof data.reason === 'string' ? data.reason : null;
-  return { label: eventLabel(event.type), details: detailsOf(event.type, data, currency), reason };
+  return { label: eventLabel(event.type), details: detailsOf(event.type, data, currency, customerName), reason };
 }
 
-function detailsOf(type: string, data: Data, currency: string | undefined): string[] {
+function detailsOf(type: string, data: Data, currency: string | undefined, customerName?: string): string[] {
   switch (type as OrderEventType) {
     case 'OrderPlaced': {
       const own = typeof data.currency === 'string' ? data.currency : currency;
@@ -84,7 +89,7 @@ function detailsOf(type: string, data: Data, currency: string | undefined): stri
         ...lines.map((line) => orderLineOneLine(line, own)),
         `Total: ${formatAmount(data.total, own)}`,
         `Ship to: ${addressOneLine(data.shippingAddress)}`,
-        `Customer: ${text(data.customerId)}`,
+        customerName ? `Customer: ${customerName} (${text(data.customerId)})` : `Customer: ${text(data.customerId)}`,
       ];
     }
     case 'ShippingAddressChanged':

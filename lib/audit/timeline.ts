@@ -18,6 +18,8 @@ export function buildTimeline(
   orderId: string,
   events: readonly AuditSourceEvent[],
   verification: Verification,
+  /** The customer's name from the reference data, shown next to the id the events carry. */
+  customerName?: string,
 ): OrderTimeline {
   const entries: TimelineEntry[] = [];
   let state: OrderState = initialState();
@@ -42,7 +44,7 @@ export function buildTimeline(
     if (state.status !== 'empty' && typeof state.currency === 'string') currency = state.currency;
 
     const metadata = event.metadata ?? {};
-    const { label, details, reason } = describeEvent(event, currency);
+    const { label, details, reason } = describeEvent(event, currency, customerName);
     entries.push({
       version: event.version,
       type: event.type,

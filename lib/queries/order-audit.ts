@@ -30,8 +30,19 @@ export async function getOrderTimeline(services: AuditServices, orderId: string)
   const verification: Verification = verdict.ok
     ? { ok: true }
     : { ok: false, brokenAtVersion: verdict.brokenAtVersion, reason: verdict.reason };
-  return buildTimeline(orderId, events, verification);
+  return buildTimeline(orderId, events, verification, await customerNameOf(services, events));
 }
+
+/** The name of the customer the order was placed for; undefined when unknown (the event keeps the id). */
+async function customerNameOf(services: AuditServices, events: readonly { type: string; data: unknown }[]) {
+  const placed = events.find((event) => event.type === 'OrderPlaced')?.data as { customerId?: unknown } | undefined;
+  const id = placed?.customerId;
+  if (typeof id !== 'string' || !UUID.test(id)) return undefined;
+  const { rows } = await services.pool.query<{ name: string }>('SELECT name FROM customers WHERE id = $1', [id]);
+  return rows[0]?.name;
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 // ---------------------------------------------------------------------------
 // Verification

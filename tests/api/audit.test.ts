@@ -192,6 +192,12 @@ describe('the audit trail of an order', () => {
         [3, 'Price adjusted', 'Olivia Operator', 'Express shipping'],
         [4, 'Order cancelled', 'Casey Clerk', HOSTILE_REASON],
       ]);
+      // The events carry the customer's id; the timeline adds the name from the reference data.
+      const { rows } = await pool().query<{ id: string; name: string }>(
+        'SELECT id, name FROM customers WHERE id = $1',
+        [await customerAt(240)],
+      );
+      expect(entries[0]!.details).toContain(`Customer: ${rows[0]!.name} (${rows[0]!.id})`);
       expect(entries[1]).toMatchObject({
         commandId: keys.readdress,
         commandType: 'ChangeShippingAddress',

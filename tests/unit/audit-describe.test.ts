@@ -45,6 +45,12 @@ describe('describeEvent', () => {
     });
   });
 
+  it('given the customer’s name, then the name next to the id', () => {
+    expect(describeEvent(orderPlaced, undefined, 'Ada Lovelace').details.at(-1)).toBe(
+      'Customer: Ada Lovelace (cus_0001)',
+    );
+  });
+
   it('given a new address, then both addresses', () => {
     expect(describeEvent(addressChanged(otherAddress, address), 'EUR').details).toEqual([
       'From: Ada Lovelace, 12 St James Square, SW1Y 4JH London, United Kingdom',
