@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { expect, type Locator, type Page } from '@playwright/test';
+import { expect, type APIRequestContext, type Locator, type Page } from '@playwright/test';
 
 // Reference data is seeded deterministically (lib/db/seed.ts), so names and
 // prices are known: SKU-0001 "Classic Backpack" €4.99, SKU-0002 "Compact Backpack" €42.32.
@@ -111,4 +111,29 @@ export async function cancelOrderFromList(page: Page, orderId: string, reason: s
   await row.getByRole('button', { name: 'Confirm cancel' }).click();
   await expect(row.getByTestId('order-status')).toHaveText('Cancelled');
   await expect(row.getByTestId('order-sync')).toHaveText('Confirmed');
+}
+
+/**
+ * The id of `customerName`'s newest order in the orders list, read once the
+ * list's projection has caught up with every event (null when they have
+ * none): what a check that "nothing was placed" compares before and after.
+ */
+export async function newestOrderOf(request: APIRequestContext, customerName = CUSTOMER): Promise<string | null> {
+  await expect
+    .poll(async () => {
+      const { projections } = (await (await request.get('/api/projections')).json()) as {
+        projections: { name: string; lagEvents: number }[];
+      };
+      return projections.find((p) => p.name === 'order_summaries')?.lagEvents;
+    })
+    .toBe(0);
+  const { customers } = (await (await request.get('/api/customers')).json()) as {
+    customers: { id: string; name: string }[];
+  };
+  const customer = customers.find((c) => c.name === customerName);
+  if (!customer) throw new Error(`no customer named ${customerName}`);
+  const { orders } = (await (await request.get(`/api/orders?customerId=${customer.id}&limit=1`)).json()) as {
+    orders: { orderId: string }[];
+  };
+  return orders[0]?.orderId ?? null;
 }
