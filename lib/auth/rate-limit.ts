@@ -1,4 +1,5 @@
 import type pg from 'pg';
+import { intFromEnv } from '../config/env';
 
 // Fixed windows counted in PostgreSQL: one atomic upsert per key, so racing
 // requests on any number of web nodes cannot slip past the limit together.
@@ -8,9 +9,9 @@ export type Limit = { key: string; max: number };
 export const SIGN_IN_WINDOW_MS = 15 * 60 * 1000;
 
 /** Failed attempts a username may have per window before it is paused. */
-export const SIGN_IN_MAX_PER_USER = Number(process.env.LEDGERLINE_SIGNIN_MAX_PER_USER ?? 10);
+export const SIGN_IN_MAX_PER_USER = intFromEnv('LEDGERLINE_SIGNIN_MAX_PER_USER', 10, { min: 1 });
 /** Attempts one client address may make per window, whatever the username. */
-export const SIGN_IN_MAX_PER_CLIENT = Number(process.env.LEDGERLINE_SIGNIN_MAX_PER_CLIENT ?? 50);
+export const SIGN_IN_MAX_PER_CLIENT = intFromEnv('LEDGERLINE_SIGNIN_MAX_PER_CLIENT', 50, { min: 1 });
 
 function windowStart(now: Date) {
   return new Date(Math.floor(now.getTime() / SIGN_IN_WINDOW_MS) * SIGN_IN_WINDOW_MS);

@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { intFromEnv } from '../config/env';
 import { startEmbeddedPostgres } from './embedded';
 
 export type ResolvedDatabase = { url: string; embedded: boolean; dataDir?: string; stop: () => Promise<void> };
@@ -11,7 +12,9 @@ export async function resolveDatabase(options: { database?: string } = {}): Prom
   const external = process.env.DATABASE_URL;
   if (external) return { url: external, embedded: false, stop: async () => {} };
   const dataDir = path.join(process.env.LEDGERLINE_DATA_DIR ?? '.data', 'pg');
-  const port = process.env.LEDGERLINE_PG_PORT ? Number(process.env.LEDGERLINE_PG_PORT) : undefined;
+  const port = process.env.LEDGERLINE_PG_PORT
+    ? intFromEnv('LEDGERLINE_PG_PORT', 0, { min: 1, max: 65_535 })
+    : undefined;
   const db = await startEmbeddedPostgres({
     dataDir,
     port,

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import os from 'node:os';
 import pg from 'pg';
+import { intFromEnv } from '../config/env';
 import { createEventStore, createSharedReadAll } from '../event-store';
 import { processNextBatch, type BatchResult } from './batch';
 import { ensureCheckpoint } from './checkpoint';
@@ -26,7 +27,7 @@ const LOCK_CLASS = 0x4c4c;
  * per command (the machine from ~185 % busy to ~125 %), for ~7 ms more push
  * latency at p50 (p99 unchanged, ~30–40 ms).
  */
-const MIN_BATCH_INTERVAL_MS = Number(process.env.LEDGERLINE_MIN_BATCH_INTERVAL_MS ?? 20);
+const MIN_BATCH_INTERVAL_MS = intFromEnv('LEDGERLINE_MIN_BATCH_INTERVAL_MS', 20, { max: 10_000 });
 /** After this many failures in a row a projection shows as stalled (it keeps retrying). */
 const STALL_AFTER = 5;
 

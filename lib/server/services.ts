@@ -1,5 +1,6 @@
 import 'server-only';
 import pg from 'pg';
+import { intFromEnv } from '../config/env';
 import { createPrismaClient, type Db } from '../db/prisma';
 import { createAppendNotifier, createEventStore, type EventStore } from '../event-store';
 
@@ -17,7 +18,7 @@ export function getServices(): Services {
   if (globalForServices.ledgerlineServices) return globalForServices.ledgerlineServices;
   const connectionString = process.env.DATABASE_URL;
   if (!connectionString) throw new Error('DATABASE_URL is not set: start the app with `npm start`.');
-  const pool = new pg.Pool({ connectionString, max: Number(process.env.LEDGERLINE_POOL_SIZE ?? 20) });
+  const pool = new pg.Pool({ connectionString, max: intFromEnv('LEDGERLINE_POOL_SIZE', 20, { min: 1 }) });
   const store = createEventStore(pool, { onAppended: createAppendNotifier(pool) });
   const services = { pool, prisma: createPrismaClient(pool), store };
   globalForServices.ledgerlineServices = services;
