@@ -27,9 +27,16 @@ function live(): Live {
       // the node that holds it.)
       transports: ['websocket'],
     });
-    // The server refuses a handshake without a valid session and Socket.IO
-    // does not retry that: the session has expired, so sign in again.
+    // A handshake the server refused is not retried by Socket.IO. Without a
+    // valid session (expired): sign in again. When the server could not check
+    // it (UNAVAILABLE: its database did not answer): try again shortly.
     socket.on('connect_error', (error) => {
+      if (error.message === 'UNAVAILABLE') {
+        setTimeout(() => {
+          if (!socket.active) socket.connect();
+        }, 2_000);
+        return;
+      }
       if (error.message !== 'UNAUTHENTICATED') return;
       const here = `${window.location.pathname}${window.location.search}`;
       // A full load on purpose: nothing of the expired session's cache should survive.
