@@ -1,4 +1,5 @@
 import type pg from 'pg';
+import { withTransaction } from '../db/transaction';
 import { CommandIdReusedError, ConcurrencyError } from './errors';
 import { eventHash, GENESIS_HASH } from './hash';
 import { formatPosition, parsePosition, START, type Position } from './position';
@@ -61,18 +62,7 @@ export function createEventStore(pool: pg.Pool, storeOptions: EventStoreOptions 
     const inTransaction = async (run: (q: Queryable) => Promise<AppendResult>) => {
       if (db) return run(db);
       if (events.length === 1) return run(pool);
-      const client = await pool.connect();
-      try {
-        await client.query('BEGIN');
-        const result = await run(client);
-        await client.query('COMMIT');
-        return result;
-      } catch (error) {
-        await client.query('ROLLBACK').catch(() => {});
-        throw error;
-      } finally {
-        client.release();
-      }
+      return withTransaction(pool, run);
     };
     try {
       return await inTransaction(async (q) => {

@@ -1,4 +1,5 @@
 import pg from 'pg';
+import { withTransaction } from '../db/transaction';
 import type { Projection } from './types';
 
 /**
@@ -8,9 +9,7 @@ import type { Projection } from './types';
  * in flight finish first (or wait), so no half-applied batch survives.
  */
 export async function resetProjection(pool: pg.Pool, projection: Projection) {
-  const tx = await pool.connect();
-  try {
-    await tx.query('BEGIN');
+  await withTransaction(pool, async (tx) => {
     await tx.query(`SELECT 1 FROM projection_checkpoints WHERE name = $1 AND version = $2 FOR UPDATE`, [
       projection.name,
       projection.version,
@@ -23,11 +22,5 @@ export async function resetProjection(pool: pg.Pool, projection: Projection) {
         WHERE name = $1 AND version = $2`,
       [projection.name, projection.version],
     );
-    await tx.query('COMMIT');
-  } catch (error) {
-    await tx.query('ROLLBACK').catch(() => {});
-    throw error;
-  } finally {
-    tx.release();
-  }
+  });
 }

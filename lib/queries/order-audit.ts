@@ -3,6 +3,7 @@ import type pg from 'pg';
 import { z } from 'zod';
 import { buildTimeline, stateAtVersion, versionAt, type OrderTimeline, type Verification } from '../audit';
 import { orderStreamId } from '../commands/handle-order-command';
+import { withTransaction } from '../db/transaction';
 import type { ExistingOrder } from '../domain/order';
 import { notFound, validationError } from '../errors';
 import type { EventStore, Queryable } from '../event-store';
@@ -177,17 +178,6 @@ export async function getOrderStateAsOf(
 // ---------------------------------------------------------------------------
 
 /** Reads that must agree with each other: one REPEATABLE READ snapshot, read-only. */
-async function inSnapshot<T>(pool: pg.Pool, run: (db: pg.PoolClient) => Promise<T>): Promise<T> {
-  const client = await pool.connect();
-  try {
-    await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
-    const result = await run(client);
-    await client.query('COMMIT');
-    return result;
-  } catch (error) {
-    await client.query('ROLLBACK').catch(() => {});
-    throw error;
-  } finally {
-    client.release();
-  }
+function inSnapshot<T>(pool: pg.Pool, run: (db: pg.PoolClient) => Promise<T>): Promise<T> {
+  return withTransaction(pool, run, 'BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
 }
