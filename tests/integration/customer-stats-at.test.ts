@@ -12,6 +12,7 @@ import { startProjectionWorker } from '../../lib/projections/worker';
 import { listCustomerStatsAt, type CustomerStatsAtQuery } from '../../lib/queries/customer-stats-at';
 import { listCustomerStats, type CustomerStatsRow, type ListCustomerStatsQuery } from '../../lib/queries/read-models';
 import { isolatedDatabase } from '../support/db';
+import { seededRandom } from '../support/random';
 import { fold, type FoldEvent } from '../support/fold';
 
 // The as-of query (one SQL aggregation over the events table) against an
@@ -41,18 +42,6 @@ const address = {
 };
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-/** mulberry32: a seeded generator, so a failing run can be replayed by its seed (up to thread timing). */
-function random(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 const seed = Number(process.env.PROJECTION_TEST_SEED ?? Date.now() % 1_000_000);
 
 /**
@@ -62,7 +51,7 @@ const seed = Number(process.env.PROJECTION_TEST_SEED ?? Date.now() % 1_000_000);
  * fail every comparison below.
  */
 async function runCommands(workers = 8, commands = 240) {
-  const rng = random(seed);
+  const rng = seededRandom(seed);
   const pick = <T>(items: readonly T[]) => items[Math.floor(rng() * items.length)]!;
   const placed: string[] = [];
   const outcomes: Record<string, number> = {};
@@ -231,7 +220,7 @@ describe('customer stats as of a moment, against an independent fold', () => {
   });
 
   it('equals the fold of the events recorded up to each cut-off, for every customer, in the live order', async () => {
-    const rng = random(seed + 1);
+    const rng = seededRandom(seed + 1);
     const times = [...new Set(events.map((e) => e.recordedMs))].sort((a, b) => a - b);
     const cuts = [times[0]! - 1, times[0]!, times.at(-1)!];
     for (let i = 0; i < 8; i++) {

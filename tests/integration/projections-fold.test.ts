@@ -12,6 +12,7 @@ import { orderMetrics } from '../../lib/projections/order-metrics';
 import { orderSummaries } from '../../lib/projections/order-summaries';
 import type { Projection, ProjectionChange } from '../../lib/projections/types';
 import { isolatedDatabase } from '../support/db';
+import { seededRandom } from '../support/random';
 import {
   fold,
   loadOrderEvents,
@@ -51,18 +52,6 @@ const byId =
   (a: T, b: T) =>
     id(a) < id(b) ? -1 : id(a) > id(b) ? 1 : 0;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-/** mulberry32: a seeded generator, so a failing run can be replayed by its seed (up to thread timing). */
-function random(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 // ---------------------------------------------------------------------------
 // Sandboxes: a schema per run with empty copies of the projection's tables.
@@ -240,7 +229,7 @@ async function readAllPositions(orderIds: string[], expected: number): Promise<s
 }
 
 async function runScenario(seed: number, workers = 16, commands = 300): Promise<Scenario> {
-  const rng = random(seed);
+  const rng = seededRandom(seed);
   const pick = <T>(items: readonly T[]) => items[Math.floor(rng() * items.length)]!;
   const attempted: string[] = [];
   const placed: string[] = [];
@@ -333,7 +322,7 @@ const BATCHINGS: [string, () => () => number][] = [
   [
     'random 1–60',
     () => {
-      const rng = random(seed + 1);
+      const rng = seededRandom(seed + 1);
       return () => 1 + Math.floor(rng() * 60);
     },
   ],
