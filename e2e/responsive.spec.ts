@@ -29,4 +29,24 @@ test('every page fits a phone screen', async ({ page }) => {
   await fillOrderForm(page);
   await expectNoHorizontalScroll(page);
   await screenshot(page, 'mobile-new-order');
+
+  await page.goto(`/orders/${orderId}/audit`);
+  await expect(page.getByTestId('audit-entry')).toHaveCount(1);
+  await expect(page.getByTestId('audit-verify')).toHaveAttribute('data-ok', 'true');
+  await expectNoHorizontalScroll(page);
+  await screenshot(page, 'mobile-audit');
+});
+
+test.describe('signed out', () => {
+  test.use({ storageState: { cookies: [], origins: [] } });
+
+  test('the sign-in page fits a phone screen', async ({ page }) => {
+    await page.goto('/dashboard');
+    await expect(page).toHaveURL(/\/sign-in\?next=%2Fdashboard$/);
+    await expect(page.getByRole('button', { name: 'Sign in' })).toBeVisible();
+    // The e2e server is started with LEDGERLINE_DEMO_PASSWORD, and the page says where the password comes from.
+    await expect(page.getByText('LEDGERLINE_DEMO_PASSWORD', { exact: true })).toBeVisible();
+    await expectNoHorizontalScroll(page);
+    await screenshot(page, 'mobile-sign-in');
+  });
 });
