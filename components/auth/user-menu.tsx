@@ -11,7 +11,7 @@ export function UserMenu({ user }: { user: SessionUser }) {
       <form action={signOutAction}>
         <button
           type="submit"
-          className="rounded-md px-2 py-1.5 text-slate-700 hover:bg-slate-100 focus-visible:outline-2 focus-visible:outline-indigo-600"
+          className="rounded-md px-2 py-1.5 whitespace-nowrap text-slate-700 hover:bg-slate-100 focus-visible:outline-2 focus-visible:outline-indigo-600"
           title={`Signed in as ${user.displayName} (${ROLE_LABELS[user.role]})`}
         >
           Sign out
