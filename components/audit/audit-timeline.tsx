@@ -101,7 +101,7 @@ export function AuditTimeline({ timeline, initialVersion }: { timeline: OrderTim
               </h3>
               <ChangeList diff={current.diff} currency={state.status === 'empty' ? undefined : state.currency} />
             </section>
-            <OrderStateView state={state} diff={current.diff} />
+            <OrderStateView state={state} diff={current.diff} customerName={timeline.customerName} />
             <p className="text-xs text-slate-500">
               Replayed from the order&apos;s own events, v1 to v{current.version}.{' '}
               <span className="rounded bg-amber-100 px-1 ring-1 ring-amber-300 ring-inset">Changed</span> and{' '}

@@ -27,7 +27,15 @@ function Mark({ kind, children, block = false }: { kind: ChangeKind | null; chil
  * The order as replayed up to the selected version, with what that version
  * changed highlighted (`diff` is against the version before it).
  */
-export function OrderStateView({ state, diff }: { state: OrderState; diff: FieldChange[] }) {
+export function OrderStateView({
+  state,
+  diff,
+  customerName = null,
+}: {
+  state: OrderState;
+  diff: FieldChange[];
+  customerName?: string | null;
+}) {
   const at = (path: string) => changeAt(diff, path);
   if (state.status === 'empty') {
     return <p className="text-sm text-slate-600">Nothing yet: the order does not exist at this version.</p>;
@@ -128,7 +136,10 @@ export function OrderStateView({ state, diff }: { state: OrderState; diff: Field
           <LocalTime iso={state.placedAt} />
         </dd>
         <dt>Customer</dt>
-        <dd className="text-right font-mono break-anywhere">{state.customerId}</dd>
+        <dd className="text-right break-anywhere">
+          {customerName && <span className="block text-slate-900">{customerName}</span>}
+          <span className="font-mono">{state.customerId}</span>
+        </dd>
         <dt>Currency</dt>
         <dd className="text-right">{state.currency}</dd>
       </dl>

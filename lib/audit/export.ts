@@ -82,6 +82,8 @@ export type AuditExport = {
   /** When the file was made; the events' own times are in the entries. */
   exportedAt: string;
   orderId: string;
+  /** From the reference data at export time; the events themselves carry the customer's id. */
+  customerName: string | null;
   version: number;
   verification: Verification;
   entries: Array<TimelineEntry & { integrity: Integrity }>;
@@ -94,6 +96,7 @@ export function timelineToJson(timeline: OrderTimeline, exportedAt: Date): Audit
     formatVersion: AUDIT_EXPORT_FORMAT_VERSION,
     exportedAt: exportedAt.toISOString(),
     orderId: timeline.orderId,
+    customerName: timeline.customerName,
     version: timeline.version,
     verification: timeline.verification,
     entries: timeline.entries.map((entry) => ({

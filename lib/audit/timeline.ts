@@ -69,7 +69,7 @@ export function buildTimeline(
     });
   }
 
-  return { orderId, version: events.at(-1)?.version ?? 0, entries, verification };
+  return { orderId, version: events.at(-1)?.version ?? 0, entries, verification, customerName: customerName ?? null };
 }
 
 /**

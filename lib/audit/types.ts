@@ -100,4 +100,6 @@ export type OrderTimeline = {
   version: number;
   entries: TimelineEntry[];
   verification: Verification;
+  /** The customer's name from the reference data (the events carry only the id); null when unknown. */
+  customerName: string | null;
 };

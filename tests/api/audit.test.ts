@@ -198,6 +198,7 @@ describe('the audit trail of an order', () => {
         [await customerAt(240)],
       );
       expect(entries[0]!.details).toContain(`Customer: ${rows[0]!.name} (${rows[0]!.id})`);
+      expect(body.customerName).toBe(rows[0]!.name);
       expect(entries[1]).toMatchObject({
         commandId: keys.readdress,
         commandType: 'ChangeShippingAddress',

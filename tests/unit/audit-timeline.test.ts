@@ -91,7 +91,14 @@ describe('buildTimeline', () => {
       version: 0,
       entries: [],
       verification: { ok: true },
+      customerName: null,
     });
+  });
+
+  it('given the customer’s name, then the timeline carries it and the placed event names them', () => {
+    const timeline = buildTimeline('order-1', recorded(history), { ok: true }, 'Ada Lovelace');
+    expect(timeline.customerName).toBe('Ada Lovelace');
+    expect(timeline.entries[0]!.details.at(-1)).toMatch(/^Customer: Ada Lovelace \(/);
   });
 });
 
