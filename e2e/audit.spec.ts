@@ -1,8 +1,7 @@
 import { expect, test } from '@playwright/test';
-import pg from 'pg';
-import { startEmbeddedPostgres } from '../lib/db/embedded';
 import { tamperWithEvent } from '../tests/support/tamper';
 import { authState } from './auth';
+import { e2eDatabaseClient } from './database';
 import { ADDRESS, fillAddress, placeOrder, screenshot, TOTAL } from './helpers';
 
 // Everything here is done by the clerk, whose name the timeline must show.
@@ -78,10 +77,7 @@ test('the audit timeline shows who did what and why, and the order as it was aft
 
 test('an event altered behind the app’s back turns the badge red and names it', async ({ page }) => {
   const orderId = await orderWithHistory(page);
-  // The e2e server's own embedded database (already running: this attaches to it).
-  const db = await startEmbeddedPostgres({ dataDir: '.data/e2e/pg', database: 'ledgerline' });
-  const client = new pg.Client({ connectionString: db.url });
-  await client.connect();
+  const client = await e2eDatabaseClient();
   try {
     await tamperWithEvent(
       client,

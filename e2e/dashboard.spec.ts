@@ -1,6 +1,7 @@
 import { expect, test, type Page } from '@playwright/test';
 import { ADDRESS, cancelOrderFromList, placeOrderFromList, screenshot } from './helpers';
 import { authState } from './auth';
+import { e2eDatabaseClient } from './database';
 
 // The dashboard is a projection view: these tests change orders elsewhere
 // (through the JSON API, or from /orders in another browser context) and
@@ -209,4 +210,40 @@ test('the dashboard fits a phone screen', async ({ browser, request }) => {
   await screenshot(page, 'dashboard-mobile');
   await chartPanel(page).screenshot({ path: 'e2e/artifacts/screens/dashboard-chart-phone.png' });
   await phone.close();
+});
+
+test('a transaction left open anywhere shows as holding the projections back, until it ends', async ({
+  page,
+  request,
+}) => {
+  test.setTimeout(90_000);
+  await page.goto('/dashboard');
+  const panel = page.getByRole('region', { name: 'Projections' });
+  await expect(panel.getByText('Up to date').first()).toBeVisible();
+
+  // A session that takes a transaction id and sits on it, as a forgotten psql would.
+  const blocker = await e2eDatabaseClient();
+  const { customers } = await (await request.get('/api/customers')).json();
+  try {
+    await blocker.query('BEGIN');
+    await blocker.query('SELECT pg_current_xact_id()');
+    const pid = (await blocker.query<{ pid: number }>('SELECT pg_backend_pid() AS pid')).rows[0]!.pid;
+    const res = await request.post('/api/orders', {
+      data: { customerId: customers[7].id, items: [{ sku: 'SKU-0004', quantity: 1 }], shippingAddress: ADDRESS },
+    });
+    expect(res.status()).toBe(201);
+
+    // Committed, but no projection may read it yet: the panel says why and who (it polls every 5 s).
+    await expect(panel.getByText('Held back').first()).toBeVisible({ timeout: 30_000 });
+    await expect(panel).toContainText(
+      new RegExp(
+        `1 committed event has waited .+ behind a transaction that is still open \\(pid ${pid}, ledgerline-e2e`,
+      ),
+    );
+    await screenshot(page, 'dashboard-held-back');
+  } finally {
+    await blocker.query('ROLLBACK');
+    await blocker.end();
+  }
+  await expect(panel.getByText('Held back')).toHaveCount(0, { timeout: 30_000 });
 });

@@ -15,9 +15,19 @@ function healthOf(p: ProjectionStatus): Health {
   if (p.status === 'stalled') return { label: 'Stalled', className: 'bg-red-50 text-red-800 ring-red-600/20' };
   if (p.status === 'retrying') return { label: 'Retrying', className: 'bg-amber-50 text-amber-800 ring-amber-600/20' };
   if (p.lagMs > LAG_WARN_MS) return { label: 'Lagging', className: 'bg-amber-50 text-amber-800 ring-amber-600/20' };
+  if (p.heldMs > LAG_WARN_MS) return { label: 'Held back', className: 'bg-amber-50 text-amber-800 ring-amber-600/20' };
   if (p.lagEvents === 0)
     return { label: 'Up to date', className: 'bg-emerald-50 text-emerald-800 ring-emerald-600/20' };
   return { label: 'Catching up', className: 'bg-sky-50 text-sky-800 ring-sky-600/20' };
+}
+
+/** Why committed events are not being read: readAll stops at the oldest transaction still open. */
+function heldBackNote(p: ProjectionStatus): string {
+  const events = `${count(p.heldEvents)} committed ${p.heldEvents === 1 ? 'event has' : 'events have'}`;
+  const holder = p.heldBy
+    ? ` (pid ${p.heldBy.pid}${p.heldBy.applicationName ? `, ${p.heldBy.applicationName}` : ''}, open ${duration(p.heldBy.openMs)})`
+    : '';
+  return `${events} waited ${duration(p.heldMs)} behind a transaction that is still open${holder}: no projection reads past it until it ends.`;
 }
 
 export function ProjectionLag() {
@@ -67,6 +77,11 @@ export function ProjectionLag() {
                     <dd>{p.status}</dd>
                   </div>
                 </dl>
+                {p.heldMs > LAG_WARN_MS && (
+                  <p className="mt-1 rounded bg-amber-50 px-2 py-1 text-xs text-amber-900 break-anywhere">
+                    {heldBackNote(p)}
+                  </p>
+                )}
                 {p.lastError && (p.status === 'stalled' || p.status === 'retrying') && (
                   <p className="mt-1 rounded bg-red-50 px-2 py-1 font-mono text-xs text-red-800 break-anywhere">
                     {p.failedAttempts > 0 && `After ${count(p.failedAttempts)} attempts: `}

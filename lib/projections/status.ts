@@ -17,6 +17,17 @@ export type ProjectionStatus = {
   processedAt: string | null;
   heartbeatAt: string | null;
   owner: string | null;
+  /**
+   * Committed events no reader may take yet: an older transaction, still
+   * open, could yet commit an event that sorts before them (see readAll).
+   * Not part of lagEvents. A few for a few milliseconds is normal; many, or
+   * for long, means something holds a transaction open.
+   */
+  heldEvents: number;
+  /** How long the oldest of heldEvents has waited; 0 when none. */
+  heldMs: number;
+  /** The session whose open transaction holds them, when PostgreSQL shows it (any database of the cluster). */
+  heldBy: { pid: number; applicationName: string; openMs: number } | null;
 };
 
 /** Counting a huge backlog exactly is slow and tells no one anything more. */
@@ -44,8 +55,32 @@ export async function listProjectionStatus(db: Queryable): Promise<ProjectionSta
     lag_events: string;
     oldest_pending: Date | null;
     now: Date;
+    held_events: string;
+    oldest_held: Date | null;
+    holder_pid: number | null;
+    holder_application: string | null;
+    holder_since: Date | null;
   }>(
-    `SELECT c.*, c.transaction_id::text, c.global_position::text, c.events_processed::text, now() AS now,
+    // Held events are past every checkpoint (checkpoints only ever move to
+    // events below the horizon), so they are counted once for all. The
+    // holder is the backend with the oldest transaction id: the one that
+    // sets pg_snapshot_xmin. (A prepared transaction can hold it too; it has
+    // no backend, so heldBy is then null.)
+    `WITH horizon AS (
+       SELECT (SELECT count(*) FROM (
+                 SELECT 1 FROM events e WHERE e.transaction_id >= pg_snapshot_xmin(pg_current_snapshot())
+                  LIMIT ${LAG_COUNT_CAP}) held) AS held_events,
+              (SELECT min(e.recorded_at) FROM events e
+                WHERE e.transaction_id >= pg_snapshot_xmin(pg_current_snapshot())) AS oldest_held
+     ), holder AS (
+       SELECT a.pid AS holder_pid, a.application_name AS holder_application, a.xact_start AS holder_since
+         FROM pg_stat_activity a
+        WHERE a.backend_xid IS NOT NULL AND a.pid <> pg_backend_pid()
+        ORDER BY age(a.backend_xid) DESC
+        LIMIT 1
+     )
+     SELECT c.*, c.transaction_id::text, c.global_position::text, c.events_processed::text, now() AS now,
+            horizon.held_events::text, horizon.oldest_held, holder.*,
             (SELECT count(*) FROM (
                SELECT 1 FROM events e
                 WHERE (e.transaction_id, e.global_position) > (c.transaction_id::text::xid8, c.global_position)
@@ -56,6 +91,8 @@ export async function listProjectionStatus(db: Queryable): Promise<ProjectionSta
                 AND e.transaction_id < pg_snapshot_xmin(pg_current_snapshot())
               ORDER BY e.transaction_id, e.global_position LIMIT 1) AS oldest_pending
        FROM projection_checkpoints c
+       CROSS JOIN horizon
+       LEFT JOIN holder ON horizon.held_events > 0
       ORDER BY c.name, c.version`,
   );
   return rows.map((row) => ({
@@ -75,5 +112,15 @@ export async function listProjectionStatus(db: Queryable): Promise<ProjectionSta
     processedAt: row.processed_at?.toISOString() ?? null,
     heartbeatAt: row.heartbeat_at?.toISOString() ?? null,
     owner: row.owner,
+    heldEvents: Number(row.held_events),
+    heldMs: row.oldest_held ? Math.max(0, row.now.getTime() - row.oldest_held.getTime()) : 0,
+    heldBy:
+      row.holder_pid === null
+        ? null
+        : {
+            pid: row.holder_pid,
+            applicationName: row.holder_application ?? '',
+            openMs: row.holder_since ? Math.max(0, row.now.getTime() - row.holder_since.getTime()) : 0,
+          },
   }));
 }

@@ -1,0 +1,67 @@
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createEventStore, type EventStore } from '../../lib/event-store';
+import { ensureCheckpoint } from '../../lib/projections/checkpoint';
+import { listProjectionStatus, type ProjectionStatus } from '../../lib/projections/status';
+import { countingProjection } from '../support/counting-projection';
+import { isolatedDatabase, uniqueStreamId } from '../support/db';
+
+// A transaction left open holds readAll's horizon: events committed after it
+// started wait, unread. /api/projections must say so rather than show the
+// projections as caught up.
+
+let pool: pg.Pool;
+let store: EventStore;
+const projection = countingProjection('held_status');
+
+beforeAll(async () => {
+  pool = new pg.Pool({ connectionString: await isolatedDatabase(), max: 4 });
+  store = createEventStore(pool);
+  await ensureCheckpoint(pool, projection);
+});
+afterAll(async () => {
+  await pool.end();
+});
+
+const statusOf = async (): Promise<ProjectionStatus> =>
+  (await listProjectionStatus(pool)).find((s) => s.name === projection.name)!;
+const append = () =>
+  store.append(uniqueStreamId('held'), [{ type: 'Tick', data: {} }], { expectedVersion: 0, streamType: 'tick' });
+
+describe('projection status while a transaction holds the read horizon', () => {
+  it('shows the committed events that wait, how long, and the session holding them; none once it ends', async () => {
+    let idle = await statusOf();
+    for (let tries = 0; idle.heldEvents > 0 && tries < 100; tries++) idle = await statusOf();
+    expect(idle).toMatchObject({ heldEvents: 0, heldMs: 0, heldBy: null });
+
+    const blocker = new pg.Client({ connectionString: pool.options.connectionString, application_name: 'll-blocker' });
+    await blocker.connect();
+    try {
+      await blocker.query('BEGIN');
+      await blocker.query('SELECT pg_current_xact_id()'); // takes a transaction id: the horizon stops here
+      const blockerPid = (await blocker.query<{ pid: number }>('SELECT pg_backend_pid() AS pid')).rows[0]!.pid;
+      await append();
+      await append();
+      await new Promise((resolve) => setTimeout(resolve, 30));
+
+      // Other test files' transactions are short: the blocker is the oldest within moments.
+      let held = await statusOf();
+      for (let tries = 0; held.heldBy?.pid !== blockerPid && tries < 100; tries++) held = await statusOf();
+      expect(held.heldEvents).toBe(2);
+      expect(held.heldMs).toBeGreaterThanOrEqual(25);
+      expect(held.heldBy).toMatchObject({ pid: blockerPid, applicationName: 'll-blocker' });
+      expect(held.heldBy!.openMs).toBeGreaterThanOrEqual(held.heldMs);
+      // Not counted as lag: no reader could take them yet.
+      expect(held.lagEvents).toBe(idle.lagEvents);
+
+      await blocker.query('COMMIT');
+      // (Another file's transaction may hold the horizon for a moment longer.)
+      let released = await statusOf();
+      for (let tries = 0; released.heldEvents > 0 && tries < 100; tries++) released = await statusOf();
+      expect(released).toMatchObject({ heldEvents: 0, heldMs: 0, heldBy: null });
+      expect(released.lagEvents).toBe(idle.lagEvents + 2);
+    } finally {
+      await blocker.end();
+    }
+  });
+});
