@@ -37,11 +37,15 @@ test('signing out ends the session', async ({ browser }) => {
   await page.goto('/sign-in');
   await signIn(page, 'operator');
   await expectSignedInAs(page, 'Olivia Operator');
+  const copied = (await context.cookies()).find((c) => c.name === 'll_session')!.value;
   await page.getByRole('button', { name: 'Sign out' }).click();
   await expect(page).toHaveURL(/\/sign-in$/);
   await page.goto('/orders');
   await expect(page).toHaveURL(/\/sign-in\?next=%2Forders$/);
   expect((await page.request.get('/api/orders')).status()).toBe(401);
+  // The session itself ended, not just the cookie: a copy taken before signing out is refused too.
+  const replayed = await page.request.get('/api/auth/me', { headers: { cookie: `ll_session=${copied}` } });
+  expect(replayed.status()).toBe(401);
   await context.close();
 });
 

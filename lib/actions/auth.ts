@@ -5,7 +5,7 @@ import { redirect } from 'next/navigation';
 import { clientAddress } from '@/lib/auth/client-address';
 import { isHttps, safeNextPath, SESSION_COOKIE, sessionCookieOptions } from '@/lib/auth/session-cookie';
 import { signIn, signInSchema } from '@/lib/auth/sign-in';
-import { issueToken } from '@/lib/auth/tokens';
+import { issueToken, revokeToken } from '@/lib/auth/tokens';
 import { toActionError, type ActionError } from '@/lib/actions/result';
 import { getServices } from '@/lib/server/services';
 
@@ -31,7 +31,11 @@ export async function signInAction(_previous: SignInState, form: FormData): Prom
   redirect(next);
 }
 
+/** Ends the session itself, not only the cookie: a copy of the token stops working too. */
 export async function signOutAction(): Promise<void> {
-  (await cookies()).delete(SESSION_COOKIE);
+  const jar = await cookies();
+  const token = jar.get(SESSION_COOKIE)?.value;
+  if (token) await revokeToken(getServices().pool, token);
+  jar.delete(SESSION_COOKIE);
   redirect('/sign-in');
 }

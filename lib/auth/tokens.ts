@@ -1,13 +1,13 @@
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { jwtVerify, SignJWT } from 'jose';
 import type pg from 'pg';
 import { isRole, type SessionUser } from './permissions';
 
-// Sessions and bearer tokens are the same signed JWT (HS256), so checking one
-// costs a signature check and no database round trip. The browser keeps it in
-// an httpOnly, SameSite cookie; scripts send it as `Authorization: Bearer`.
-// The trade-off: a role change or a deleted account takes effect when the
-// token expires (SESSION_TTL_SECONDS), not at once.
+// Sessions and bearer tokens are the same signed JWT (HS256) naming a row of
+// `sessions`. The browser keeps it in an httpOnly, SameSite cookie; scripts
+// send it as `Authorization: Bearer`. The signature proves who issued it; the
+// row, looked at most every SESSION_CHECK_TTL_MS per node, says whether it
+// still counts and what the user's role is now.
 
 export const SESSION_TTL_SECONDS = 8 * 60 * 60;
 const ISSUER = 'ledgerline';
@@ -49,32 +49,107 @@ async function loadKey(pool: pg.Pool): Promise<Uint8Array<ArrayBuffer>> {
   return new Uint8Array(Buffer.from(rows[0]!.value, 'base64url'));
 }
 
+/**
+ * How long a node trusts its last look at a session row. Within it a token
+ * costs a signature check and a Map lookup; past it, one primary-key query.
+ * So a sign-out, a role change or a deleted account counts at once on the
+ * node that made it and within this long on every other node.
+ */
+export const SESSION_CHECK_TTL_MS = 5_000;
+const CACHE_LIMIT = 10_000;
+
+type Checked = { user: SessionUser | null; checkedAt: number };
+// On globalThis: route handlers, server actions and pages are bundled apart
+// and would each hold a cache of their own, so a sign-out in one would not
+// reach the others in the same process.
+const globalForSessions = globalThis as unknown as { ledgerlineSessions?: Map<string, Checked> };
+const checked = (globalForSessions.ledgerlineSessions ??= new Map());
+
+/**
+ * A signed token for `user`, backed by a sessions row (the token's jti) that
+ * sign-out revokes. Also clears sessions a day past their expiry.
+ */
 export async function issueToken(pool: pg.Pool, user: SessionUser, now = new Date()) {
   const issuedAt = Math.floor(now.getTime() / 1000);
   const expiresAt = issuedAt + SESSION_TTL_SECONDS;
+  const sessionId = randomUUID();
+  await pool.query('INSERT INTO sessions (id, user_id, created_at, expires_at) VALUES ($1, $2, $3, $4)', [
+    sessionId,
+    user.id,
+    new Date(issuedAt * 1000),
+    new Date(expiresAt * 1000),
+  ]);
+  await pool.query(`DELETE FROM sessions WHERE expires_at < now() - interval '1 day'`);
   const token = await new SignJWT({ username: user.username, name: user.displayName, role: user.role })
     .setProtectedHeader({ alg: 'HS256' })
+    .setJti(sessionId)
     .setSubject(user.id)
     .setIssuer(ISSUER)
     .setIssuedAt(issuedAt)
     .setExpirationTime(expiresAt)
     .sign(await signingKey(pool));
-  return { token, expiresAt: new Date(expiresAt * 1000) };
+  return { token, expiresAt: new Date(expiresAt * 1000), sessionId };
 }
 
-/** The user a token names, or null when it is malformed, forged or expired. */
+/**
+ * The signed-in user a token stands for, as the users table has them now (so
+ * a changed role counts), or null when the token is malformed, forged or
+ * expired, or its session was revoked or its user deleted.
+ */
 export async function verifyToken(pool: pg.Pool, token: string): Promise<SessionUser | null> {
+  const claims = await verifiedClaims(pool, token);
+  return claims ? sessionUser(pool, claims.sessionId, claims.userId) : null;
+}
+
+/**
+ * Ends the session a token belongs to, everywhere (see SESSION_CHECK_TTL_MS).
+ * False when the token is not valid or its session had already ended.
+ */
+export async function revokeToken(pool: pg.Pool, token: string): Promise<boolean> {
+  const claims = await verifiedClaims(pool, token);
+  if (!claims) return false;
+  const { rowCount } = await pool.query(
+    'UPDATE sessions SET revoked_at = now() WHERE id = $1 AND user_id = $2 AND revoked_at IS NULL',
+    [claims.sessionId, claims.userId],
+  );
+  checked.delete(claims.sessionId);
+  return rowCount === 1;
+}
+
+async function verifiedClaims(pool: pg.Pool, token: string) {
   try {
     const { payload } = await jwtVerify(token, await signingKey(pool), { issuer: ISSUER, algorithms: ['HS256'] });
-    const { sub, username, name, role } = payload;
-    if (typeof sub !== 'string' || typeof username !== 'string' || typeof name !== 'string' || !isRole(role)) {
-      return null;
-    }
-    return { id: sub, username, displayName: name, role };
+    const { sub, jti } = payload;
+    // A session id is a UUID we issued; anything else (an older token without one) is not a session.
+    if (typeof sub !== 'string' || typeof jti !== 'string' || !UUID.test(jti)) return null;
+    return { userId: sub, sessionId: jti };
   } catch (error) {
     // jose's errors all carry an ERR_J… code (ERR_JWS_INVALID, ERR_JWT_EXPIRED, …);
     // checked by code because bundled chunks may load jose twice.
     if (String((error as { code?: unknown })?.code ?? '').startsWith('ERR_J')) return null;
     throw error;
   }
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+async function sessionUser(pool: pg.Pool, sessionId: string, userId: string): Promise<SessionUser | null> {
+  const hit = checked.get(sessionId);
+  if (hit && Date.now() - hit.checkedAt < SESSION_CHECK_TTL_MS) return hit.user;
+  const { rows } = await pool.query<{ id: string; username: string; display_name: string; role: string }>(
+    `SELECT u.id, u.username, u.display_name, u.role
+       FROM sessions s JOIN users u ON u.id = s.user_id
+      WHERE s.id = $1 AND s.user_id = $2 AND s.revoked_at IS NULL AND s.expires_at > now()`,
+    [sessionId, userId],
+  );
+  const row = rows[0];
+  const user =
+    row && isRole(row.role)
+      ? { id: row.id, username: row.username, displayName: row.display_name, role: row.role }
+      : null;
+  // Oldest first out: a Map iterates in insertion order, and a re-check re-inserts.
+  checked.delete(sessionId);
+  checked.set(sessionId, { user, checkedAt: Date.now() });
+  if (checked.size > CACHE_LIMIT) checked.delete(checked.keys().next().value!);
+  return user;
 }

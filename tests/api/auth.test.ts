@@ -2,28 +2,34 @@ import { readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { beforeAll, beforeEach, describe, expect, inject, it, vi } from 'vitest';
 import { address, call, customerAt, expectError, orderBody, placeOrder, pool, tokenFor, type Handler } from './helpers';
-import { POST as tokenRoute } from '../../app/api/auth/token/route';
+import { DELETE as revokeRoute, POST as tokenRoute } from '../../app/api/auth/token/route';
 import { GET as meRoute } from '../../app/api/auth/me/route';
 import { GET as healthRoute } from '../../app/api/health/route';
 import { hashPassword } from '../../lib/auth/passwords';
 import { SIGN_IN_MAX_PER_USER } from '../../lib/auth/rate-limit';
 import type { Role } from '../../lib/auth/permissions';
+import { SESSION_CHECK_TTL_MS } from '../../lib/auth/tokens';
+import { sessionTokenFor } from '../support/session';
 
 // Server actions read the session through next/headers, which only exists
 // inside a Next.js request. Here the cookie jar is a variable the tests set;
 // everything behind it (token checks, use cases, PostgreSQL) is real.
-const jar = vi.hoisted(() => ({ cookie: undefined as string | undefined }));
+const jar = vi.hoisted(() => ({ cookie: undefined as string | undefined, deleted: [] as string[] }));
 vi.mock('next/headers', () => ({
   cookies: async () => ({
     get: (name: string) => (name === 'll_session' && jar.cookie ? { name, value: jar.cookie } : undefined),
+    delete: (name: string) => void jar.deleted.push(name),
   }),
   headers: async () => new Headers(),
 }));
 
 const actions = await import('../../components/orders/actions');
+const { signOutAction: signOut } = await import('../../lib/actions/auth');
 
 const API_DIR = path.resolve(import.meta.dirname, '../../app/api');
-const PUBLIC = new Set(['health/route.ts', 'auth/token/route.ts']);
+/** What anyone may call: health, and trading a password for a token. Everything else checks the caller. */
+const PUBLIC = new Set(['GET health/route.ts', 'POST auth/token/route.ts']);
+const isPublic = (method: Method, file: string) => PUBLIC.has(`${method} ${file}`);
 
 /** Every route file under app/api, so a new route without a check fails this test. */
 function routeFiles(dir = API_DIR): string[] {
@@ -34,11 +40,13 @@ function routeFiles(dir = API_DIR): string[] {
   });
 }
 
-type Method = 'GET' | 'POST';
+type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 async function handlersOf(file: string): Promise<Array<{ method: Method; handler: Handler; url: string }>> {
   const mod = (await import(path.join(API_DIR, file))) as Partial<Record<Method, Handler>>;
   const url = `/api/${path.dirname(file).replaceAll('[id]', ID)}`;
-  return (['GET', 'POST'] as const).flatMap((method) => (mod[method] ? [{ method, handler: mod[method], url }] : []));
+  return (['GET', 'POST', 'PUT', 'PATCH', 'DELETE'] as const).flatMap((method) =>
+    mod[method] && !isPublic(method, file) ? [{ method, handler: mod[method], url }] : [],
+  );
 }
 
 // Some existing order, so that 401/403 cannot be confused with 404.
@@ -76,13 +84,13 @@ describe('every API route checks the caller', () => {
 
   it('answers 401 UNAUTHENTICATED without credentials, and writes nothing', async () => {
     const before = await eventCount();
-    for (const file of routeFiles().filter((f) => !PUBLIC.has(f))) {
+    for (const file of routeFiles()) {
       for (const { method, handler, url } of await handlersOf(file)) {
         const res = await call(handler, url, {
           method,
           id: ID,
           as: null,
-          body: method === 'POST' ? bodyFor(url) : undefined,
+          body: method === 'GET' || method === 'DELETE' ? undefined : bodyFor(url),
         });
         expect(res.status, `${method} ${url}`).toBe(401);
         expect(res.body.error.code, `${method} ${url}`).toBe('UNAUTHENTICATED');
@@ -144,7 +152,7 @@ describe('every API route checks the caller', () => {
   }
 
   it('lets a viewer read every GET route', async () => {
-    for (const file of routeFiles().filter((f) => !PUBLIC.has(f))) {
+    for (const file of routeFiles()) {
       for (const { method, handler, url } of await handlersOf(file)) {
         if (method !== 'GET') continue;
         const res = await call(handler, url, { id: ID, as: 'viewer' });
@@ -255,6 +263,58 @@ describe('POST /api/auth/token', () => {
     expect(results.filter((r) => r.status === 401)).toHaveLength(SIGN_IN_MAX_PER_USER);
     expect(results.filter((r) => r.status === 429)).toHaveLength(5);
   });
+});
+
+describe('sessions end when they are ended', () => {
+  const me = (token: string) =>
+    call(meRoute as Handler, '/api/auth/me', { headers: { authorization: `Bearer ${token}` } });
+
+  it('DELETE /api/auth/token ends that token for good, and only that one', async () => {
+    const [ending, other] = [await sessionTokenFor(pool(), 'clerk'), await sessionTokenFor(pool(), 'clerk')];
+    expect((await me(ending)).status).toBe(200);
+    const res = await call(revokeRoute as Handler, '/api/auth/token', {
+      method: 'DELETE',
+      headers: { authorization: `Bearer ${ending}` },
+    });
+    expect(res.status).toBe(204);
+    expectError(await me(ending), 401, 'UNAUTHENTICATED');
+    expect((await me(other)).status).toBe(200);
+    // An ended token cannot end anything again.
+    const again = await call(revokeRoute as Handler, '/api/auth/token', {
+      method: 'DELETE',
+      headers: { authorization: `Bearer ${ending}` },
+    });
+    expectError(again, 401, 'UNAUTHENTICATED');
+  });
+
+  it('signing out revokes the session, so a copy of the cookie stops working', async () => {
+    const token = await sessionTokenFor(pool(), 'operator');
+    jar.cookie = token;
+    await expect(signOut()).rejects.toThrow('NEXT_REDIRECT');
+    expect(jar.deleted).toContain('ll_session');
+    expectError(await me(token), 401, 'UNAUTHENTICATED');
+  });
+
+  it('takes the role from the users table, not from the token', async () => {
+    const token = await sessionTokenFor(pool(), 'viewer');
+    const { sub } = JSON.parse(Buffer.from(token.split('.')[1]!, 'base64url').toString()) as { sub: string };
+    await pool().query(`UPDATE users SET role = 'operator' WHERE id = $1`, [sub]);
+    expect((await me(token)).body.user.role).toBe('operator');
+  });
+
+  it(`ends a session revoked elsewhere (another node, or a deleted user) within ${SESSION_CHECK_TTL_MS} ms`, async () => {
+    const token = await sessionTokenFor(pool(), 'clerk');
+    const { user } = (await me(token)).body as { user: { id: string } };
+    await pool().query('DELETE FROM users WHERE id = $1', [user.id]);
+    const started = Date.now();
+    let status = 200;
+    while (status === 200 && Date.now() - started < SESSION_CHECK_TTL_MS + 2_000) {
+      status = (await me(token)).status;
+      if (status === 200) await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    expect(status).toBe(401);
+    expect(Date.now() - started).toBeLessThan(SESSION_CHECK_TTL_MS + 1_000);
+  }, 15_000);
 });
 
 describe('server actions check the session and role', () => {

@@ -17,7 +17,7 @@ afterAll(() => getServices().pool.end());
 export type Handler = (req: Request, ctx: { params: Promise<{ id: string }> }) => Promise<Response>;
 
 export type CallOptions = {
-  method?: 'GET' | 'POST';
+  method?: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
   /** An object is sent as JSON; a string or bytes as they are. */
   body?: unknown;
   headers?: Record<string, string>;

@@ -232,14 +232,7 @@ describe('live push', () => {
     const viewer = await sessionTokenFor(pool, 'viewer');
     const [header, payload] = viewer.split('.');
     const forged = `${header}.${payload}.${Buffer.from('not the signature').toString('base64url')}`;
-    const { issueToken } = await import('../../lib/auth/tokens');
-    const expired = (
-      await issueToken(
-        pool,
-        { id: randomUUID(), username: 'gone', displayName: 'Gone', role: 'viewer' },
-        new Date(Date.now() - 9 * 60 * 60 * 1000),
-      )
-    ).token;
+    const expired = await sessionTokenFor(pool, 'viewer', new Date(Date.now() - 9 * 60 * 60 * 1000));
     expect(await refusal({})).toBe('UNAUTHENTICATED');
     expect(await refusal({ auth: { token: forged } })).toBe('UNAUTHENTICATED');
     expect(await refusal({ auth: { token: expired } })).toBe('UNAUTHENTICATED');

@@ -1,10 +1,11 @@
 import { NextResponse } from 'next/server';
 import { clientAddress } from '@/lib/auth/client-address';
 import { signIn, signInSchema } from '@/lib/auth/sign-in';
-import { issueToken } from '@/lib/auth/tokens';
+import { sessionToken } from '@/lib/auth/session-cookie';
+import { issueToken, revokeToken } from '@/lib/auth/tokens';
 import { parseInput } from '@/lib/http/input';
 import { readJsonObject } from '@/lib/http/read-json';
-import { errorResponse } from '@/lib/http/respond';
+import { errorResponse, handle } from '@/lib/http/respond';
 import { getServices } from '@/lib/server/services';
 
 /**
@@ -25,4 +26,16 @@ export async function POST(req: Request) {
   } catch (error) {
     return errorResponse(req, error);
   }
+}
+
+/**
+ * DELETE with the token to end (as the bearer token, or the session cookie) →
+ * 204: that session is over everywhere, within SESSION_CHECK_TTL_MS on other nodes.
+ */
+export async function DELETE(req: Request) {
+  return handle(req, 'read', async () => {
+    const token = sessionToken(req.headers.get('authorization'), req.headers.get('cookie'))!;
+    await revokeToken(getServices().pool, token);
+    return new Response(null, { status: 204, headers: { 'Cache-Control': 'no-store' } });
+  });
 }
