@@ -9,10 +9,14 @@ export type Handshake = { headers: Record<string, string | string[] | undefined>
 /**
  * Who opened a Socket.IO connection: a browser sends its session cookie with
  * the handshake; a script passes `auth: { token }` (or an Authorization
- * header). Null refuses the connection. Every live view is readable by every
+ * header). Null refuses the connection; the token is kept to re-check the
+ * session while the socket is open. Every live view is readable by every
  * role, so being signed in is all a socket needs.
  */
-export async function authenticateHandshake(pool: pg.Pool, handshake: Handshake): Promise<SessionUser | null> {
+export async function authenticateHandshake(
+  pool: pg.Pool,
+  handshake: Handshake,
+): Promise<{ user: SessionUser; token: string } | null> {
   const header = (name: string) => {
     const value = handshake.headers[name];
     return Array.isArray(value) ? value[0] : value;
@@ -20,5 +24,6 @@ export async function authenticateHandshake(pool: pg.Pool, handshake: Handshake)
   const explicit =
     typeof handshake.auth.token === 'string' ? `Bearer ${handshake.auth.token}` : header('authorization');
   const token = sessionToken(explicit, header('cookie'));
-  return token ? verifyToken(pool, token) : null;
+  const user = token ? await verifyToken(pool, token) : null;
+  return user && token ? { user, token } : null;
 }

@@ -37,15 +37,26 @@ function live(): Live {
         }, 2_000);
         return;
       }
-      if (error.message !== 'UNAUTHENTICATED') return;
-      const here = `${window.location.pathname}${window.location.search}`;
-      // A full load on purpose: nothing of the expired session's cache should survive.
-      // eslint-disable-next-line @next/next/no-location-assign-relative-destination
-      window.location.assign(`/sign-in?next=${encodeURIComponent(here)}`);
+      if (error.message === 'UNAUTHENTICATED') toSignIn();
     });
+    // The session ended while the socket was open (signed out elsewhere, revoked).
+    socket.on('session-ended', toSignIn);
     globalForLive.ledgerlineLive = { socket, hub: createLiveHub(socket) };
   }
+  // Closed by the server (the session ended, then the user signed in again
+  // without a page load): the next view that subscribes opens it again, with
+  // the new session's cookie.
+  const { socket } = globalForLive.ledgerlineLive;
+  if (!socket.active) socket.connect();
   return globalForLive.ledgerlineLive;
+}
+
+/** To the sign-in page and back here after. A full load on purpose: nothing of the ended session's cache should survive. */
+function toSignIn() {
+  if (window.location.pathname === '/sign-in') return;
+  const here = `${window.location.pathname}${window.location.search}`;
+  // eslint-disable-next-line @next/next/no-location-assign-relative-destination
+  window.location.assign(`/sign-in?next=${encodeURIComponent(here)}`);
 }
 
 /** The tab's socket (same origin), created and connected on first use. */

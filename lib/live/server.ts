@@ -8,6 +8,7 @@ import type { IncomingMessage, Server as HttpServer } from 'node:http';
 import pg from 'pg';
 import { Server, type Socket } from 'socket.io';
 import { authenticateHandshake } from '../auth/socket';
+import { verifyToken } from '../auth/tokens';
 import { PROJECTIONS_CHANNEL } from '../projections/worker';
 import { startListener } from './listener';
 import { MAX_ROOMS_PER_SOCKET, normalizeRoom, targetsOf, toProjectionMessage } from './rooms';
@@ -17,6 +18,8 @@ export type LiveOptions = {
   log?: (line: string) => void;
   /** Names this node's LISTEN connection in pg_stat_activity. */
   applicationName?: string;
+  /** How often open sockets are checked against their sessions (a sign-out elsewhere closes them). */
+  sessionCheckMs?: number;
 };
 
 export type Live = { io: Server; close: () => Promise<void> };
@@ -54,9 +57,10 @@ export function attachLive(httpServer: HttpServer, options: LiveOptions): Live {
   // Socket.IO does not retry it. Any signed-in role may watch every view.
   io.use((socket, next) => {
     authenticateHandshake(pool, socket.handshake).then(
-      (user) => {
-        if (!user) return next(new Error('UNAUTHENTICATED'));
-        socket.data.user = user;
+      (session) => {
+        if (!session) return next(new Error('UNAUTHENTICATED'));
+        socket.data.user = session.user;
+        socket.data.token = session.token;
         next();
       },
       (error: unknown) => {
@@ -79,6 +83,26 @@ export function attachLive(httpServer: HttpServer, options: LiveOptions): Live {
     });
   });
 
+  // A session can end while its socket is open (signed out in another tab,
+  // revoked, user deleted): such sockets are told and closed. Tokens are
+  // checked through verifyToken's per-session cache, so a sweep costs at
+  // most one query per session.
+  const sweep = setInterval(() => {
+    for (const socket of io.of('/').sockets.values()) {
+      const token = socket.data.token as string | undefined;
+      if (!token) continue;
+      verifyToken(pool, token).then(
+        (user) => {
+          if (user) return;
+          socket.emit('session-ended');
+          socket.disconnect(true);
+        },
+        () => {}, // the database did not answer: check again next time
+      );
+    }
+  }, options.sessionCheckMs ?? 30_000);
+  sweep.unref();
+
   const listener = startListener({
     connectionString: options.connectionString,
     channel: PROJECTIONS_CHANNEL,
@@ -94,6 +118,7 @@ export function attachLive(httpServer: HttpServer, options: LiveOptions): Live {
     io,
     close: async () => {
       closing = true;
+      clearInterval(sweep);
       await listener.close();
       // Closes every client connection but not the HTTP server, which belongs
       // to the caller. Browsers see a transport close and reconnect: to

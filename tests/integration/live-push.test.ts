@@ -5,6 +5,7 @@ import { performance } from 'node:perf_hooks';
 import pg from 'pg';
 import { io as connect, type Socket } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { revokeToken } from '../../lib/auth/tokens';
 import { placeOrder, type PlaceOrderInput } from '../../lib/commands';
 import { createPrismaClient } from '../../lib/db/prisma';
 import { seedCustomers } from '../../lib/db/seed';
@@ -57,9 +58,9 @@ let token: string;
 const nodes: WebNode[] = [];
 const probes: Probe[] = [];
 
-async function startNode(name: string): Promise<WebNode> {
+async function startNode(name: string, sessionCheckMs?: number): Promise<WebNode> {
   const http = createServer((_req, res) => res.writeHead(404).end());
-  const live = attachLive(http, { connectionString: url, applicationName: `ll-live-${name}-${tag}` });
+  const live = attachLive(http, { connectionString: url, applicationName: `ll-live-${name}-${tag}`, sessionCheckMs });
   http.listen(0, '127.0.0.1');
   await once(http, 'listening');
   const address = http.address();
@@ -249,6 +250,30 @@ describe('live push', () => {
       const ack = (await socket.emitWithAck('subscribe', ['orders'])) as SubscribeAck;
       expect(ack).toEqual({ joined: ['orders'], rejected: 0 });
     }
+  });
+
+  it('tells and closes a socket whose session ends while it is open, and no other', async () => {
+    const c = await startNode('c', 100);
+    const [ending, staying] = [await sessionTokenFor(pool), await sessionTokenFor(pool)];
+    const open = async (token: string) => {
+      const socket = connect(c.url, {
+        transports: ['websocket'],
+        forceNew: true,
+        reconnection: false,
+        auth: { token },
+      });
+      probes.push({ socket, messages: [], resyncs: [], changed: new Set() });
+      await connected(socket);
+      return socket;
+    };
+    const [a, b] = [await open(ending), await open(staying)];
+    const told = new Promise<void>((resolve) => a.once('session-ended', () => resolve()));
+    const closed = new Promise<string>((resolve) => a.once('disconnect', (reason) => resolve(reason)));
+    expect(await revokeToken(pool, ending)).toBe(true);
+    await told;
+    expect(await closed).toBe('io server disconnect');
+    await new Promise((resolve) => setTimeout(resolve, 300)); // three more sweeps
+    expect(b.connected).toBe(true);
   });
 
   it('accepts only valid room names, caps rooms per socket, and survives junk notifications', async () => {
