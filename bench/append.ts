@@ -13,18 +13,17 @@
  * A fresh database is created for the run and dropped at the end, so runs never
  * see each other's data (index sizes, bloat) and nothing is left behind.
  */
-import { benchDemoPassword, databaseUrl, startBenchServer, withAdmin } from './support';
+import { numberFromEnv, withBenchDatabase } from './support';
 import { randomUUID } from 'node:crypto';
 import os from 'node:os';
 import { getPostgreSQLEventStore, type PostgresEventStore } from '@event-driven-io/emmett-postgresql';
 import pg from 'pg';
-import { prepareDatabase } from '../lib/db/prepare';
 import { createEventStore } from '../lib/event-store';
 
-const MEASURE_SECONDS = positiveNumber('BENCH_SECONDS', 10);
-const WARMUP_SECONDS = positiveNumber('BENCH_WARMUP_SECONDS', 2);
+const MEASURE_SECONDS = numberFromEnv('BENCH_SECONDS', 10);
+const WARMUP_SECONDS = numberFromEnv('BENCH_WARMUP_SECONDS', 2);
 /** Each measurement is split into this many slices, interleaved between contenders (see benchmarkAll). */
-const ROUNDS = Math.round(positiveNumber('BENCH_ROUNDS', 5));
+const ROUNDS = Math.round(numberFromEnv('BENCH_ROUNDS', 5));
 const WRITER_COUNTS = [1, 32] as const;
 /** One pool size for all three contenders, so none of them gets more connections. */
 const POOL_SIZE = 32;
@@ -374,73 +373,51 @@ async function main() {
     stopRequested = true;
   });
   const runId = Date.now().toString(36);
-  const database = `ledgerline_bench_${Date.now()}`;
-  const server = await startBenchServer();
-  let created = false;
-  try {
-    await withAdmin(server.adminUrl, (c) => c.query(`CREATE DATABASE ${pg.escapeIdentifier(database)}`));
-    created = true;
-    const url = databaseUrl(server.adminUrl, database);
-    console.error(`Preparing ${database} (migrations, seed, Emmett schema)…`);
-    benchDemoPassword();
-    await prepareDatabase(url);
-
-    // idleTimeoutMillis 0: the 1-writer runs leave 31 connections idle for
-    // longer than pg's default 10 s, and reconnecting mid-run would be measured.
-    const pool = new pg.Pool({ connectionString: url, max: POOL_SIZE, idleTimeoutMillis: 0 });
-    // An idle connection that dies (server restart) must fail the run, not crash it before cleanup.
-    pool.on('error', (error) => {
-      console.error('A pooled connection failed:', error.message);
-      stopRequested = true;
-    });
-    try {
-      await createPlainTable(pool);
-      // Created before any contender runs: Emmett's driver (dumbo) installs
-      // global pg type parsers (int8 → BigInt), and all runs should parse alike.
-      const emmettStore = getPostgreSQLEventStore(url, {
-        schema: { autoMigration: 'CreateOrUpdate' },
-        connectionOptions: { pool },
+  await withBenchDatabase(
+    'ledgerline_bench',
+    async ({ url, server }) => {
+      // idleTimeoutMillis 0: the 1-writer runs leave 31 connections idle for
+      // longer than pg's default 10 s, and reconnecting mid-run would be measured.
+      const pool = new pg.Pool({ connectionString: url, max: POOL_SIZE, idleTimeoutMillis: 0 });
+      // An idle connection that dies (server restart) must fail the run, not crash it before cleanup.
+      pool.on('error', (error) => {
+        console.error('A pooled connection failed:', error.message);
+        stopRequested = true;
       });
-      await emmettStore.schema.migrate();
+      try {
+        await createPlainTable(pool);
+        // Created before any contender runs: Emmett's driver (dumbo) installs
+        // global pg type parsers (int8 → BigInt), and all runs should parse alike.
+        const emmettStore = getPostgreSQLEventStore(url, {
+          schema: { autoMigration: 'CreateOrUpdate' },
+          connectionOptions: { pool },
+        });
+        await emmettStore.schema.migrate();
 
-      const machine = await describeMachine(pool, server.kind);
-      const loadBefore = os.loadavg()[0]!;
-      console.error(
-        `Measuring (${WRITER_COUNTS.length} writer counts × 3 contenders × ${MEASURE_SECONDS} s, in ${ROUNDS} interleaved slices)…`,
-      );
-      const rows = await benchmarkAll(
-        [
-          { contender: ledgerline(pool), slug: 'll' },
-          { contender: emmett(emmettStore, pool), slug: 'emt' },
-          { contender: plainInsert(pool), slug: 'plain' },
-        ],
-        runId,
-      );
-      machine.push(
-        `load average (1 min) before / after: ${loadBefore.toFixed(2)} / ${os.loadavg()[0]!.toFixed(2)} (other processes share these cores)`,
-      );
-      await emmettStore.close(); // a no-op for a pool it was given; ours is ended below
-      printReport(rows, machine);
-    } finally {
-      await pool.end();
-    }
-  } finally {
-    if (created) {
-      await withAdmin(server.adminUrl, (c) =>
-        c.query(`DROP DATABASE IF EXISTS ${pg.escapeIdentifier(database)} WITH (FORCE)`),
-      ).catch((error: unknown) => console.error(`Could not drop ${database}:`, error));
-    }
-    await server.stop();
-  }
-}
-
-function positiveNumber(name: string, fallback: number) {
-  const raw = process.env[name];
-  if (raw === undefined || raw === '') return fallback;
-  const value = Number(raw);
-  if (!Number.isFinite(value) || value <= 0)
-    throw new Error(`${name} must be a positive number of seconds, got "${raw}"`);
-  return value;
+        const machine = await describeMachine(pool, server.kind);
+        const loadBefore = os.loadavg()[0]!;
+        console.error(
+          `Measuring (${WRITER_COUNTS.length} writer counts × 3 contenders × ${MEASURE_SECONDS} s, in ${ROUNDS} interleaved slices)…`,
+        );
+        const rows = await benchmarkAll(
+          [
+            { contender: ledgerline(pool), slug: 'll' },
+            { contender: emmett(emmettStore, pool), slug: 'emt' },
+            { contender: plainInsert(pool), slug: 'plain' },
+          ],
+          runId,
+        );
+        machine.push(
+          `load average (1 min) before / after: ${loadBefore.toFixed(2)} / ${os.loadavg()[0]!.toFixed(2)} (other processes share these cores)`,
+        );
+        await emmettStore.close(); // a no-op for a pool it was given; ours is ended below
+        printReport(rows, machine);
+      } finally {
+        await pool.end();
+      }
+    },
+    { preparing: 'migrations, seed, Emmett schema' },
+  );
 }
 
 main().catch((error: unknown) => {

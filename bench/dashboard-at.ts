@@ -30,7 +30,7 @@
  *    /api/stats/customers?at= runs them) at random moments within the history:
  *    sort by spent / orders, with and without q; and the live list beside it.
  */
-import { benchDemoPassword, databaseUrl, startBenchServer, withAdmin } from './support';
+import { numberFromEnv, withBenchDatabase } from './support';
 import { createHash, randomUUID } from 'node:crypto';
 import { register } from 'node:module';
 import os from 'node:os';
@@ -47,7 +47,6 @@ register(
     ),
 );
 
-const { prepareDatabase } = await import('../lib/db/prepare');
 const { createPrismaClient } = await import('../lib/db/prisma');
 const { seedCustomers, seedProducts } = await import('../lib/db/seed');
 const { decide, evolve, initialState, isOrderRuleError } = await import('../lib/domain/order');
@@ -64,10 +63,10 @@ type OrderState = import('../lib/domain/order').OrderState;
 type Db = import('../lib/db/prisma').Db;
 type CustomerStatsRow = import('../lib/queries/read-models').CustomerStatsRow;
 
-const EVENTS = Math.round(positive('BENCH_EVENTS', 100_000));
-const DAYS = positive('BENCH_DAYS', 30);
-const RUNS = Math.round(positive('BENCH_RUNS', 25));
-const SEED = Math.round(positive('BENCH_SEED', 20_261_126));
+const EVENTS = Math.round(numberFromEnv('BENCH_EVENTS', 100_000));
+const DAYS = numberFromEnv('BENCH_DAYS', 30);
+const RUNS = Math.round(numberFromEnv('BENCH_RUNS', 25));
+const SEED = Math.round(numberFromEnv('BENCH_SEED', 20_261_126));
 const TRY_INDEX = process.env.BENCH_TRY_INDEX !== '0';
 const KEEP = process.env.BENCH_KEEP === '1';
 const CHUNK = 2_000;
@@ -135,7 +134,10 @@ function generateHistory(count: number, end: number): SeedEvent[] {
   };
 
   while (events.length < count) {
-    now += Math.max(1, Math.round(-Math.log(1 - rng()) * meanGap));
+    // Random gaps add up to the span only on average: never past `end`, which
+    // is just before the real now (a future recorded_at would be left out of
+    // "as of now" while the projection counts it).
+    now = Math.min(end, now + Math.max(1, Math.round(-Math.log(1 - rng()) * meanGap)));
     const at = new Date(now);
     const roll = rng();
     let orderId: string | undefined;
@@ -489,103 +491,83 @@ function table(title: string, rows: Row[]) {
 // ---------------------------------------------------------------------------
 
 async function main() {
-  const database = `ledgerline_bench_at_${Date.now()}`;
-  const server = await startBenchServer();
-  let created = false;
-  try {
-    await withAdmin(server.adminUrl, (c) => c.query(`CREATE DATABASE ${pg.escapeIdentifier(database)}`));
-    created = true;
-    const url = databaseUrl(server.adminUrl, database);
-    console.error(`Preparing ${database} (migrations, seed)…`);
-    benchDemoPassword();
-    await prepareDatabase(url);
-    const pool = new pg.Pool({ connectionString: url, max: 4, idleTimeoutMillis: 0 });
-    pool.on('error', (error) => console.error('A pooled connection failed:', error.message));
-    const db = createPrismaClient(pool);
-    try {
-      let started = performance.now();
-      const events = generateHistory(EVENTS, Date.now() - 60_000);
-      const generatedMs = performance.now() - started;
-      started = performance.now();
-      await writeHistory(pool, events);
-      const writtenMs = performance.now() - started;
-      console.error(
-        `Generated ${events.length} events in ${(generatedMs / 1000).toFixed(1)} s, wrote them in ${(writtenMs / 1000).toFixed(1)} s; checking…`,
-      );
-      const rowCheck = await checkRows(pool, events);
-      started = performance.now();
-      const projected = await catchUp(pool);
-      const projectedMs = performance.now() - started;
-      const span = { from: events[0]!.recordedAt.getTime(), to: events.at(-1)!.recordedAt.getTime() };
-      const checks = await checkResults(db, events, span);
+  await withBenchDatabase(
+    'ledgerline_bench_at',
+    async ({ url, server }) => {
+      const pool = new pg.Pool({ connectionString: url, max: 4, idleTimeoutMillis: 0 });
+      pool.on('error', (error) => console.error('A pooled connection failed:', error.message));
+      const db = createPrismaClient(pool);
+      try {
+        let started = performance.now();
+        const events = generateHistory(EVENTS, Date.now() - 60_000);
+        const generatedMs = performance.now() - started;
+        started = performance.now();
+        await writeHistory(pool, events);
+        const writtenMs = performance.now() - started;
+        console.error(
+          `Generated ${events.length} events in ${(generatedMs / 1000).toFixed(1)} s, wrote them in ${(writtenMs / 1000).toFixed(1)} s; checking…`,
+        );
+        const rowCheck = await checkRows(pool, events);
+        started = performance.now();
+        const projected = await catchUp(pool);
+        const projectedMs = performance.now() - started;
+        const span = { from: events[0]!.recordedAt.getTime(), to: events.at(-1)!.recordedAt.getTime() };
+        const checks = await checkResults(db, events, span);
 
-      const { rows: info } = await pool.query<{ version: string; size: string; jit: string; workers: string }>(
-        `SELECT current_setting('server_version') AS version, pg_size_pretty(pg_total_relation_size('events')) AS size,
+        const { rows: info } = await pool.query<{ version: string; size: string; jit: string; workers: string }>(
+          `SELECT current_setting('server_version') AS version, pg_size_pretty(pg_total_relation_size('events')) AS size,
                 current_setting('jit') AS jit, current_setting('max_parallel_workers_per_gather') AS workers`,
-      );
-      const counts = events.reduce<Record<string, number>>((n, e) => ({ ...n, [e.type]: (n[e.type] ?? 0) + 1 }), {});
-      console.log('bench:dashboard-at — customer stats as of a past moment (listCustomerStatsAt: page query + count)');
-      console.log(
-        `PostgreSQL ${info[0]!.version} (${server.kind}), ${os.cpus().length} cores, Node ${process.version}; ` +
-          `jit ${info[0]!.jit}, max_parallel_workers_per_gather ${info[0]!.workers}`,
-      );
-      console.log(
-        `history: ${events.length} events over ${DAYS} days (events table ${info[0]!.size}), ${seedCustomers().length} customers; ` +
-          Object.entries(counts)
-            .map(([type, n]) => `${type} ${n}`)
-            .join(', '),
-      );
-      console.log(`seeded by bulk INSERT … SELECT in ${(writtenMs / 1000).toFixed(1)} s; ${rowCheck}`);
-      console.log(`projection customer_stats applied ${projected} events in ${(projectedMs / 1000).toFixed(1)} s`);
-      for (const check of checks) console.log(`check: ${check}`);
-      console.log(
-        `T: uniform over the history's recorded_at span; pages of 25; q=${SEARCH} matches ${(await listCustomerStats(db, { q: SEARCH })).total} customers`,
-      );
+        );
+        const counts = events.reduce<Record<string, number>>((n, e) => ({ ...n, [e.type]: (n[e.type] ?? 0) + 1 }), {});
+        console.log(
+          'bench:dashboard-at — customer stats as of a past moment (listCustomerStatsAt: page query + count)',
+        );
+        console.log(
+          `PostgreSQL ${info[0]!.version} (${server.kind}), ${os.cpus().length} cores, Node ${process.version}; ` +
+            `jit ${info[0]!.jit}, max_parallel_workers_per_gather ${info[0]!.workers}`,
+        );
+        console.log(
+          `history: ${events.length} events over ${DAYS} days (events table ${info[0]!.size}), ${seedCustomers().length} customers; ` +
+            Object.entries(counts)
+              .map(([type, n]) => `${type} ${n}`)
+              .join(', '),
+        );
+        console.log(`seeded by bulk INSERT … SELECT in ${(writtenMs / 1000).toFixed(1)} s; ${rowCheck}`);
+        console.log(`projection customer_stats applied ${projected} events in ${(projectedMs / 1000).toFixed(1)} s`);
+        for (const check of checks) console.log(`check: ${check}`);
+        console.log(
+          `T: uniform over the history's recorded_at span; pages of 25; q=${SEARCH} matches ${(await listCustomerStats(db, { q: SEARCH })).total} customers`,
+        );
 
-      const loadBefore = os.loadavg()[0]!;
-      table('No index on recorded_at (as shipped):', await measure(db, span, SEED + 3));
-      if (TRY_INDEX) {
-        // The same moments again with each candidate index; dropped afterwards.
-        for (const [name, ddl] of [
-          ['a B-tree index on events (recorded_at)', 'CREATE INDEX bench_events_recorded_at ON events (recorded_at)'],
-          [
-            'a BRIN index on events (recorded_at)',
-            'CREATE INDEX bench_events_recorded_at ON events USING brin (recorded_at)',
-          ],
-        ] as const) {
-          await pool.query(ddl);
-          await pool.query('ANALYZE events');
-          table(`With ${name} (candidate, not shipped):`, await measure(db, span, SEED + 3));
-          await pool.query('DROP INDEX bench_events_recorded_at');
+        const loadBefore = os.loadavg()[0]!;
+        table('No index on recorded_at (as shipped):', await measure(db, span, SEED + 3));
+        if (TRY_INDEX) {
+          // The same moments again with each candidate index; dropped afterwards.
+          for (const [name, ddl] of [
+            ['a B-tree index on events (recorded_at)', 'CREATE INDEX bench_events_recorded_at ON events (recorded_at)'],
+            [
+              'a BRIN index on events (recorded_at)',
+              'CREATE INDEX bench_events_recorded_at ON events USING brin (recorded_at)',
+            ],
+          ] as const) {
+            await pool.query(ddl);
+            await pool.query('ANALYZE events');
+            table(`With ${name} (candidate, not shipped):`, await measure(db, span, SEED + 3));
+            await pool.query('DROP INDEX bench_events_recorded_at');
+          }
+          // Other processes share the cores: the first table again shows how much the machine drifted meanwhile.
+          table('No index again (drift check):', await measure(db, span, SEED + 3));
         }
-        // Other processes share the cores: the first table again shows how much the machine drifted meanwhile.
-        table('No index again (drift check):', await measure(db, span, SEED + 3));
+        console.log(
+          `\nload average (1 min) before / after timing: ${loadBefore.toFixed(2)} / ${os.loadavg()[0]!.toFixed(2)} on ${os.cpus().length} cores`,
+        );
+      } finally {
+        await db.$disconnect();
+        await pool.end();
       }
-      console.log(
-        `\nload average (1 min) before / after timing: ${loadBefore.toFixed(2)} / ${os.loadavg()[0]!.toFixed(2)} on ${os.cpus().length} cores`,
-      );
-    } finally {
-      await db.$disconnect();
-      await pool.end();
-    }
-  } finally {
-    if (created && KEEP) {
-      console.error(`Kept ${databaseUrl(server.adminUrl, database)}`);
-    } else if (created) {
-      await withAdmin(server.adminUrl, (c) =>
-        c.query(`DROP DATABASE IF EXISTS ${pg.escapeIdentifier(database)} WITH (FORCE)`),
-      ).catch((error: unknown) => console.error(`Could not drop ${database}:`, error));
-    }
-    await server.stop();
-  }
-}
-
-function positive(name: string, fallback: number) {
-  const raw = process.env[name];
-  if (raw === undefined || raw === '') return fallback;
-  const value = Number(raw);
-  if (!Number.isFinite(value) || value <= 0) throw new Error(`${name} must be a positive number, got "${raw}"`);
-  return value;
+    },
+    { keep: KEEP },
+  );
 }
 
 await main();

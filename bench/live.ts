@@ -42,15 +42,14 @@
  * every (command, client) pair, in this process, on one clock.
  */
 import {
-  databaseUrl,
   machineBusyMs,
   pressureStallMs,
   processCpuMs,
   processTreeCpuMs,
   requestHeaders,
   signIn,
-  startBenchServer,
-  withAdmin,
+  numberFromEnv,
+  withBenchDatabase,
   type BenchCredentials,
   benchDemoPassword,
 } from './support';
@@ -61,7 +60,6 @@ import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
 import { io as connectClient, type Socket } from 'socket.io-client';
-import { prepareDatabase } from '../lib/db/prepare';
 import { seedCustomers, seedProducts } from '../lib/db/seed';
 import { parsePosition, type Position } from '../lib/event-store/position';
 import { PROJECTIONS } from '../lib/projections/all';
@@ -69,17 +67,17 @@ import { listProjectionStatus } from '../lib/projections/status';
 import { startProjectionWorker, type ProjectionWorker } from '../lib/projections/worker';
 import type { ServerStats } from './app-server';
 
-const RATE = positive('BENCH_RATE', 200);
-const SECONDS = positive('BENCH_SECONDS', 60);
-const WARMUP_SECONDS = nonNegative('BENCH_WARMUP_SECONDS', 2);
-const CLIENTS = Math.round(positive('BENCH_CLIENTS', 50));
+const RATE = numberFromEnv('BENCH_RATE', 200);
+const SECONDS = numberFromEnv('BENCH_SECONDS', 60);
+const WARMUP_SECONDS = numberFromEnv('BENCH_WARMUP_SECONDS', 2, { orEqual: true });
+const CLIENTS = Math.round(numberFromEnv('BENCH_CLIENTS', 50));
 const RAMP = process.env.BENCH_RAMP === '1' || process.env.BENCH_RAMP === 'true';
-const STEP_SECONDS = positive('BENCH_STEP_SECONDS', 10);
-const RAMP_STEP = positive('BENCH_RAMP_STEP', 100);
-const RAMP_MAX = positive('BENCH_RAMP_MAX', 2000);
-const RAMP_REFINE = Math.round(positive('BENCH_RAMP_REFINE', 4));
-const TARGET_MS = positive('BENCH_TARGET_MS', 100);
-const HTTP_TARGET_MS = positive('BENCH_HTTP_TARGET_MS', 1000);
+const STEP_SECONDS = numberFromEnv('BENCH_STEP_SECONDS', 10);
+const RAMP_STEP = numberFromEnv('BENCH_RAMP_STEP', 100);
+const RAMP_MAX = numberFromEnv('BENCH_RAMP_MAX', 2000);
+const RAMP_REFINE = Math.round(numberFromEnv('BENCH_RAMP_REFINE', 4));
+const TARGET_MS = numberFromEnv('BENCH_TARGET_MS', 100);
+const HTTP_TARGET_MS = numberFromEnv('BENCH_HTTP_TARGET_MS', 1000);
 const INPROC_WORKER = process.env.BENCH_INPROC_WORKER === '1';
 const INPROC_SERVER = process.env.BENCH_SERVER === 'inproc';
 const CPU_PROF_DIR = process.env.BENCH_CPU_PROF ? path.resolve(process.env.BENCH_CPU_PROF) : null;
@@ -640,148 +638,121 @@ async function main() {
     console.error('\nStopping the current phase; everything is still cleaned up.');
     stopRequested = true;
   });
-  const database = `ledgerline_live_${Date.now()}`;
-  const dbServer = await startBenchServer();
-  let created = false;
-  const cleanups: Array<() => Promise<unknown>> = [];
-  try {
-    await withAdmin(dbServer.adminUrl, (c) => c.query(`CREATE DATABASE ${pg.escapeIdentifier(database)}`));
-    created = true;
-    const url = databaseUrl(dbServer.adminUrl, database);
-    const demoPassword = benchDemoPassword();
-    console.error(`Preparing ${database} (migrations, seed)…`);
-    await prepareDatabase(url);
-    process.env.DATABASE_URL = url;
+  await withBenchDatabase('ledgerline_live', async ({ url, server: dbServer }) => {
+    const cleanups: Array<() => Promise<unknown>> = [];
+    try {
+      process.env.DATABASE_URL = url;
 
-    const worker = await startWorker(url);
-    cleanups.unshift(() => worker.stop());
-    const server = await startServer(url);
-    cleanups.unshift(() => server.stop());
-    const baseUrl = `http://127.0.0.1:${server.port}`;
+      const worker = await startWorker(url);
+      cleanups.unshift(() => worker.stop());
+      const server = await startServer(url);
+      cleanups.unshift(() => server.stop());
+      const baseUrl = `http://127.0.0.1:${server.port}`;
 
-    const credentials = await signIn(baseUrl, {
-      username: USERNAME,
-      password: process.env.BENCH_PASSWORD ?? demoPassword,
-    });
-    const headers = requestHeaders(credentials, { 'content-type': 'application/json' });
+      const credentials = await signIn(baseUrl, {
+        username: USERNAME,
+        password: process.env.BENCH_PASSWORD ?? benchDemoPassword(),
+      });
+      const headers = requestHeaders(credentials, { 'content-type': 'application/json' });
 
-    const watchers = await Promise.all(Array.from({ length: CLIENTS }, () => connectWatcher(baseUrl, credentials)));
-    cleanups.unshift(async () => watchers.forEach((w) => w.socket.disconnect()));
-    const agent = new Agent({ keepAlive: true, maxSockets: 256 });
-    cleanups.unshift(async () => agent.destroy());
-    const statusPool = new pg.Pool({ connectionString: url, max: 2 });
-    cleanups.push(() => statusPool.end());
-    const processes: Processes = {
-      sample: () => ({
-        at: performance.now(),
-        bench: cpuMs(process.cpuUsage()),
-        server: server.pid === null ? NaN : processCpuMs(server.pid),
-        worker: worker.pid === null ? NaN : processCpuMs(worker.pid),
-        postgres: dbServer.postmasterPid === null ? NaN : processTreeCpuMs(dbServer.postmasterPid),
-        machine: machineBusyMs(),
-        cpuStall: pressureStallMs('cpu'),
-        ioStall: pressureStallMs('io'),
-      }),
-      serverStats: server.stats,
-    };
-    const ctx: LoadContext = { agent, port: server.port, headers, watchers, statusPool, processes };
-    const { rows } = await statusPool.query<{ v: string; sync: string; fsync: string }>(
-      `SELECT current_setting('server_version') v, current_setting('synchronous_commit') sync, current_setting('fsync') fsync`,
-    );
-    const machine = [
-      `machine: ${os.cpus().length} cores (${os.cpus()[0]?.model.trim() ?? '?'}), ${Math.round(os.totalmem() / 2 ** 30)} GiB; node ${process.version}; PostgreSQL ${rows[0]!.v} (${dbServer.kind}; synchronous_commit=${rows[0]!.sync}, fsync=${rows[0]!.fsync})`,
-      `app server: ${server.kind}; app pool max ${process.env.LEDGERLINE_POOL_SIZE ?? 20}; ${credentials ? `bearer token of '${USERNAME}' from POST /api/auth/token` : 'no credentials (the server has no /api/auth/token)'}`,
-      `projection worker: ${worker.kind}; ${CLIENTS} socket.io-client clients (websocket) in rooms ${ROOMS.join(', ')}, in the load generator's process`,
-      `latency = 201 response received → client receives an ${WATCHED} 'projection' message whose checkpoint ≥ the command's position; target p99 ≤ ${TARGET_MS} ms; sustained = no errors, all delivered, achieved ≥ 95 % of offered, HTTP p99 ≤ ${HTTP_TARGET_MS} ms`,
-    ];
-    const loadBefore = os.loadavg();
-
-    if (WARMUP_SECONDS > 0) {
-      console.error(`Warm-up: ${Math.min(RATE, 100)}/s for ${WARMUP_SECONDS} s…`);
-      await runLoad(newPhase('warm-up', Math.min(RATE, 100), WARMUP_SECONDS), ctx);
-    }
-
-    const summaries: Summary[] = [];
-    const measure = async (rate: number, seconds: number, label: string) => {
-      console.error(`${label}: ${rate}/s for ${seconds} s…`);
-      const phase = newPhase(`${label} ${rate}/s`, rate, seconds);
-      await runLoad(phase, ctx);
-      const s = summarise(phase, watchers.length);
-      console.error(
-        `  push p99 ${f(s.pairs.p99)} ms, HTTP p99 ${f(s.http.p99)} ms, achieved ${f(s.achieved)}/s, errors ${phase.errors}: ` +
-          `${s.sustained ? 'sustained' : 'NOT sustained'}, ${s.met ? 'MET' : 'MISS'}`,
+      const watchers = await Promise.all(Array.from({ length: CLIENTS }, () => connectWatcher(baseUrl, credentials)));
+      cleanups.unshift(async () => watchers.forEach((w) => w.socket.disconnect()));
+      const agent = new Agent({ keepAlive: true, maxSockets: 256 });
+      cleanups.unshift(async () => agent.destroy());
+      const statusPool = new pg.Pool({ connectionString: url, max: 2 });
+      cleanups.push(() => statusPool.end());
+      const processes: Processes = {
+        sample: () => ({
+          at: performance.now(),
+          bench: cpuMs(process.cpuUsage()),
+          server: server.pid === null ? NaN : processCpuMs(server.pid),
+          worker: worker.pid === null ? NaN : processCpuMs(worker.pid),
+          postgres: dbServer.postmasterPid === null ? NaN : processTreeCpuMs(dbServer.postmasterPid),
+          machine: machineBusyMs(),
+          cpuStall: pressureStallMs('cpu'),
+          ioStall: pressureStallMs('io'),
+        }),
+        serverStats: server.stats,
+      };
+      const ctx: LoadContext = { agent, port: server.port, headers, watchers, statusPool, processes };
+      const { rows } = await statusPool.query<{ v: string; sync: string; fsync: string }>(
+        `SELECT current_setting('server_version') v, current_setting('synchronous_commit') sync, current_setting('fsync') fsync`,
       );
-      summaries.push(s);
-      return s;
-    };
-    if (RAMP) {
-      // Coarse steps until the first rate not sustained (or not meeting the
-      // push target), then finer steps from the last good rate towards it.
-      let good = 0;
-      let bad = 0;
-      for (let rate = RAMP_STEP; rate <= RAMP_MAX && !stopRequested; rate += RAMP_STEP) {
-        if (!(await measure(rate, STEP_SECONDS, 'ramp')).met) {
-          bad = rate;
-          break;
+      const machine = [
+        `machine: ${os.cpus().length} cores (${os.cpus()[0]?.model.trim() ?? '?'}), ${Math.round(os.totalmem() / 2 ** 30)} GiB; node ${process.version}; PostgreSQL ${rows[0]!.v} (${dbServer.kind}; synchronous_commit=${rows[0]!.sync}, fsync=${rows[0]!.fsync})`,
+        `app server: ${server.kind}; app pool max ${process.env.LEDGERLINE_POOL_SIZE ?? 20}; ${credentials ? `bearer token of '${USERNAME}' from POST /api/auth/token` : 'no credentials (the server has no /api/auth/token)'}`,
+        `projection worker: ${worker.kind}; ${CLIENTS} socket.io-client clients (websocket) in rooms ${ROOMS.join(', ')}, in the load generator's process`,
+        `latency = 201 response received → client receives an ${WATCHED} 'projection' message whose checkpoint ≥ the command's position; target p99 ≤ ${TARGET_MS} ms; sustained = no errors, all delivered, achieved ≥ 95 % of offered, HTTP p99 ≤ ${HTTP_TARGET_MS} ms`,
+      ];
+      const loadBefore = os.loadavg();
+
+      if (WARMUP_SECONDS > 0) {
+        console.error(`Warm-up: ${Math.min(RATE, 100)}/s for ${WARMUP_SECONDS} s…`);
+        await runLoad(newPhase('warm-up', Math.min(RATE, 100), WARMUP_SECONDS), ctx);
+      }
+
+      const summaries: Summary[] = [];
+      const measure = async (rate: number, seconds: number, label: string) => {
+        console.error(`${label}: ${rate}/s for ${seconds} s…`);
+        const phase = newPhase(`${label} ${rate}/s`, rate, seconds);
+        await runLoad(phase, ctx);
+        const s = summarise(phase, watchers.length);
+        console.error(
+          `  push p99 ${f(s.pairs.p99)} ms, HTTP p99 ${f(s.http.p99)} ms, achieved ${f(s.achieved)}/s, errors ${phase.errors}: ` +
+            `${s.sustained ? 'sustained' : 'NOT sustained'}, ${s.met ? 'MET' : 'MISS'}`,
+        );
+        summaries.push(s);
+        return s;
+      };
+      if (RAMP) {
+        // Coarse steps until the first rate not sustained (or not meeting the
+        // push target), then finer steps from the last good rate towards it.
+        let good = 0;
+        let bad = 0;
+        for (let rate = RAMP_STEP; rate <= RAMP_MAX && !stopRequested; rate += RAMP_STEP) {
+          if (!(await measure(rate, STEP_SECONDS, 'ramp')).met) {
+            bad = rate;
+            break;
+          }
+          good = rate;
         }
-        good = rate;
+        const fine = RAMP_STEP / RAMP_REFINE;
+        for (let rate = good + fine; bad > 0 && RAMP_REFINE > 1 && rate < bad - 1e-9 && !stopRequested; rate += fine) {
+          if (!(await measure(Math.round(rate), STEP_SECONDS, 'refine')).met) break;
+        }
+      } else {
+        await measure(RATE, SECONDS, 'steady');
       }
-      const fine = RAMP_STEP / RAMP_REFINE;
-      for (let rate = good + fine; bad > 0 && RAMP_REFINE > 1 && rate < bad - 1e-9 && !stopRequested; rate += fine) {
-        if (!(await measure(Math.round(rate), STEP_SECONDS, 'refine')).met) break;
+      const loadAfter = os.loadavg();
+      machine.push(
+        `load average (1 / 5 / 15 min) before: ${loadBefore.map((l) => l.toFixed(2)).join(' / ')}; after: ${loadAfter.map((l) => l.toFixed(2)).join(' / ')}`,
+      );
+
+      console.log(
+        `\n## Live push benchmark (${RAMP ? `ramp, ${STEP_SECONDS} s per step` : `${RATE}/s for ${SECONDS} s`})\n`,
+      );
+      for (const line of machine) console.log(`- ${line}`);
+      printTables(summaries);
+      if (RAMP) {
+        const best = (list: Summary[]) =>
+          list.reduce<Summary | undefined>((a, s) => (!a || s.phase.rate > a.phase.rate ? s : a), undefined);
+        const sustained = best(summaries.filter((s) => s.sustained));
+        const met = best(summaries.filter((s) => s.met));
+        console.log(
+          `\nHighest sustained command rate: ${sustained ? `${sustained.phase.rate}/s` : 'none'}; ` +
+            `highest rate that met the target (push p99 ≤ ${TARGET_MS} ms, sustained): ${met ? `${met.phase.rate}/s` : 'none'} ` +
+            `(steps of ${STEP_SECONDS} s; the ramp stops at the first step that misses)`,
+        );
       }
-    } else {
-      await measure(RATE, SECONDS, 'steady');
+      const at = summaries.find((s) => s.phase.rate === 200);
+      if (at)
+        console.log(
+          `\nTarget (p99 ≤ ${TARGET_MS} ms at 200 commands/s): ${at.met ? 'MET' : 'MISS'} (p99 ${f(at.pairs.p99)} ms)`,
+        );
+    } finally {
+      for (const cleanup of cleanups) await cleanup().catch((e: unknown) => console.error('cleanup:', e));
     }
-    const loadAfter = os.loadavg();
-    machine.push(
-      `load average (1 / 5 / 15 min) before: ${loadBefore.map((l) => l.toFixed(2)).join(' / ')}; after: ${loadAfter.map((l) => l.toFixed(2)).join(' / ')}`,
-    );
-
-    console.log(
-      `\n## Live push benchmark (${RAMP ? `ramp, ${STEP_SECONDS} s per step` : `${RATE}/s for ${SECONDS} s`})\n`,
-    );
-    for (const line of machine) console.log(`- ${line}`);
-    printTables(summaries);
-    if (RAMP) {
-      const best = (list: Summary[]) =>
-        list.reduce<Summary | undefined>((a, s) => (!a || s.phase.rate > a.phase.rate ? s : a), undefined);
-      const sustained = best(summaries.filter((s) => s.sustained));
-      const met = best(summaries.filter((s) => s.met));
-      console.log(
-        `\nHighest sustained command rate: ${sustained ? `${sustained.phase.rate}/s` : 'none'}; ` +
-          `highest rate that met the target (push p99 ≤ ${TARGET_MS} ms, sustained): ${met ? `${met.phase.rate}/s` : 'none'} ` +
-          `(steps of ${STEP_SECONDS} s; the ramp stops at the first step that misses)`,
-      );
-    }
-    const at = summaries.find((s) => s.phase.rate === 200);
-    if (at)
-      console.log(
-        `\nTarget (p99 ≤ ${TARGET_MS} ms at 200 commands/s): ${at.met ? 'MET' : 'MISS'} (p99 ${f(at.pairs.p99)} ms)`,
-      );
-  } finally {
-    for (const cleanup of cleanups) await cleanup().catch((e: unknown) => console.error('cleanup:', e));
-    if (created) {
-      await withAdmin(dbServer.adminUrl, (c) =>
-        c.query(`DROP DATABASE IF EXISTS ${pg.escapeIdentifier(database)} WITH (FORCE)`),
-      ).catch((error: unknown) => console.error(`Could not drop ${database}:`, error));
-    }
-    await dbServer.stop();
-  }
-}
-
-function positive(name: string, fallback: number) {
-  const value = nonNegative(name, fallback);
-  if (value <= 0) throw new Error(`${name} must be positive`);
-  return value;
-}
-
-function nonNegative(name: string, fallback: number) {
-  const raw = process.env[name];
-  if (raw === undefined || raw === '') return fallback;
-  const value = Number(raw);
-  if (!Number.isFinite(value) || value < 0) throw new Error(`${name} must be a non-negative number, got "${raw}"`);
-  return value;
+  });
 }
 
 main().then(

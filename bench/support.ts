@@ -49,6 +49,53 @@ export function benchDemoPassword(): string {
   return (process.env.LEDGERLINE_DEMO_PASSWORD ??= randomBytes(18).toString('base64url'));
 }
 
+/**
+ * One bench run's own database on the bench server: created, migrated and
+ * seeded (its demo users get a password of the run's own), handed to `run`,
+ * then dropped, also when `run` throws or is interrupted; `keep` leaves it
+ * (its URL is printed), e.g. for EXPLAIN.
+ */
+export async function withBenchDatabase<T>(
+  prefix: string,
+  run: (db: { url: string; name: string; server: BenchServer }) => Promise<T>,
+  options: { keep?: boolean; preparing?: string } = {},
+): Promise<T> {
+  // Imported here: benches that import lib modules using `server-only` register its no-op first.
+  const { prepareDatabase } = await import('../lib/db/prepare');
+  const name = `${prefix}_${Date.now()}`;
+  const server = await startBenchServer();
+  let created = false;
+  try {
+    await withAdmin(server.adminUrl, (c) => c.query(`CREATE DATABASE ${pg.escapeIdentifier(name)}`));
+    created = true;
+    const url = databaseUrl(server.adminUrl, name);
+    benchDemoPassword();
+    console.error(`Preparing ${name} (${options.preparing ?? 'migrations, seed'})…`);
+    await prepareDatabase(url);
+    return await run({ url, name, server });
+  } finally {
+    if (created && options.keep) {
+      console.error(`Kept ${databaseUrl(server.adminUrl, name)}`);
+    } else if (created) {
+      await withAdmin(server.adminUrl, (c) =>
+        c.query(`DROP DATABASE IF EXISTS ${pg.escapeIdentifier(name)} WITH (FORCE)`),
+      ).catch((error: unknown) => console.error(`Could not drop ${name}:`, error));
+    }
+    await server.stop();
+  }
+}
+
+/** A number from the environment, or `fallback`; anything not above `above` (0) stops the bench with the name. */
+export function numberFromEnv(name: string, fallback: number, { above = 0, orEqual = false } = {}): number {
+  const raw = process.env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isFinite(value) || value < above || (value === above && !orEqual)) {
+    throw new Error(`${name} must be a number ${orEqual ? 'of at least' : 'above'} ${above}, got "${raw}"`);
+  }
+  return value;
+}
+
 export function databaseUrl(serverUrl: string, database: string) {
   const url = new URL(serverUrl);
   url.pathname = `/${encodeURIComponent(database)}`;
