@@ -37,6 +37,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import pg from 'pg';
+// The tests' seeded generator: a run can be repeated from BENCH_SEED.
+import { seededRandom } from '../tests/support/random';
 
 // Next.js resolves `server-only` to a no-op on the server (react-server condition); so does this bench.
 const emptyModule = pathToFileURL(path.resolve('node_modules/server-only/empty.js')).href;
@@ -90,18 +92,6 @@ type SeedEvent = {
   customerId: string;
 };
 
-/** mulberry32: a seeded generator, so a run can be repeated. */
-function random(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /**
  * Commands at random moments over DAYS (new orders, then ships, cancels,
  * price adjustments and new addresses of earlier ones), each decided on the
@@ -109,7 +99,7 @@ function random(seed: number) {
  * (a negative total, say) write nothing, as in the app.
  */
 function generateHistory(count: number, end: number): SeedEvent[] {
-  const rng = random(SEED);
+  const rng = seededRandom(SEED);
   const pick = <T>(items: readonly T[]) => items[Math.floor(rng() * items.length)]!;
   const customers = seedCustomers().map((c) => c.id);
   const products = Object.fromEntries(seedProducts().map((p) => [p.sku, p]));
@@ -324,7 +314,7 @@ async function checkRows(pool: pg.Pool, events: SeedEvent[]) {
     throw new Error(`the seeded rows are not what the store writes: ${JSON.stringify(r)}`);
   }
   const store = createEventStore(pool);
-  const rng = random(SEED + 1);
+  const rng = seededRandom(SEED + 1);
   const streams = [...new Set(events.map((e) => e.streamId))];
   for (let i = 0; i < 200; i++) {
     const verdict = await store.verifyStream(streams[Math.floor(rng() * streams.length)]!);
@@ -397,7 +387,7 @@ async function checkResults(db: Db, events: SeedEvent[], span: { from: number; t
     if (JSON.stringify(live) !== JSON.stringify(asOf)) throw new Error(`as of now ≠ live list (sort ${sort})`);
   }
   checks.push('as of now = the live list (customer_stats_v1 after the projection caught up), every page, both sorts');
-  const rng = random(SEED + 2);
+  const rng = seededRandom(SEED + 2);
   for (let i = 0; i < 3; i++) {
     const at = Math.round(span.from + rng() * (span.to - span.from));
     const expected = foldStats(events, at);
@@ -445,7 +435,7 @@ async function time(run: () => Promise<unknown>) {
 
 async function measure(db: Db, span: { from: number; to: number }, seed: number): Promise<Row[]> {
   const rows: Row[] = [];
-  const rng = random(seed);
+  const rng = seededRandom(seed);
   const cases = [
     { sort: 'spent', q: undefined },
     { sort: 'orders', q: undefined },
