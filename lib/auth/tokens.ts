@@ -1,6 +1,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { jwtVerify, SignJWT } from 'jose';
 import type pg from 'pg';
+import { z } from 'zod';
 import { isRole, type SessionUser } from './permissions';
 
 // Sessions and bearer tokens are the same signed JWT (HS256) naming a row of
@@ -116,12 +117,14 @@ export async function revokeToken(pool: pg.Pool, token: string): Promise<boolean
   return rowCount === 1;
 }
 
+const SESSION_ID = z.uuid();
+
 async function verifiedClaims(pool: pg.Pool, token: string) {
   try {
     const { payload } = await jwtVerify(token, await signingKey(pool), { issuer: ISSUER, algorithms: ['HS256'] });
     const { sub, jti } = payload;
     // A session id is a UUID we issued; anything else (an older token without one) is not a session.
-    if (typeof sub !== 'string' || typeof jti !== 'string' || !UUID.test(jti)) return null;
+    if (typeof sub !== 'string' || typeof jti !== 'string' || !SESSION_ID.safeParse(jti).success) return null;
     return { userId: sub, sessionId: jti };
   } catch (error) {
     // jose's errors all carry an ERR_J… code (ERR_JWS_INVALID, ERR_JWT_EXPIRED, …);
@@ -130,8 +133,6 @@ async function verifiedClaims(pool: pg.Pool, token: string) {
     throw error;
   }
 }
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 async function sessionUser(pool: pg.Pool, sessionId: string, userId: string): Promise<SessionUser | null> {
   const hit = checked.get(sessionId);

@@ -38,12 +38,10 @@ export async function getOrderTimeline(services: AuditServices, orderId: string)
 async function customerNameOf(services: AuditServices, events: readonly { type: string; data: unknown }[]) {
   const placed = events.find((event) => event.type === 'OrderPlaced')?.data as { customerId?: unknown } | undefined;
   const id = placed?.customerId;
-  if (typeof id !== 'string' || !UUID.test(id)) return undefined;
+  if (typeof id !== 'string' || !z.uuid().safeParse(id).success) return undefined;
   const { rows } = await services.pool.query<{ name: string }>('SELECT name FROM customers WHERE id = $1', [id]);
   return rows[0]?.name;
 }
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 // ---------------------------------------------------------------------------
 // Verification
