@@ -2,8 +2,8 @@
 
 import { cookies, headers } from 'next/headers';
 import { redirect } from 'next/navigation';
-import { clientAddress } from '@/lib/auth/client-address';
-import { isHttps, safeNextPath, SESSION_COOKIE, sessionCookieOptions } from '@/lib/auth/session-cookie';
+import { clientAddress, viaHttps } from '@/lib/auth/client-address';
+import { safeNextPath, SESSION_COOKIE, sessionCookieOptions } from '@/lib/auth/session-cookie';
 import { signIn, signInSchema } from '@/lib/auth/sign-in';
 import { issueToken, revokeToken } from '@/lib/auth/tokens';
 import { toActionError, type ActionError } from '@/lib/actions/result';
@@ -23,8 +23,7 @@ export async function signInAction(_previous: SignInState, form: FormData): Prom
     const { pool } = getServices();
     const user = await signIn(pool, input, clientAddress(requestHeaders));
     ({ token, expiresAt } = await issueToken(pool, user));
-    const secure = isHttps('http://x/', requestHeaders.get('x-forwarded-proto'));
-    (await cookies()).set(SESSION_COOKIE, token, sessionCookieOptions(expiresAt, secure));
+    (await cookies()).set(SESSION_COOKIE, token, sessionCookieOptions(expiresAt, viaHttps(requestHeaders)));
   } catch (error) {
     return { error: toActionError('signIn', error), username: typeof raw.username === 'string' ? raw.username : '' };
   }

@@ -42,12 +42,11 @@ export async function seedDemoUsers(pool: pg.Pool): Promise<DemoSeed> {
 
   if (fromEnv) {
     const updated: string[] = [];
-    for (const [username, hash] of existing) {
-      if (await verifyPassword(fromEnv, hash)) continue;
-      await pool.query('UPDATE users SET password_hash = $2 WHERE username = $1', [
-        username,
-        await hashPassword(fromEnv),
-      ]);
+    let hash: string | undefined; // one bcrypt run for all of them
+    for (const [username, stored] of existing) {
+      if (await verifyPassword(fromEnv, stored)) continue;
+      hash ??= await hashPassword(fromEnv);
+      await pool.query('UPDATE users SET password_hash = $2 WHERE username = $1', [username, hash]);
       updated.push(username);
     }
     await insertUsers(pool, missing, fromEnv);

@@ -19,12 +19,13 @@ function windowStart(now: Date) {
 
 /**
  * Counts one attempt against every key. Returns the seconds to wait when any
- * key is over its limit, else null. Old windows are deleted as we go.
+ * key is over its limit, else null. Every key's past windows are deleted as we
+ * go, so the table holds one window's attempts, whatever names were tried.
  */
 export async function countAttempt(pool: pg.Pool, limits: Limit[], now = new Date()): Promise<number | null> {
   const start = windowStart(now);
   const { rows } = await pool.query<{ key: string; attempts: number }>(
-    `WITH gone AS (DELETE FROM sign_in_attempts WHERE key = ANY($1::text[]) AND window_start < $2)
+    `WITH gone AS (DELETE FROM sign_in_attempts WHERE window_start < $2)
      INSERT INTO sign_in_attempts (key, window_start, attempts)
      SELECT k, $2, 1 FROM unnest($1::text[]) AS k
      ON CONFLICT (key, window_start) DO UPDATE SET attempts = sign_in_attempts.attempts + 1

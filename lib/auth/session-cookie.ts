@@ -42,15 +42,23 @@ export function cookieValue(cookieHeader: string | null | undefined, name: strin
   return null;
 }
 
-/** Behind a TLS-terminating proxy the request URL says http; the forwarded header says what the browser used. */
-export function isHttps(url: string, forwardedProto: string | null | undefined) {
-  return (forwardedProto?.split(',')[0]?.trim() ?? new URL(url).protocol.replace(':', '')) === 'https';
-}
-
-/** Only a path on this site: never `//evil.example` or `https://…`, which would make sign-in an open redirect. */
+/**
+ * Only a path on this site: never `//evil.example`, `https://…`, or a path a
+ * browser would turn into either (it drops tabs and newlines and reads `\`
+ * as `/`, so `/\t/evil.example` means `//evil.example`). The value is
+ * resolved against a placeholder origin and kept only if it stays there.
+ */
 export function safeNextPath(value: unknown): string {
-  if (typeof value !== 'string' || !value.startsWith('/') || value.startsWith('//') || value.startsWith('/\\')) {
-    return '/orders';
+  const fallback = '/orders';
+  if (typeof value !== 'string' || !value.startsWith('/') || /[\x00-\x1f\x7f\\]/.test(value)) return fallback;
+  const base = 'http://ledgerline.invalid';
+  let url: URL;
+  try {
+    url = new URL(value, base);
+  } catch {
+    return fallback;
   }
-  return value.startsWith('/sign-in') ? '/orders' : value;
+  if (url.origin !== base || url.pathname.startsWith('//')) return fallback;
+  const path = `${url.pathname}${url.search}${url.hash}`;
+  return path.startsWith('/sign-in') ? fallback : path;
 }

@@ -6,7 +6,7 @@ import { DELETE as revokeRoute, POST as tokenRoute } from '../../app/api/auth/to
 import { GET as meRoute } from '../../app/api/auth/me/route';
 import { GET as healthRoute } from '../../app/api/health/route';
 import { hashPassword } from '../../lib/auth/passwords';
-import { SIGN_IN_MAX_PER_USER } from '../../lib/auth/rate-limit';
+import { countAttempt, SIGN_IN_MAX_PER_USER } from '../../lib/auth/rate-limit';
 import type { Role } from '../../lib/auth/permissions';
 import { SESSION_CHECK_TTL_MS } from '../../lib/auth/tokens';
 import { sessionTokenFor } from '../support/session';
@@ -251,6 +251,17 @@ describe('POST /api/auth/token', () => {
     const res = await attempt('right-password');
     expectError(res, 429, 'RATE_LIMITED', { retryAfterSeconds: expect.any(Number) });
     expect(Number(res.headers.get('retry-after'))).toBeGreaterThan(0);
+  });
+
+  it('forgets past windows of every key, not only of the keys it counts', async () => {
+    const stale = `user:sprayed-${crypto.randomUUID()}`;
+    await pool().query(
+      `INSERT INTO sign_in_attempts (key, window_start, attempts) VALUES ($1, now() - interval '1 hour', 3)`,
+      [stale],
+    );
+    expect(await countAttempt(pool(), [{ key: `user:someone-${crypto.randomUUID()}`, max: 10 }])).toBeNull();
+    const { rowCount } = await pool().query('SELECT 1 FROM sign_in_attempts WHERE key = $1', [stale]);
+    expect(rowCount).toBe(0);
   });
 
   it('counts racing attempts exactly: no burst slips past the limit', async () => {
