@@ -1,6 +1,7 @@
 import 'server-only';
 import { cookies, headers } from 'next/headers';
 import { redirect } from 'next/navigation';
+import { cache } from 'react';
 import { assertCan } from '../http/auth';
 import { unauthenticated } from '../errors';
 import { getServices } from '../server/services';
@@ -8,11 +9,14 @@ import type { Permission, SessionUser } from './permissions';
 import { SESSION_COOKIE } from './session-cookie';
 import { verifyToken } from './tokens';
 
-/** The signed-in user of the current page render or server action, or null. */
-export async function currentUser(): Promise<SessionUser | null> {
+/**
+ * The signed-in user of the current page render or server action, or null.
+ * Once per request: the root layout, nested layouts and the page all ask.
+ */
+export const currentUser = cache(async (): Promise<SessionUser | null> => {
   const token = (await cookies()).get(SESSION_COOKIE)?.value;
   return token ? verifyToken(getServices().pool, token) : null;
-}
+});
 
 /**
  * For pages: no valid session → the sign-in page, coming back here after.

@@ -2,7 +2,8 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { jwtVerify, SignJWT } from 'jose';
 import type pg from 'pg';
 import { z } from 'zod';
-import { isRole, type SessionUser } from './permissions';
+import type { SessionUser } from './permissions';
+import { sessionUserOf } from './users';
 
 // Sessions and bearer tokens are the same signed JWT (HS256) naming a row of
 // `sessions`. The browser keeps it in an httpOnly, SameSite cookie; scripts
@@ -14,7 +15,15 @@ export const SESSION_TTL_SECONDS = 8 * 60 * 60;
 const ISSUER = 'ledgerline';
 const SECRET_NAME = 'session-signing-key';
 
-let keyPromise: Promise<CryptoKey> | undefined;
+// On globalThis: route handlers, server actions and pages are bundled apart
+// and would each hold copies of their own; one process shares one key and
+// one view of the sessions, so a sign-out in one reaches the others at once.
+type Checked = { user: Promise<SessionUser | null>; checkedAt: number };
+const shared = globalThis as unknown as {
+  ledgerlineSigningKey?: Promise<CryptoKey>;
+  ledgerlineSessions?: Map<string, Checked>;
+};
+const checked = (shared.ledgerlineSessions ??= new Map());
 
 /**
  * LEDGERLINE_SESSION_SECRET when set; otherwise a random key generated once
@@ -24,15 +33,15 @@ let keyPromise: Promise<CryptoKey> | undefined;
 export function signingKey(pool: pg.Pool): Promise<CryptoKey> {
   // Imported once: given raw bytes, jose would import them on every check,
   // which cost as much CPU as the check itself.
-  keyPromise ??= loadKey(pool)
+  shared.ledgerlineSigningKey ??= loadKey(pool)
     .then((bytes) =>
       crypto.subtle.importKey('raw', bytes, { name: 'HMAC', hash: 'SHA-256' }, false, ['sign', 'verify']),
     )
     .catch((error: unknown) => {
-      keyPromise = undefined; // a failed load is retried by the next request
+      shared.ledgerlineSigningKey = undefined; // a failed load is retried by the next request
       throw error;
     });
-  return keyPromise;
+  return shared.ledgerlineSigningKey;
 }
 
 async function loadKey(pool: pg.Pool): Promise<Uint8Array<ArrayBuffer>> {
@@ -59,13 +68,6 @@ async function loadKey(pool: pg.Pool): Promise<Uint8Array<ArrayBuffer>> {
 export const SESSION_CHECK_TTL_MS = 5_000;
 const CACHE_LIMIT = 10_000;
 
-type Checked = { user: SessionUser | null; checkedAt: number };
-// On globalThis: route handlers, server actions and pages are bundled apart
-// and would each hold a cache of their own, so a sign-out in one would not
-// reach the others in the same process.
-const globalForSessions = globalThis as unknown as { ledgerlineSessions?: Map<string, Checked> };
-const checked = (globalForSessions.ledgerlineSessions ??= new Map());
-
 /**
  * A signed token for `user`, backed by a sessions row (the token's jti) that
  * sign-out revokes. Also clears sessions a day past their expiry.
@@ -81,7 +83,9 @@ export async function issueToken(pool: pg.Pool, user: SessionUser, now = new Dat
     new Date(expiresAt * 1000),
   ]);
   await pool.query(`DELETE FROM sessions WHERE expires_at < now() - interval '1 day'`);
-  const token = await new SignJWT({ username: user.username, name: user.displayName, role: user.role })
+  // Only ids: who the user is and may do is read from the database, so a
+  // name or role inside the token could only be stale.
+  const token = await new SignJWT({})
     .setProtectedHeader({ alg: 'HS256' })
     .setJti(sessionId)
     .setSubject(user.id)
@@ -134,23 +138,29 @@ async function verifiedClaims(pool: pg.Pool, token: string) {
   }
 }
 
-async function sessionUser(pool: pg.Pool, sessionId: string, userId: string): Promise<SessionUser | null> {
+/**
+ * The session's user as the database has them now, looked up at most once per
+ * SESSION_CHECK_TTL_MS per session: concurrent checks of one session (a page,
+ * its layouts, a socket sweep) share one lookup.
+ */
+function sessionUser(pool: pg.Pool, sessionId: string, userId: string): Promise<SessionUser | null> {
   const hit = checked.get(sessionId);
   if (hit && Date.now() - hit.checkedAt < SESSION_CHECK_TTL_MS) return hit.user;
-  const { rows } = await pool.query<{ id: string; username: string; display_name: string; role: string }>(
-    `SELECT u.id, u.username, u.display_name, u.role
-       FROM sessions s JOIN users u ON u.id = s.user_id
-      WHERE s.id = $1 AND s.user_id = $2 AND s.revoked_at IS NULL AND s.expires_at > now()`,
-    [sessionId, userId],
-  );
-  const row = rows[0];
-  const user =
-    row && isRole(row.role)
-      ? { id: row.id, username: row.username, displayName: row.display_name, role: row.role }
-      : null;
+  const user = pool
+    .query<{ id: string; username: string; display_name: string; role: string }>(
+      `SELECT u.id, u.username, u.display_name, u.role
+         FROM sessions s JOIN users u ON u.id = s.user_id
+        WHERE s.id = $1 AND s.user_id = $2 AND s.revoked_at IS NULL AND s.expires_at > now()`,
+      [sessionId, userId],
+    )
+    .then(({ rows }) => (rows[0] ? sessionUserOf(rows[0]) : null));
   // Oldest first out: a Map iterates in insertion order, and a re-check re-inserts.
   checked.delete(sessionId);
   checked.set(sessionId, { user, checkedAt: Date.now() });
   if (checked.size > CACHE_LIMIT) checked.delete(checked.keys().next().value!);
+  // A failed lookup is not remembered: the next check asks again.
+  user.catch(() => {
+    if (checked.get(sessionId)?.user === user) checked.delete(sessionId);
+  });
   return user;
 }

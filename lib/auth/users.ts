@@ -11,14 +11,15 @@ export async function findUserByUsername(pool: pg.Pool, username: string): Promi
     [username.toLowerCase()],
   );
   const row = rows[0];
-  if (!row || !isRole(row.role)) return null;
-  return {
-    id: row.id,
-    username: row.username,
-    displayName: row.display_name,
-    role: row.role,
-    passwordHash: row.password_hash,
-  };
+  const user = row ? sessionUserOf(row) : null;
+  return user && { ...user, passwordHash: row!.password_hash };
+}
+
+/** A users row as every layer sees it; null for a role this code does not know. */
+export function sessionUserOf(row: Omit<UserRow, 'password_hash'>): SessionUser | null {
+  return isRole(row.role)
+    ? { id: row.id, username: row.username, displayName: row.display_name, role: row.role }
+    : null;
 }
 
 export function toSessionUser({ id, username, displayName, role }: StoredUser): SessionUser {

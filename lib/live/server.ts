@@ -30,8 +30,9 @@ export type SubscribeAck = { joined: string[]; rejected: number };
 export function attachLive(httpServer: HttpServer, options: LiveOptions): Live {
   const log = options.log ?? (() => {});
   let closing = false;
-  // Only for the session signing key (loaded once, then cached): checking a
-  // handshake's token costs a signature check, not a query.
+  // For session checks: the signing key (loaded once per process) and the
+  // sessions rows (one lookup per session per SESSION_CHECK_TTL_MS, shared by
+  // every check in that time), so one connection is plenty.
   const pool = new pg.Pool({
     connectionString: options.connectionString,
     max: 1,
