@@ -59,7 +59,13 @@ export default defineConfig({
   webServer: {
     command: 'npm start',
     url: `${BASE_URL}/api/health`,
-    env: { PORT: String(PORT), LEDGERLINE_DATA_DIR: '.data/e2e', LEDGERLINE_DEMO_PASSWORD: DEMO_PASSWORD },
+    env: {
+      PORT: String(PORT),
+      LEDGERLINE_DATA_DIR: '.data/e2e',
+      LEDGERLINE_DEMO_PASSWORD: DEMO_PASSWORD,
+      // Every run signs in several times from 127.0.0.1 into a database that persists between runs.
+      LEDGERLINE_SIGNIN_MAX_PER_CLIENT: '10000',
+    },
     // The first start builds the app and initialises a database.
     timeout: 300_000,
     reuseExistingServer: !process.env.CI,

@@ -22,6 +22,7 @@ import { GET as stateRoute } from '../../app/api/orders/[id]/state/route';
 import { GET as verifyRoute } from '../../app/api/orders/[id]/verify/route';
 import { placeOrder as placeOrderCommand } from '../../lib/commands';
 import { getServices } from '../../lib/server/services';
+import { csvRecords } from '../support/csv';
 import { deleteEvent, tamperWithEvent } from '../support/tamper';
 
 // Customers 240–241 belong to this file.
@@ -43,34 +44,6 @@ async function recordedTimes(orderId: string) {
 function expectOk(res: ApiResponse) {
   expect(res.status, JSON.stringify(res.body)).toBe(200);
   return res.body;
-}
-
-/** RFC 4180 records (the export quotes every cell that needs it and ends each record with CRLF). */
-function parseCsv(text: string): Array<Record<string, string>> {
-  const rows: string[][] = [];
-  let row: string[] = [];
-  let cell = '';
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i]!;
-    if (c === '"') {
-      for (i++; !(text[i] === '"' && text[i + 1] !== '"'); i++) {
-        if (text[i] === '"') i++;
-        cell += text[i];
-      }
-    } else if (c === ',') {
-      row.push(cell);
-      cell = '';
-    } else if (c === '\r' && text[i + 1] === '\n') {
-      row.push(cell);
-      rows.push(row);
-      [row, cell] = [[], ''];
-      i++;
-    } else {
-      cell += c;
-    }
-  }
-  const [header, ...records] = rows;
-  return records.map((record) => Object.fromEntries(header!.map((name, i) => [name, record[i]!])));
 }
 
 describe('the audit trail of an order', () => {
@@ -237,7 +210,7 @@ describe('the audit trail of an order', () => {
       expect(res.headers.get('content-disposition')).toBe(`attachment; filename="order-${orderId}-audit.csv"`);
       const text = res.body as string;
       expect(text.startsWith('order_id,version,event_type,event,')).toBe(true);
-      const records = parseCsv(text);
+      const records = csvRecords(text);
       expect(records.map((r) => [r.version, r.event, r.actor_name, r.corrects_version])).toEqual([
         ['1', 'Order placed', 'Olivia Operator', ''],
         ['2', 'Shipping address changed', 'Casey Clerk', ''],
@@ -282,7 +255,7 @@ describe('events without an actor (written before sign-in existed)', () => {
     });
     const json = expectOk(await get(auditRoute as Handler, orderId, 'audit'));
     expect(json.entries[0]).toMatchObject({ version: 1, label: 'Order placed', actor: null });
-    const [record] = parseCsv((await get(auditCsvRoute as Handler, orderId, 'audit.csv')).body);
+    const [record] = csvRecords((await get(auditCsvRoute as Handler, orderId, 'audit.csv')).body);
     expect(record).toMatchObject({ actor_id: '', actor_name: 'unknown actor' });
   });
 });
@@ -324,7 +297,7 @@ describe('a history altered behind the app’s back', () => {
     expect(json.entries.map((e: { integrity: string }) => e.integrity)).toEqual(['intact', 'tampered', 'unverified']);
     // The replay shows what the rows say now: that is what the badge warns about.
     expect(json.entries[1].stateAfter.shippingAddress.city).toBe('Elsewhere');
-    const records = parseCsv((await get(auditCsvRoute as Handler, orderId, 'audit.csv')).body);
+    const records = csvRecords((await get(auditCsvRoute as Handler, orderId, 'audit.csv')).body);
     expect(records.map((r) => r.integrity)).toEqual(['intact', 'tampered', 'unverified']);
   });
 

@@ -25,13 +25,22 @@ afterAll(async () => {
 
 const statusOf = async (): Promise<ProjectionStatus> =>
   (await listProjectionStatus(pool)).find((s) => s.name === projection.name)!;
+/** The status once `done` holds for it, or the last one after 5 s. The horizon is the whole server's: another file's transaction may hold it for a moment. */
+async function statusWhen(done: (s: ProjectionStatus) => boolean): Promise<ProjectionStatus> {
+  const deadline = Date.now() + 5_000;
+  let status = await statusOf();
+  while (!done(status) && Date.now() < deadline) {
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    status = await statusOf();
+  }
+  return status;
+}
 const append = () =>
   store.append(uniqueStreamId('held'), [{ type: 'Tick', data: {} }], { expectedVersion: 0, streamType: 'tick' });
 
 describe('projection status while a transaction holds the read horizon', () => {
   it('shows the committed events that wait, how long, and the session holding them; none once it ends', async () => {
-    let idle = await statusOf();
-    for (let tries = 0; idle.heldEvents > 0 && tries < 100; tries++) idle = await statusOf();
+    const idle = await statusWhen((s) => s.heldEvents === 0);
     expect(idle).toMatchObject({ heldEvents: 0, heldMs: 0, heldBy: null });
 
     const blocker = new pg.Client({ connectionString: pool.options.connectionString, application_name: 'll-blocker' });
@@ -45,8 +54,7 @@ describe('projection status while a transaction holds the read horizon', () => {
       await new Promise((resolve) => setTimeout(resolve, 30));
 
       // Other test files' transactions are short: the blocker is the oldest within moments.
-      let held = await statusOf();
-      for (let tries = 0; held.heldBy?.pid !== blockerPid && tries < 100; tries++) held = await statusOf();
+      const held = await statusWhen((s) => s.heldBy?.pid === blockerPid);
       expect(held.heldEvents).toBe(2);
       expect(held.heldMs).toBeGreaterThanOrEqual(25);
       expect(held.heldBy).toMatchObject({ pid: blockerPid, applicationName: 'll-blocker' });
@@ -56,8 +64,7 @@ describe('projection status while a transaction holds the read horizon', () => {
 
       await blocker.query('COMMIT');
       // (Another file's transaction may hold the horizon for a moment longer.)
-      let released = await statusOf();
-      for (let tries = 0; released.heldEvents > 0 && tries < 100; tries++) released = await statusOf();
+      const released = await statusWhen((s) => s.heldEvents === 0);
       expect(released).toMatchObject({ heldEvents: 0, heldMs: 0, heldBy: null });
       expect(released.lagEvents).toBe(idle.lagEvents + 2);
     } finally {

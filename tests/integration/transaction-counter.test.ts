@@ -66,7 +66,7 @@ describe('the transaction counter after a restore into a new cluster', () => {
     const after = await store.readAll({ after: checkpoint, limit: 100 });
     expect(after.events.map((e) => e.streamId)).toContain(appended.streamId);
     const fromStart = await store.readAll({ limit: 10_000 });
-    expect(fromStart.events.filter((e) => e.streamType === 'restored')).toHaveLength(2);
+    expect(fromStart.events.map((e) => e.position)).toContain(checkpoint);
 
     // Ahead already: nothing to do on the next start.
     expect(await ensureTransactionCounterAhead(pool)).toBe(0n);

@@ -45,18 +45,37 @@ export function deleteEvent(db: pg.Pool | pg.Client, target: TamperTarget) {
 async function withoutAppendOnly(db: pg.Pool | pg.Client, run: (client: pg.ClientBase) => Promise<void>) {
   const client = db instanceof pg.Pool ? await db.connect() : db;
   try {
-    await client.query('BEGIN');
-    await client.query(TAMPER_SQL.disableTrigger);
-    await run(client);
-    await client.query(TAMPER_SQL.enableTrigger);
-    await client.query('COMMIT');
-  } catch (error) {
-    await client.query('ROLLBACK').catch(() => {});
-    throw error;
+    // ALTER TABLE waits for every open write on `events`, and every later
+    // write queues behind it. A test elsewhere that holds a write open while
+    // it waits (in JS) for a second append would then wait for us forever, a
+    // deadlock PostgreSQL cannot see. So give up the lock after a moment, let
+    // the queue drain, and try again.
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await client.query('BEGIN');
+        await client.query(`SET LOCAL lock_timeout = '500ms'`);
+        await client.query(TAMPER_SQL.disableTrigger);
+        break;
+      } catch (error) {
+        await client.query('ROLLBACK').catch(() => {});
+        if ((error as { code?: string }).code !== LOCK_NOT_AVAILABLE || attempt === 20) throw error;
+        await new Promise((resolve) => setTimeout(resolve, 50 * attempt));
+      }
+    }
+    try {
+      await run(client);
+      await client.query(TAMPER_SQL.enableTrigger);
+      await client.query('COMMIT');
+    } catch (error) {
+      await client.query('ROLLBACK').catch(() => {});
+      throw error;
+    }
   } finally {
     if (client !== db) (client as pg.PoolClient).release();
   }
 }
+
+const LOCK_NOT_AVAILABLE = '55P03';
 
 async function expectOneRow(result: Promise<pg.QueryResult>, target: TamperTarget) {
   if ((await result).rowCount !== 1) throw new Error(`No event ${target.streamId} v${target.version} to tamper with`);
