@@ -123,6 +123,7 @@ export function AuditTimeline({ timeline, initialVersion }: { timeline: OrderTim
               entry={entry}
               selected={entry.version === current.version}
               integrity={integrityOf(entry.version, verification)}
+              brokenBecause={verification.ok ? null : verification.reason}
               correctedBy={correctedBy.get(entry.version) ?? []}
               onSelect={(version) => select(version, true)}
             />

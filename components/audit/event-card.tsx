@@ -9,6 +9,8 @@ type EventCardProps = {
   entry: TimelineEntry;
   selected: boolean;
   integrity: Integrity;
+  /** verifyStream's reason for the first broken event, e.g. "its content does not match its hash". */
+  brokenBecause: string | null;
   /** Versions of later events that correct this one. */
   correctedBy: number[];
   onSelect: (version: number) => void;
@@ -40,7 +42,7 @@ function Note({ tone, testId, children }: { tone: 'red' | 'amber' | 'slate'; tes
 }
 
 /** One event: what, when, who, why, in answer to what, and its data in words. */
-export function EventCard({ entry, selected, integrity, correctedBy, onSelect }: EventCardProps) {
+export function EventCard({ entry, selected, integrity, brokenBecause, correctedBy, onSelect }: EventCardProps) {
   const { version } = entry;
   return (
     <li
@@ -94,8 +96,8 @@ export function EventCard({ entry, selected, integrity, correctedBy, onSelect }:
 
       {integrity === 'tampered' && (
         <Note tone="red" testId="audit-integrity">
-          <span className="font-semibold">Tampered:</span> altered after it was recorded, this event no longer matches
-          its hash. What it shows is not what was recorded.
+          <span className="font-semibold">Tampered:</span> {brokenBecause ?? 'this event no longer matches its hash'}.
+          What it shows may not be what was recorded.
         </Note>
       )}
       {integrity === 'unverified' && (

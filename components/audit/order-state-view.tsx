@@ -36,7 +36,7 @@ export function OrderStateView({
   diff: FieldChange[];
   customerName?: string | null;
 }) {
-  const at = (path: string) => changeAt(diff, path);
+  const at = (path: Parameters<typeof changeAt>[1]) => changeAt(diff, path);
   if (state.status === 'empty') {
     return <p className="text-sm text-slate-600">Nothing yet: the order does not exist at this version.</p>;
   }
@@ -98,7 +98,7 @@ export function OrderStateView({
         <ul className="divide-y divide-slate-100">
           {state.lines.map((line) => (
             <li key={line.sku} className="py-1.5">
-              <Mark kind={at(`lines.${line.sku}`)} block>
+              <Mark kind={at(['lines', line.sku])} block>
                 <div className="flex justify-between gap-3">
                   <span className="min-w-0 break-anywhere">
                     {line.quantity} × {line.name} <span className="font-mono text-xs text-slate-500">{line.sku}</span>

@@ -1,4 +1,5 @@
 import type { Verification } from '@/lib/audit';
+import { eventAnchor } from './event-card';
 
 const pill = 'inline-flex items-center gap-1.5 rounded-full px-2.5 py-0.5 text-sm font-medium ring-1 ring-inset';
 
@@ -26,10 +27,11 @@ export function VerifyBadge({ verification }: { verification: Verification }) {
   const { brokenAtVersion, reason } = verification;
   return (
     <a
-      href={`#audit-event-${brokenAtVersion}`}
+      // A missing version has no card; the link then goes nowhere, harmlessly.
+      href={`#${eventAnchor(brokenAtVersion)}`}
       data-testid="audit-verify"
       data-ok="false"
-      title={`Event v${brokenAtVersion}: ${reason}. It was changed after it was recorded; events after it cannot be vouched for.`}
+      title={`Event v${brokenAtVersion}: ${reason}. The events after it cannot be vouched for.`}
       className={`${pill} bg-red-50 text-red-800 ring-red-600/30 hover:bg-red-100 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-red-600`}
     >
       <svg viewBox="0 0 20 20" className="size-4" aria-hidden="true">

@@ -1,15 +1,8 @@
+import { addressOneLine, eventLabel } from '@/lib/audit';
 import type { OrderEvent } from '@/lib/domain/order';
 import type { RecordedEvent } from '@/lib/event-store';
 import { formatMoney } from '@/components/format/money';
 import { LocalTime } from '@/components/format/local-time';
-
-const LABELS: Record<OrderEvent['type'], string> = {
-  OrderPlaced: 'Order placed',
-  ShippingAddressChanged: 'Shipping address changed',
-  OrderShipped: 'Order shipped',
-  OrderCancelled: 'Order cancelled',
-  OrderPriceAdjusted: 'Price adjusted',
-};
 
 /** One line saying what the event changed, from its own payload (never today's data). */
 function describe(event: OrderEvent, currency: string): string {
@@ -20,8 +13,7 @@ function describe(event: OrderEvent, currency: string): string {
       return `${lines.length} ${lines.length === 1 ? 'line' : 'lines'}, total ${money(total)}`;
     }
     case 'ShippingAddressChanged': {
-      const { address } = event.data;
-      return `To ${address.name}, ${address.line1}, ${address.postalCode} ${address.city}, ${address.country}`;
+      return `To ${addressOneLine(event.data.address)}`;
     }
     case 'OrderShipped':
       return 'Handed over for delivery';
@@ -55,7 +47,7 @@ export function OrderHistory({ events, currency }: { events: RecordedEvent[]; cu
             <div className="min-w-0 flex-1 pt-1">
               <div className="flex flex-wrap items-baseline justify-between gap-x-3 gap-y-0.5">
                 <p className="text-sm font-medium text-slate-900">
-                  {LABELS[known.type] ?? event.type}{' '}
+                  {eventLabel(event.type)}{' '}
                   <span className="font-mono text-xs font-normal text-slate-500">{event.type}</span>
                 </p>
                 <LocalTime iso={event.occurredAt.toISOString()} className="text-xs text-slate-500" />

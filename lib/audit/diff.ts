@@ -85,15 +85,23 @@ function identityOf(before: JsonValue[], after: JsonValue[]): string | undefined
 }
 
 /**
- * How the field at `path` (dotted, as in FieldChange.path) was affected: its
- * own change, the change of a value it sits in (an address added whole), or
- * `changed` when something inside it changed. null when untouched. For
- * highlighting a state on screen.
+ * How the field at `path` was affected: its own change, the change of a value
+ * it sits in (an address added whole), or `changed` when something inside it
+ * changed. null when untouched. For highlighting a state on screen. `path` is
+ * dotted (`'shippingAddress.city'`) or, where a key may itself hold a dot (a
+ * SKU), the segments (`['lines', sku]`); matching goes by segments, so line
+ * `A` is not touched by a change to line `A.B`.
  */
-export function changeAt(changes: readonly FieldChange[], path: string): ChangeKind | null {
-  const exact = changes.find((c) => c.path === path);
+export function changeAt(changes: readonly FieldChange[], path: string | readonly Segment[]): ChangeKind | null {
+  const at = typeof path === 'string' ? (path === '' ? [] : path.split('.')) : path;
+  const exact = changes.find((c) => c.segments.length === at.length && startsWith(at, c.segments));
   if (exact) return exact.kind;
-  const around = changes.find((c) => c.path === '' || path.startsWith(`${c.path}.`));
+  const around = changes.find((c) => c.segments.length < at.length && startsWith(at, c.segments));
   if (around) return around.kind;
-  return changes.some((c) => path === '' || c.path.startsWith(`${path}.`)) ? 'changed' : null;
+  return changes.some((c) => c.segments.length > at.length && startsWith(c.segments, at)) ? 'changed' : null;
+}
+
+/** Whether `path` begins with `prefix`, segment by segment (array indexes compare as text, as in a dotted path). */
+function startsWith(path: readonly Segment[], prefix: readonly Segment[]): boolean {
+  return prefix.every((segment, i) => String(segment) === String(path[i]));
 }

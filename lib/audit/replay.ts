@@ -19,7 +19,7 @@ export function stateAtVersion(events: readonly ReplayEvent[], version: number):
   }
   let state = initialState();
   for (const [index, event] of events.entries()) {
-    if (event.version > version) break;
+    if (index === version) break;
     if (event.version !== index + 1) {
       throw new RangeError(
         `Events must be in version order from 1 without gaps: found ${event.version} at ${index + 1}.`,

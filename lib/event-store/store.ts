@@ -197,22 +197,34 @@ export function createEventStore(pool: pg.Pool, storeOptions: EventStoreOptions 
   }
 
   /** Recomputes the stream's hash chain and names the first event that does not match. */
+  /**
+   * Recomputes the stream's hash chain and names the first event that does
+   * not match. The chain alone cannot see a deleted LAST event (what remains
+   * is an intact, shorter chain), so the stream's row, which every append
+   * moves in the same statement, is compared too: a count that disagrees
+   * names the first version missing, or the first one that was not appended
+   * through the store. `version` is 0 when the stream has neither.
+   */
   async function verifyStream(streamId: string, db: Queryable = pool): Promise<VerifyResult> {
     const { rows } = await db.query<EventRow & { data_text: string; metadata_text: string; occurred_at_text: string }>(
       `SELECT ${EVENT_COLUMNS}, ${HASHED_TEXT_COLUMNS} FROM events WHERE stream_id = $1 ORDER BY stream_version`,
       [streamId],
     );
+    const head = await streamVersion(streamId, db);
+    const version = Math.max(head, rows.length);
+    const broken = (brokenAtVersion: number, reason: string): VerifyResult => ({
+      ok: false,
+      version,
+      brokenAtVersion,
+      reason,
+    });
     let prevHash = GENESIS_HASH;
     let expectedVersion = 1;
     for (const row of rows) {
-      const broken = (reason: string): VerifyResult => ({
-        ok: false,
-        version: rows.length,
-        brokenAtVersion: expectedVersion,
-        reason,
-      });
-      if (row.stream_version !== expectedVersion) return broken(`version ${expectedVersion} is missing`);
-      if (row.prev_hash !== prevHash) return broken('its previous hash does not match the event before it');
+      if (row.stream_version !== expectedVersion) return broken(expectedVersion, `version ${expectedVersion} is missing`);
+      if (row.prev_hash !== prevHash) {
+        return broken(expectedVersion, 'its previous hash does not match the event before it');
+      }
       const recomputed = eventHash({
         prevHash,
         streamId: row.stream_id,
@@ -223,11 +235,15 @@ export function createEventStore(pool: pg.Pool, storeOptions: EventStoreOptions 
         metadataText: row.metadata_text,
         occurredAtText: row.occurred_at_text,
       });
-      if (recomputed !== row.hash) return broken('its content does not match its hash');
+      if (recomputed !== row.hash) return broken(expectedVersion, 'its content does not match its hash');
       prevHash = row.hash;
       expectedVersion++;
     }
-    return { ok: true, version: rows.length };
+    if (head > rows.length) return broken(rows.length + 1, `version ${rows.length + 1} is missing`);
+    if (head < rows.length) {
+      return broken(head + 1, `it was not appended through the event store (the stream ends at version ${head})`);
+    }
+    return { ok: true, version };
   }
 
   return { append, findCommand, readStream, readAll, streamVersion, verifyStream };

@@ -6,7 +6,7 @@ import { orderStreamId } from '../commands/handle-order-command';
 import { withTransaction } from '../db/transaction';
 import type { ExistingOrder } from '../domain/order';
 import { notFound, validationError } from '../errors';
-import type { EventStore, Queryable } from '../event-store';
+import type { Queryable, VerifyResult } from '../event-store';
 import type { Services } from '../server/services';
 import { instant, param, wholeNumber } from './query-params';
 
@@ -22,69 +22,41 @@ export type AuditServices = Pick<Services, 'pool' | 'store'>;
 /** Every event with who, when, why, what it changed and the state after it; NOT_FOUND for an unknown order. */
 export async function getOrderTimeline(services: AuditServices, orderId: string): Promise<OrderTimeline> {
   const streamId = orderStreamId(orderId);
-  // One snapshot for both reads, so the verdict is about exactly the events shown.
-  const { events, verdict } = await inSnapshot(services.pool, async (db) => ({
-    events: await services.store.readStream(streamId, {}, db),
-    verdict: await verifyOrderStream(services.store, streamId, db),
-  }));
-  if (!verdict) throw notFound(`Order ${orderId} does not exist.`);
+  // One snapshot for every read, so the verdict is about exactly the events shown.
+  const { events, verdict, customerName } = await inSnapshot(services.pool, async (db) => {
+    const events = await services.store.readStream(streamId, {}, db);
+    return {
+      events,
+      verdict: await services.store.verifyStream(streamId, db),
+      customerName: await customerNameOf(db, events),
+    };
+  });
+  if (verdict.version === 0) throw notFound(`Order ${orderId} does not exist.`);
   const verification: Verification = verdict.ok
     ? { ok: true }
     : { ok: false, brokenAtVersion: verdict.brokenAtVersion, reason: verdict.reason };
-  return buildTimeline(orderId, events, verification, await customerNameOf(services, events));
+  return buildTimeline(orderId, events, verification, customerName);
 }
 
 /** The name of the customer the order was placed for; undefined when unknown (the event keeps the id). */
-async function customerNameOf(services: AuditServices, events: readonly { type: string; data: unknown }[]) {
+async function customerNameOf(db: Queryable, events: readonly { type: string; data: unknown }[]) {
   const placed = events.find((event) => event.type === 'OrderPlaced')?.data as { customerId?: unknown } | undefined;
   const id = placed?.customerId;
   if (typeof id !== 'string' || !z.uuid().safeParse(id).success) return undefined;
-  const { rows } = await services.pool.query<{ name: string }>('SELECT name FROM customers WHERE id = $1', [id]);
+  const { rows } = await db.query<{ name: string }>('SELECT name FROM customers WHERE id = $1', [id]);
   return rows[0]?.name;
 }
 
 // ---------------------------------------------------------------------------
 // Verification
 
-export type OrderVerdict =
-  { ok: true; version: number } | { ok: false; version: number; brokenAtVersion: number; reason: string };
+export type OrderVerdict = VerifyResult;
 
-/** The order's hash chain checked event by event; NOT_FOUND for an unknown order. */
+/** The order's hash chain checked event by event (see verifyStream); NOT_FOUND for an unknown order. */
 export async function verifyOrder(services: AuditServices, orderId: string): Promise<OrderVerdict> {
-  const streamId = orderStreamId(orderId);
-  const verdict = await inSnapshot(services.pool, (db) => verifyOrderStream(services.store, streamId, db));
-  if (!verdict) throw notFound(`Order ${orderId} does not exist.`);
+  const verdict = await services.store.verifyStream(orderStreamId(orderId));
+  if (verdict.version === 0) throw notFound(`Order ${orderId} does not exist.`);
   return verdict;
-}
-
-/**
- * verifyStream recomputes the chain over the events that are there, so a
- * deleted LAST event would leave an intact, shorter chain. The stream's row
- * (written in the same statement as each event) still counts it, so a count
- * that disagrees names the first version that is missing, or extra.
- * null when neither the events nor the stream row exist.
- */
-async function verifyOrderStream(store: EventStore, streamId: string, db: Queryable): Promise<OrderVerdict | null> {
-  const checked = await store.verifyStream(streamId, db);
-  const head = await store.streamVersion(streamId, db);
-  if (head === 0 && checked.version === 0) return null;
-  if (!checked.ok) {
-    const { brokenAtVersion, reason } = checked;
-    return { ok: false, version: Math.max(head, checked.version), brokenAtVersion, reason };
-  }
-  if (head > checked.version) {
-    return {
-      ok: false,
-      version: head,
-      brokenAtVersion: checked.version + 1,
-      reason: `version ${checked.version + 1} is missing`,
-    };
-  }
-  if (head < checked.version) {
-    const reason = `it was not appended through the event store (the stream ends at version ${head})`;
-    return { ok: false, version: checked.version, brokenAtVersion: head + 1, reason };
-  }
-  return { ok: true, version: checked.version };
 }
 
 // ---------------------------------------------------------------------------
@@ -158,6 +130,16 @@ export async function getOrderStateAsOf(
     }
   }
 
+  // A stream with a version missing (deleted behind the store's back) has no
+  // state to show from that version on: say so instead of replaying around it.
+  const gap = events.findIndex((event, index) => index < version && event.version !== index + 1);
+  if (gap !== -1 || events.length < version) {
+    const missing = gap === -1 ? events.length + 1 : gap + 1;
+    throw notFound(
+      `Version ${missing} of order ${orderId} is missing from its history, so its state at version ${version} ` +
+        `cannot be derived; GET /api/orders/${orderId}/verify names the break.`,
+    );
+  }
   const order = stateAtVersion(events, version);
   // An event log whose first event is not a placement is corrupt: a 500, not a user error.
   if (order.status === 'empty') throw new Error(`Order ${orderId} has no placement up to version ${version}.`);

@@ -301,6 +301,29 @@ describe('a history altered behind the app’s back', () => {
     expect(records.map((r) => r.integrity)).toEqual(['intact', 'tampered', 'unverified']);
   });
 
+  it('a version deleted from the middle: verify names it, and no state is made up around the gap', async () => {
+    const other = (await placeOrder(await customerAt(241))).orderId;
+    expect((await call(shipRoute, `/api/orders/${other}/ship`, { id: other, body: {} })).status).toBe(200);
+    const adjusted = await call(adjustRoute, `/api/orders/${other}/adjust`, {
+      id: other,
+      body: { amountDelta: 10, reason: 'Late fee' },
+    });
+    expect(adjusted.status).toBe(200);
+    await deleteEvent(pool(), { streamId: `order-${other}`, version: 2 });
+    expect(expectOk(await get(verifyRoute as Handler, other, 'verify'))).toEqual({
+      ok: false,
+      version: 3,
+      brokenAtVersion: 2,
+      reason: 'version 2 is missing',
+    });
+    expect(expectOk(await state(other, 'version=1')).version).toBe(1);
+    for (const version of [2, 3]) {
+      const res = await state(other, `version=${version}`);
+      expectError(res, 404, 'NOT_FOUND');
+      expect(res.body.error.message).toContain('Version 2 of order');
+    }
+  });
+
   it('a deleted last event is caught too, by the count the stream row still keeps', async () => {
     const other = (await placeOrder(await customerAt(241))).orderId;
     expect((await call(shipRoute, `/api/orders/${other}/ship`, { id: other, body: {} })).status).toBe(200);

@@ -184,6 +184,23 @@ describe('changeAt (what to highlight)', () => {
     expect(changeAt(readdress, 'total')).toBeNull();
     const line = [{ path: 'lines.SKU-10', segments: ['lines', 'SKU-10'], kind: 'added' } satisfies FieldChange];
     expect(changeAt(line, 'lines.SKU-1')).toBeNull();
+    // A SKU may hold a dot: a change to line "A.B" is not a change inside line "A".
+    const dotted = diffStates(
+      {
+        lines: [
+          { sku: 'A', quantity: 1 },
+          { sku: 'A.B', quantity: 1 },
+        ],
+      },
+      {
+        lines: [
+          { sku: 'A', quantity: 1 },
+          { sku: 'A.B', quantity: 2 },
+        ],
+      },
+    );
+    expect(changeAt(dotted, ['lines', 'A'])).toBeNull();
+    expect(changeAt(dotted, ['lines', 'A.B'])).toBe('changed');
   });
 });
 

@@ -74,6 +74,13 @@ describe('stateAtVersion', () => {
     it('when replayed to a version it does not have, then it refuses', () => {
       for (const version of [-1, 5, 1.5, Number.NaN]) given(history).whenReplayedTo(version).thenThrows(RangeError);
     });
+
+    it('with a version missing (deleted behind the store), then it refuses to replay past the gap', () => {
+      const withoutV2 = recorded(history).filter((event) => event.version !== 2);
+      expect(() => stateAtVersion(withoutV2, 3)).toThrow(RangeError);
+      expect(() => stateAtVersion(withoutV2, 2)).toThrow(RangeError);
+      expect(stateAtVersion(withoutV2, 1)).toEqual(stateAtVersion(recorded(history), 1));
+    });
   });
 
   describe('given placed → shipped → price adjusted (a shipped order may still be corrected)', () => {
