@@ -13,17 +13,18 @@
  * A fresh database is created for the run and dropped at the end, so runs never
  * see each other's data (index sizes, bloat) and nothing is left behind.
  */
-import { numberFromEnv, withBenchDatabase } from './support';
+import { intFromEnv } from '../lib/config/env';
+import { withBenchDatabase } from './support';
 import { randomUUID } from 'node:crypto';
 import os from 'node:os';
 import { getPostgreSQLEventStore, type PostgresEventStore } from '@event-driven-io/emmett-postgresql';
 import pg from 'pg';
 import { createEventStore } from '../lib/event-store';
 
-const MEASURE_SECONDS = numberFromEnv('BENCH_SECONDS', 10);
-const WARMUP_SECONDS = numberFromEnv('BENCH_WARMUP_SECONDS', 2);
+const MEASURE_SECONDS = intFromEnv('BENCH_SECONDS', 10, { min: 1 });
+const WARMUP_SECONDS = intFromEnv('BENCH_WARMUP_SECONDS', 2, { min: 1 });
 /** Each measurement is split into this many slices, interleaved between contenders (see benchmarkAll). */
-const ROUNDS = Math.round(numberFromEnv('BENCH_ROUNDS', 5));
+const ROUNDS = intFromEnv('BENCH_ROUNDS', 5, { min: 1 });
 const WRITER_COUNTS = [1, 32] as const;
 /** One pool size for all three contenders, so none of them gets more connections. */
 const POOL_SIZE = 32;

@@ -30,7 +30,8 @@
  *    /api/stats/customers?at= runs them) at random moments within the history:
  *    sort by spent / orders, with and without q; and the live list beside it.
  */
-import { numberFromEnv, withBenchDatabase } from './support';
+import { intFromEnv } from '../lib/config/env';
+import { withBenchDatabase } from './support';
 import { createHash, randomUUID } from 'node:crypto';
 import { register } from 'node:module';
 import os from 'node:os';
@@ -65,10 +66,10 @@ type OrderState = import('../lib/domain/order').OrderState;
 type Db = import('../lib/db/prisma').Db;
 type CustomerStatsRow = import('../lib/queries/read-models').CustomerStatsRow;
 
-const EVENTS = Math.round(numberFromEnv('BENCH_EVENTS', 100_000));
-const DAYS = numberFromEnv('BENCH_DAYS', 30);
-const RUNS = Math.round(numberFromEnv('BENCH_RUNS', 25));
-const SEED = Math.round(numberFromEnv('BENCH_SEED', 20_261_126));
+const EVENTS = intFromEnv('BENCH_EVENTS', 100_000, { min: 1 });
+const DAYS = intFromEnv('BENCH_DAYS', 30, { min: 1 });
+const RUNS = intFromEnv('BENCH_RUNS', 25, { min: 1 });
+const SEED = intFromEnv('BENCH_SEED', 20_261_126, { min: 1 });
 const TRY_INDEX = process.env.BENCH_TRY_INDEX !== '0';
 const KEEP = process.env.BENCH_KEEP === '1';
 const CHUNK = 2_000;

@@ -48,11 +48,11 @@ import {
   processTreeCpuMs,
   requestHeaders,
   signIn,
-  numberFromEnv,
   withBenchDatabase,
   type BenchCredentials,
   benchDemoPassword,
 } from './support';
+import { intFromEnv } from '../lib/config/env';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { request as httpRequest, Agent } from 'node:http';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
@@ -67,17 +67,17 @@ import { listProjectionStatus } from '../lib/projections/status';
 import { startProjectionWorker, type ProjectionWorker } from '../lib/projections/worker';
 import type { ServerStats } from './app-server';
 
-const RATE = numberFromEnv('BENCH_RATE', 200);
-const SECONDS = numberFromEnv('BENCH_SECONDS', 60);
-const WARMUP_SECONDS = numberFromEnv('BENCH_WARMUP_SECONDS', 2, { orEqual: true });
-const CLIENTS = Math.round(numberFromEnv('BENCH_CLIENTS', 50));
+const RATE = intFromEnv('BENCH_RATE', 200, { min: 1 });
+const SECONDS = intFromEnv('BENCH_SECONDS', 60, { min: 1 });
+const WARMUP_SECONDS = intFromEnv('BENCH_WARMUP_SECONDS', 2);
+const CLIENTS = intFromEnv('BENCH_CLIENTS', 50, { min: 1 });
 const RAMP = process.env.BENCH_RAMP === '1' || process.env.BENCH_RAMP === 'true';
-const STEP_SECONDS = numberFromEnv('BENCH_STEP_SECONDS', 10);
-const RAMP_STEP = numberFromEnv('BENCH_RAMP_STEP', 100);
-const RAMP_MAX = numberFromEnv('BENCH_RAMP_MAX', 2000);
-const RAMP_REFINE = Math.round(numberFromEnv('BENCH_RAMP_REFINE', 4));
-const TARGET_MS = numberFromEnv('BENCH_TARGET_MS', 100);
-const HTTP_TARGET_MS = numberFromEnv('BENCH_HTTP_TARGET_MS', 1000);
+const STEP_SECONDS = intFromEnv('BENCH_STEP_SECONDS', 10, { min: 1 });
+const RAMP_STEP = intFromEnv('BENCH_RAMP_STEP', 100, { min: 1 });
+const RAMP_MAX = intFromEnv('BENCH_RAMP_MAX', 2000, { min: 1 });
+const RAMP_REFINE = intFromEnv('BENCH_RAMP_REFINE', 4, { min: 1 });
+const TARGET_MS = intFromEnv('BENCH_TARGET_MS', 100, { min: 1 });
+const HTTP_TARGET_MS = intFromEnv('BENCH_HTTP_TARGET_MS', 1000, { min: 1 });
 const INPROC_WORKER = process.env.BENCH_INPROC_WORKER === '1';
 const INPROC_SERVER = process.env.BENCH_SERVER === 'inproc';
 const CPU_PROF_DIR = process.env.BENCH_CPU_PROF ? path.resolve(process.env.BENCH_CPU_PROF) : null;

@@ -85,17 +85,6 @@ export async function withBenchDatabase<T>(
   }
 }
 
-/** A number from the environment, or `fallback`; anything not above `above` (0) stops the bench with the name. */
-export function numberFromEnv(name: string, fallback: number, { above = 0, orEqual = false } = {}): number {
-  const raw = process.env[name];
-  if (raw === undefined || raw === '') return fallback;
-  const value = Number(raw);
-  if (!Number.isFinite(value) || value < above || (value === above && !orEqual)) {
-    throw new Error(`${name} must be a number ${orEqual ? 'of at least' : 'above'} ${above}, got "${raw}"`);
-  }
-  return value;
-}
-
 export function databaseUrl(serverUrl: string, database: string) {
   const url = new URL(serverUrl);
   url.pathname = `/${encodeURIComponent(database)}`;

@@ -84,20 +84,21 @@ export async function ensureTransactionCounterAhead(
   );
   const client = await pool.connect();
   try {
+    // Asynchronous commit: these transactions write nothing worth waiting for.
+    await client.query('SET synchronous_commit = off');
     for (let check = first; check.next <= check.storedMax; check = await checkTransactionCounter(client)) {
       const burn = Math.min(Number(check.storedMax - check.next + 1n), BURN_BATCH);
       // Outside a transaction block, a DO block may COMMIT: each loop turn is
-      // a transaction of its own that takes one id. Asynchronous commit: these
-      // transactions write nothing worth waiting for.
+      // a transaction of its own that takes one id.
       await client.query(`DO $$
         BEGIN
           FOR i IN 1..${burn} LOOP
-            SET LOCAL synchronous_commit = off;
             PERFORM pg_current_xact_id();
             COMMIT;
           END LOOP;
         END $$`);
     }
+    await client.query('RESET synchronous_commit');
   } finally {
     client.release();
   }

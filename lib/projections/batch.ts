@@ -1,6 +1,6 @@
 import pg from 'pg';
 import type { ReadAll, RecordedEvent } from '../event-store';
-import { moveCheckpoint } from './checkpoint';
+import { moveCheckpoint, readCheckpoint } from './checkpoint';
 import type { Projection, ProjectionChange } from './types';
 
 export type Batch = { from: string; to: string; events: RecordedEvent[] };
@@ -96,17 +96,6 @@ export async function processNextBatch(
     }
     from = await readCheckpoint(pool, projection);
   }
-}
-
-/** Where the projection stands, without locking anything. */
-export async function readCheckpoint(db: Pick<pg.Pool, 'query'>, projection: Projection): Promise<string> {
-  const { rows } = await db.query<{ transaction_id: string; global_position: string }>(
-    `SELECT transaction_id::text, global_position::text FROM projection_checkpoints WHERE name = $1 AND version = $2`,
-    [projection.name, projection.version],
-  );
-  const row = rows[0];
-  if (!row) throw new Error(`Projection ${projection.name} v${projection.version} has no checkpoint row`);
-  return `${row.transaction_id}:${row.global_position}`;
 }
 
 async function applyEvents(

@@ -12,13 +12,12 @@ export async function ensureCheckpoint(db: Queryable, projection: Projection) {
 }
 
 /**
- * Reads the checkpoint and locks its row for the rest of the transaction: a
- * second worker that got here too waits, then reads where the first left off.
+ * Where the projection stands, without locking anything: the batch's
+ * compare-and-set (moveCheckpoint) is what settles a race.
  */
-export async function lockCheckpoint(tx: pg.PoolClient, projection: Projection): Promise<string> {
-  const { rows } = await tx.query<{ transaction_id: string; global_position: string }>(
-    `SELECT transaction_id::text, global_position::text FROM projection_checkpoints
-      WHERE name = $1 AND version = $2 FOR UPDATE`,
+export async function readCheckpoint(db: Queryable, projection: Projection): Promise<string> {
+  const { rows } = await db.query<{ transaction_id: string; global_position: string }>(
+    `SELECT transaction_id::text, global_position::text FROM projection_checkpoints WHERE name = $1 AND version = $2`,
     [projection.name, projection.version],
   );
   const row = rows[0];
