@@ -3,17 +3,13 @@
 // link carries), a Date, and the reader's wall-clock time as an
 // <input type="datetime-local"> holds it ("2026-03-01T10:00:05", no zone).
 
+import { restoreOffsetPlus } from '@/lib/queries/query-params';
+
 const pad = (n: number, width = 2) => String(n).padStart(width, '0');
 
-/**
- * `at` as the URL gives it. A `+hh:mm` offset typed or pasted into the
- * address bar arrives as a space (in a query string "+" means space); put the
- * plus back rather than refuse an otherwise good link. '' means no moment,
- * as the API reads it (a form sends empty fields as `at=`).
- */
+/** `at` as the URL gives it (the API reads it the same way); '' means no moment, as the API reads it. */
 export function atFromUrl(raw: string | null): string | null {
-  if (!raw) return null;
-  return raw.replace(/ (\d{2}:\d{2})$/, '+$1');
+  return raw ? restoreOffsetPlus(raw) : null;
 }
 
 /** A Date as the URL's `at`: UTC, to the millisecond, without ".000" when it is whole seconds. */

@@ -9,6 +9,7 @@ import { EventFeed } from './event-feed';
 import { HistoricBanner, InvalidAtBanner } from './historic-banner';
 import { KpiTiles } from './kpi-tiles';
 import { MinuteChart, MinuteChartSkeleton } from './minute-chart';
+import { hasActivity } from './minute-chart-theme';
 import { Panel, PanelEmpty, PanelError } from './panel';
 import { ProjectionLag } from './projection-lag';
 import { invalidAtMessage, metricsQuery } from './queries';
@@ -82,7 +83,7 @@ function LiveDashboard({ asOf, stats }: { asOf: AsOf; stats: CustomerStats }) {
   return (
     <div className="space-y-6">
       <section aria-label="Past moment" className="rounded-xl border border-slate-200 bg-white p-4 shadow-sm sm:px-5">
-        <AsOfPicker key="live" asOf={asOf} label="Customer statistics as of a past moment" />
+        <AsOfPicker asOf={asOf} label="Customer statistics as of a past moment" />
       </section>
 
       {metrics.isError && !metrics.data ? (
@@ -120,7 +121,7 @@ function LiveDashboard({ asOf, stats }: { asOf: AsOf; stats: CustomerStats }) {
             <MinuteChartSkeleton />
           ) : metrics.isError ? (
             <PanelError error={metrics.error} onRetry={() => void metrics.refetch()} />
-          ) : metrics.data.minutes.every((m) => m.ordersPlaced === 0 && m.ordersCancelled === 0 && m.revenue === 0) ? (
+          ) : !metrics.data.minutes.some(hasActivity) ? (
             <PanelEmpty>No order activity in this window.</PanelEmpty>
           ) : (
             <MinuteChart minutes={metrics.data.minutes} />

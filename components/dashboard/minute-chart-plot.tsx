@@ -15,7 +15,7 @@ import {
 } from 'recharts';
 import type { MinuteMetrics } from '@/lib/queries/dashboard';
 import { clockTime, count, money, moneyCompact } from './format';
-import { ORDERS_COLOR, PLOT_HEIGHT, REVENUE_COLOR } from './minute-chart-theme';
+import { hasActivity, ORDERS_COLOR, PLOT_HEIGHT, REVENUE_COLOR } from './minute-chart-theme';
 
 // The recharts half of minute-chart.tsx, loaded in the browser only (see
 // there). Orders placed per minute are bars on the left axis, net revenue per
@@ -157,7 +157,7 @@ export default function MinuteChartPlot({ minutes }: { minutes: MinuteMetrics[] 
  */
 function ActivityDot({ cx, cy, index, payload }: DotItemDotProps) {
   const m = payload as MinuteMetrics;
-  if (cx == null || cy == null || (m.ordersPlaced === 0 && m.ordersCancelled === 0 && m.revenue === 0)) {
+  if (cx == null || cy == null || !hasActivity(m)) {
     return <g key={`dot-${index}`} />;
   }
   return <circle key={`dot-${index}`} cx={cx} cy={cy} r={3} fill={REVENUE_COLOR} />;

@@ -4,7 +4,7 @@ import dynamic from 'next/dynamic';
 import { useId, useState } from 'react';
 import type { MinuteMetrics } from '@/lib/queries/dashboard';
 import { clockTime, count, money } from './format';
-import { ORDERS_COLOR, PLOT_HEIGHT, REVENUE_COLOR } from './minute-chart-theme';
+import { hasActivity, ORDERS_COLOR, PLOT_HEIGHT, REVENUE_COLOR } from './minute-chart-theme';
 import { Skeleton } from './panel';
 
 // Orders and net revenue per minute: a recharts plot for the eye, and for
@@ -17,8 +17,6 @@ const MinuteChartPlot = dynamic(() => import('./minute-chart-plot'), {
   ssr: false,
   loading: () => <PlotPlaceholder />,
 });
-
-const hasActivity = (m: MinuteMetrics) => m.ordersPlaced > 0 || m.ordersCancelled > 0 || m.revenue !== 0;
 
 export function MinuteChart({ minutes }: { minutes: MinuteMetrics[] }) {
   const [tableShown, setTableShown] = useState(false);

@@ -1,4 +1,5 @@
 import { queryOptions } from '@tanstack/react-query';
+import { ApiError, getJson } from '@/lib/client/fetchers';
 import type { ProjectionStatus } from '@/lib/projections/status';
 import type { CustomerStatsAtPage } from '@/lib/queries/customer-stats-at';
 import type { DashboardMetrics, RecentEvent } from '@/lib/queries/dashboard';
@@ -17,36 +18,6 @@ export const dashboardKeys = {
   customersAt: () => [...dashboardKeys.all, 'customers-at'] as const,
   projections: () => [...dashboardKeys.all, 'projections'] as const,
 };
-
-/** The API's error body (lib/http/respond.ts), or a generic message. */
-export class ApiError extends Error {
-  constructor(
-    readonly status: number,
-    message: string,
-    readonly code = 'HTTP',
-    /** VALIDATION: parameter → what is wrong with it. */
-    readonly fields: Readonly<Record<string, string>> = {},
-  ) {
-    super(message);
-    this.name = 'ApiError';
-  }
-}
-
-type ErrorBody = { error?: { code?: string; message?: string; fields?: Record<string, string> } };
-
-async function getJson<T>(path: string, signal: AbortSignal): Promise<T> {
-  const res = await fetch(path, { signal, headers: { accept: 'application/json' } });
-  if (!res.ok) {
-    const body = (await res.json().catch(() => null)) as ErrorBody | null;
-    throw new ApiError(
-      res.status,
-      body?.error?.message ?? `Request failed (${res.status}).`,
-      body?.error?.code,
-      body?.error?.fields,
-    );
-  }
-  return (await res.json()) as T;
-}
 
 /** A 4xx says the request itself is wrong: asking again gives the same answer. */
 const retryServerErrors = (failures: number, error: Error) =>

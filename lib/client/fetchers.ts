@@ -9,26 +9,32 @@ import type { OrderStatus, OrderSummary } from '@/lib/queries/read-models';
 export type OrdersFilter = { status?: OrderStatus; customerId?: string };
 export type OrdersPage = { orders: OrderSummary[]; nextCursor: string | null };
 
-/** A failed API call, with the code and message of the API's error body. */
+/** A failed API call, with the code, message and (for VALIDATION) fields of the API's error body. */
 export class ApiError extends Error {
   constructor(
     readonly status: number,
     readonly code: string,
     message: string,
+    /** VALIDATION: parameter → what is wrong with it. */
+    readonly fields: Readonly<Record<string, string>> = {},
   ) {
     super(message);
     this.name = 'ApiError';
   }
 }
 
-async function getJson<T>(path: string, signal?: AbortSignal): Promise<T> {
+type ErrorBody = { error?: { code?: string; message?: string; fields?: Record<string, string> } };
+
+/** GET a JSON route; a non-2xx answer throws ApiError. */
+export async function getJson<T>(path: string, signal?: AbortSignal): Promise<T> {
   const res = await fetch(path, { signal, headers: { accept: 'application/json' }, cache: 'no-store' });
   if (!res.ok) {
-    const body = (await res.json().catch(() => null)) as { error?: { code?: string; message?: string } } | null;
+    const body = (await res.json().catch(() => null)) as ErrorBody | null;
     throw new ApiError(
       res.status,
       body?.error?.code ?? 'HTTP',
       body?.error?.message ?? `Request failed (${res.status}).`,
+      body?.error?.fields,
     );
   }
   return (await res.json()) as T;

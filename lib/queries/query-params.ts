@@ -22,5 +22,18 @@ export const wholeNumber = (label: string, min: number, max: number) => {
  */
 export const instant = (label: string) => {
   const message = `${label} must be an ISO 8601 date and time with a time zone, e.g. 2026-03-01T10:00:00Z.`;
-  return z.iso.datetime({ offset: true, error: message }).transform((text) => new Date(text));
+  return z.preprocess(
+    (v) => (typeof v === 'string' ? restoreOffsetPlus(v) : v),
+    z.iso.datetime({ offset: true, error: message }).transform((text) => new Date(text)),
+  );
 };
+
+/**
+ * In a query string "+" means space, so a `+hh:mm` offset typed or pasted
+ * into an address bar arrives as ` hh:mm`: put the plus back rather than
+ * refuse an otherwise good link. (Browser-safe: the dashboard reads its URL
+ * the same way.)
+ */
+export function restoreOffsetPlus(text: string): string {
+  return text.replace(/ (\d{2}:\d{2})$/, '+$1');
+}

@@ -160,6 +160,10 @@ describe('GET /api/stats/customers?at=', () => {
     expect(res.status).toBe(200);
     expect(res.body.asOf).toBe(iso(t.c1));
     expect(res.body.customers).toEqual((await statsAt(iso(t.c1))).body.customers);
+    // Typed into an address bar, "+02:00" arrives as " 02:00" (in a query string "+" means space).
+    const typed = await stats(`?at=${local}`);
+    expect(typed.status).toBe(200);
+    expect(typed.body.asOf).toBe(iso(t.c1));
     // Microseconds beyond the millisecond are dropped, not rounded up into the next one.
     const micro = await everyoneAt(`${iso(t.a1 - 1).slice(0, 23)}999Z`);
     expect(micro.body.asOf).toBe(iso(t.a1 - 1));
