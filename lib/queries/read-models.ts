@@ -207,19 +207,22 @@ type CustomerStatsRecord = {
   last_order_at: Date | null;
 };
 
-// A customer the projection has not seen (no orders yet) gets zeros.
-const CUSTOMER_STATS_SELECT = Prisma.sql`
+/** The live projection's table; lib/queries/customer-stats-at.ts passes the same columns computed as of a moment. */
+const LIVE_CUSTOMER_STATS = Prisma.sql`customer_stats_v1`;
+
+// A customer without a stats row (no orders yet) gets zeros.
+const customerStatsSelect = (stats: Prisma.Sql) => Prisma.sql`
   SELECT c.id::text AS customer_id, c.name,
          coalesce(s.total_orders, 0) AS total_orders, coalesce(s.total_spent, 0::bigint) AS total_spent,
          coalesce(s.cancelled_orders, 0) AS cancelled_orders, coalesce(s.cancelled_amount, 0::bigint) AS cancelled_amount,
          s.last_order_at
     FROM customers c
-    LEFT JOIN customer_stats_v1 s ON s.customer_id = c.id`;
+    LEFT JOIN ${stats} s ON s.customer_id = c.id`;
 
 /** null for a customer that is not in the reference data. */
 export async function getCustomerStats(db: Db, customerId: string): Promise<CustomerStats | null> {
   const rows = await db.$queryRaw<CustomerStatsRecord[]>`
-    ${CUSTOMER_STATS_SELECT}
+    ${customerStatsSelect(LIVE_CUSTOMER_STATS)}
      WHERE c.id = ${customerId}::uuid`;
   return rows[0] ? toCustomerStats(rows[0]) : null;
 }
@@ -252,16 +255,28 @@ const CUSTOMER_ORDER_BY: Record<(typeof CUSTOMER_SORTS)[number], Prisma.Sql> = {
  *   would serve it, and an index on customers (name) would let ties and the
  *   zero tail come presorted; neither exists.
  */
-export async function listCustomerStats(
+export function listCustomerStats(db: Db, query: ListCustomerStatsQuery): Promise<CustomerStatsPage> {
+  return listCustomerStatsFrom(db, query, LIVE_CUSTOMER_STATS);
+}
+
+export type CustomerStatsPage = { customers: CustomerStatsRow[]; page: number; pageSize: number; total: number };
+
+/**
+ * listCustomerStats over any source `stats` with customer_stats_v1's columns
+ * (a table, or a subquery in parentheses): the historic list reads the same
+ * rows, order, search and pages from the event log this way.
+ */
+export async function listCustomerStatsFrom(
   db: Db,
   query: ListCustomerStatsQuery,
-): Promise<{ customers: CustomerStatsRow[]; page: number; pageSize: number; total: number }> {
+  stats: Prisma.Sql,
+): Promise<CustomerStatsPage> {
   const page = query.page ?? 1;
   const pageSize = query.pageSize ?? PAGE_SIZE_DEFAULT;
   const search = query.q ? Prisma.sql`c.name ILIKE ${`%${escapeLike(query.q)}%`} ESCAPE '\\'` : Prisma.sql`TRUE`;
   const [rows, counted] = await Promise.all([
     db.$queryRaw<CustomerStatsRecord[]>`
-      ${CUSTOMER_STATS_SELECT}
+      ${customerStatsSelect(stats)}
        WHERE ${search}
        ORDER BY ${CUSTOMER_ORDER_BY[query.sort ?? 'spent']}, c.name, c.id
        LIMIT ${pageSize}::int OFFSET ${(page - 1) * pageSize}::bigint`,

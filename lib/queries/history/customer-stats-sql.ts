@@ -46,21 +46,6 @@ import { Prisma } from '../../generated/prisma/client';
 // made no measurable difference. bench/dashboard-at.ts times all three with
 // 100,000 events.
 
-export const CUSTOMER_STATS_AT_SORTS = {
-  spent: Prisma.sql`coalesce(s.total_spent, 0) DESC`,
-  orders: Prisma.sql`coalesce(s.total_orders, 0) DESC`,
-} as const;
-
-export type CustomerStatsAtRecord = {
-  customer_id: string;
-  name: string;
-  total_orders: number | bigint;
-  total_spent: number | bigint;
-  cancelled_orders: number | bigint;
-  cancelled_amount: number | bigint;
-  last_order_at: Date | null;
-};
-
 /** Epoch milliseconds as timestamptz, exactly (integer arithmetic, any year). */
 export const epochMs = (ms: number) =>
   Prisma.sql`(timestamptz 'epoch' + ${String(ms)}::bigint * interval '1 millisecond')`;
@@ -119,25 +104,4 @@ export function customerTotalsAsOf(at: number): Prisma.Sql {
       ) o
      WHERE o.customer_id IS NOT NULL
      GROUP BY o.customer_id`;
-}
-
-/** One page of the live list's shape, order and search, from customerTotalsAsOf. */
-export function customerStatsAsOfSql(options: {
-  at: number;
-  search: Prisma.Sql;
-  sort: keyof typeof CUSTOMER_STATS_AT_SORTS;
-  limit: number;
-  offset: number;
-}): Prisma.Sql {
-  return Prisma.sql`
-    WITH s AS (${customerTotalsAsOf(options.at)})
-    SELECT c.id::text AS customer_id, c.name,
-           coalesce(s.total_orders, 0) AS total_orders, coalesce(s.total_spent, 0) AS total_spent,
-           coalesce(s.cancelled_orders, 0) AS cancelled_orders, coalesce(s.cancelled_amount, 0) AS cancelled_amount,
-           s.last_order_at
-      FROM customers c
-      LEFT JOIN s ON s.customer_id = c.id
-     WHERE ${options.search}
-     ORDER BY ${CUSTOMER_STATS_AT_SORTS[options.sort]}, c.name, c.id
-     LIMIT ${options.limit}::int OFFSET ${options.offset}::bigint`;
 }
