@@ -1,6 +1,14 @@
 import { expect, test, type APIRequestContext, type Page } from '@playwright/test';
 import { authState } from './auth';
-import { ADDRESS, screenshot } from './helpers';
+import {
+  ADDRESS,
+  customerRow,
+  expectCustomerRow,
+  expectNoHorizontalScroll,
+  screenshot,
+  watchConsole,
+  type CustomerFigures,
+} from './helpers';
 
 // /dashboard?at=<ISO time>: the customer statistics as of a past moment,
 // recomputed from the event log. Orders go in through the JSON API around a
@@ -16,7 +24,7 @@ test.use({ timezoneId: TIME_ZONE });
 /** Seeded (lib/db/seed.ts); no other test orders for this customer, and no other name contains it. */
 const CUSTOMER = 'Quentin Lopez';
 
-type Figures = { orders: number; spent: number; cancelledOrders: number; cancelledAmount: number };
+type Figures = CustomerFigures;
 type StatsRow = {
   customerId: string;
   name: string;
@@ -26,9 +34,6 @@ type StatsRow = {
   cancelledAmount: number;
 };
 
-const grouped = (n: number) => n.toLocaleString('en-US');
-const euros = new Intl.NumberFormat('en-GB', { style: 'currency', currency: 'EUR' });
-const money = (cents: number) => euros.format(cents / 100);
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** T as a datetime-local value in TIME_ZONE, to the second: "2026-03-01T14:30:05". */
@@ -60,41 +65,14 @@ async function placeOrder(request: APIRequestContext, customerId: string, sku: s
   return ((await res.json()) as { orderId: string }).orderId;
 }
 
-function customerRow(page: Page) {
-  return page
-    .getByRole('table', { name: /^Customers sorted by/ })
-    .locator('tbody tr')
-    .filter({ has: page.getByRole('rowheader', { name: CUSTOMER, exact: true }) });
-}
-
-async function expectCustomerRow(page: Page, expected: Figures) {
-  const cells = customerRow(page).getByRole('cell');
-  await expect(cells.nth(0)).toHaveText(grouped(expected.orders));
-  await expect(cells.nth(1)).toHaveText(money(expected.spent));
-  await expect(cells.nth(2)).toHaveText(
-    expected.cancelledOrders > 0 ? `${grouped(expected.cancelledOrders)} · ${money(expected.cancelledAmount)}` : '—',
-  );
-}
-
 const banner = (page: Page) => page.getByRole('region', { name: 'Historic view' });
 const keyFigures = (page: Page) => page.locator('dl[aria-label="Key figures"]');
 const atOf = (page: Page) => new URL(page.url()).searchParams.get('at');
 
-/** Console errors and warnings (hydration mismatches among them), less the browser's note on each failed request. */
-function watchConsole(page: Page): string[] {
-  const complaints: string[] = [];
-  page.on('console', (message) => {
-    if (message.type() !== 'error' && message.type() !== 'warning') return;
-    if (/^Failed to load resource: the server responded with a status of 400/.test(message.text())) return;
-    complaints.push(message.text());
-  });
-  return complaints;
-}
-
 test('the dashboard as of a past moment shows that moment’s figures, keeps them, and returns to live', async ({
   page,
 }) => {
-  const complaints = watchConsole(page);
+  const complaints = watchConsole(page, { expect400: true });
   const request = page.request;
 
   const { customers } = (await (await request.get('/api/customers')).json()) as {
@@ -141,7 +119,7 @@ test('the dashboard as of a past moment shows that moment’s figures, keeps the
 
   await page.getByLabel('Search by name').fill(CUSTOMER);
   await expect(page.getByText('1 matching')).toBeVisible();
-  await expectCustomerRow(page, atT);
+  await expectCustomerRow(page, CUSTOMER, atT);
   await expect(page.getByRole('region', { name: 'Customers' })).toContainText('Historic · as of');
   await screenshot(page, 'dashboard-at-historic');
 
@@ -163,7 +141,7 @@ test('the dashboard as of a past moment shows that moment’s figures, keeps the
   await expect.poll(() => apiFigures(request)).toEqual(live);
   await sleep(1_000);
   // … and the page still shows T.
-  await expectCustomerRow(page, atT);
+  await expectCustomerRow(page, CUSTOMER, atT);
   expect(historicRequests).toEqual([]);
 
   // --- Back to live: the later order and the cancellation, and the search kept.
@@ -172,17 +150,17 @@ test('the dashboard as of a past moment shows that moment’s figures, keeps the
   await expect(banner(page)).toHaveCount(0);
   await expect(keyFigures(page)).toBeVisible();
   await expect(page.getByLabel('Search by name')).toHaveValue(CUSTOMER);
-  await expectCustomerRow(page, live);
+  await expectCustomerRow(page, CUSTOMER, live);
   await screenshot(page, 'dashboard-at-back-to-live');
 
   // --- Back and Forward step between the moments.
   await page.goBack();
   await expect(banner(page)).toBeVisible();
   expect(atOf(page)).toBe(T.toISOString());
-  await expectCustomerRow(page, atT);
+  await expectCustomerRow(page, CUSTOMER, atT);
   await page.goForward();
   await expect(banner(page)).toHaveCount(0);
-  await expectCustomerRow(page, live);
+  await expectCustomerRow(page, CUSTOMER, live);
 
   // --- Picking a moment: local wall-clock time in, UTC in the link.
   await page.getByLabel('Customer statistics as of a past moment').fill(localInput(T));
@@ -192,7 +170,7 @@ test('the dashboard as of a past moment shows that moment’s figures, keeps the
   expect(atOf(page)).toBe(wholeSecond);
   await expect(banner(page).locator(`time[datetime="${new Date(wholeSecond).toISOString()}"]`)).toBeVisible();
   // T cut to its second is still after the first order and before the second.
-  await expectCustomerRow(page, atT);
+  await expectCustomerRow(page, CUSTOMER, atT);
 
   // A quick pick.
   const clicked = Date.now();
@@ -201,13 +179,13 @@ test('the dashboard as of a past moment shows that moment’s figures, keeps the
   const hourAgo = Date.parse(atOf(page)!);
   expect(Math.abs(hourAgo - (clicked - 3_600_000))).toBeLessThan(10_000);
   await expect(banner(page).locator(`time[datetime="${new Date(hourAgo).toISOString()}"]`)).toBeVisible();
-  await expect(customerRow(page)).toHaveCount(1);
+  await expect(customerRow(page, CUSTOMER)).toHaveCount(1);
 
   expect(complaints).toEqual([]);
 });
 
 test('a link with a moment the server cannot read says so and leads back to live', async ({ page }) => {
-  const complaints = watchConsole(page);
+  const complaints = watchConsole(page, { expect400: true });
   await page.goto('/dashboard?at=yesterday');
   const alert = banner(page).getByRole('alert');
   await expect(alert).toContainText('This moment cannot be shown');
@@ -232,16 +210,13 @@ test('the historic dashboard fits a phone screen', async ({ browser }) => {
     timezoneId: TIME_ZONE,
   });
   const page = await phone.newPage();
-  const complaints = watchConsole(page);
+  const complaints = watchConsole(page, { expect400: true });
   const at = new Date(Date.now() - 60_000);
   await page.goto(`/dashboard?at=${at.toISOString()}`);
   await expect(banner(page)).toContainText(`(${utcLabel(at)})`);
   await expect(page.getByRole('table', { name: /^Customers sorted by/ })).toBeVisible();
   await expect(page.getByRole('link', { name: 'Back to live' })).toBeVisible();
-  const overflow = await page.evaluate(
-    () => document.documentElement.scrollWidth - document.documentElement.clientWidth,
-  );
-  expect(overflow).toBeLessThanOrEqual(0);
+  await expectNoHorizontalScroll(page);
   await screenshot(page, 'dashboard-at-phone');
   expect(complaints).toEqual([]);
   await phone.close();

@@ -1,13 +1,23 @@
 import { expect, test, type Page } from '@playwright/test';
-import { ADDRESS, cancelOrderFromList, placeOrderFromList, screenshot } from './helpers';
+import {
+  ADDRESS,
+  cancelOrderFromList,
+  cents,
+  customerRow,
+  expectCustomerRow,
+  expectNoHorizontalScroll,
+  grouped,
+  placeOrderFromList,
+  readCustomerRow,
+  screenshot,
+  watchConsole,
+} from './helpers';
 import { authState } from './auth';
 import { e2eDatabaseClient } from './database';
 
 // The dashboard is a projection view: these tests change orders elsewhere
 // (through the JSON API, or from /orders in another browser context) and
 // watch the page follow without a reload.
-
-const grouped = (n: number) => n.toLocaleString('en-US');
 
 function tile(page: Page, label: string) {
   return page
@@ -53,49 +63,6 @@ test('the dashboard follows orders placed and cancelled elsewhere, without a rel
 /** Seeded (lib/db/seed.ts); no other test orders for this customer, and no other name contains it. */
 const WATCHED = 'Tariq Lopez';
 
-const euros = new Intl.NumberFormat('en-GB', { style: 'currency', currency: 'EUR' });
-const money = (cents: number) => euros.format(cents / 100);
-/** "€1,234.56" → 123456, read as text (no float arithmetic). */
-function cents(text: string): number {
-  const match = /^(-)?€([\d,]+)\.(\d{2})$/.exec(text.trim());
-  if (!match) throw new Error(`not an amount in euros: "${text}"`);
-  const value = Number(match[2]!.replaceAll(',', '')) * 100 + Number(match[3]);
-  return match[1] ? -value : value;
-}
-
-type CustomerFigures = { orders: number; spent: number; cancelledOrders: number; cancelledAmount: number };
-
-function customerRow(page: Page, name: string) {
-  return page
-    .getByRole('table', { name: /^Customers sorted by/ })
-    .locator('tbody tr')
-    .filter({ has: page.getByRole('rowheader', { name, exact: true }) });
-}
-
-/** The table prints cancellations as "2 · €12.34", or "—" when there are none. */
-const cancelledText = (f: CustomerFigures) =>
-  f.cancelledOrders > 0 ? `${grouped(f.cancelledOrders)} · ${money(f.cancelledAmount)}` : '—';
-
-async function readCustomerRow(page: Page, name: string): Promise<CustomerFigures> {
-  const cells = customerRow(page, name).getByRole('cell');
-  await expect(cells).toHaveCount(4);
-  const [orders, spent, cancelled] = (await cells.allTextContents()).map((t) => t.trim());
-  const split = /^([\d,]+) · (.+)$/.exec(cancelled!);
-  return {
-    orders: Number(orders!.replaceAll(',', '')),
-    spent: cents(spent!),
-    cancelledOrders: split ? Number(split[1]!.replaceAll(',', '')) : 0,
-    cancelledAmount: split ? cents(split[2]!) : 0,
-  };
-}
-
-async function expectCustomerRow(page: Page, name: string, expected: CustomerFigures) {
-  const cells = customerRow(page, name).getByRole('cell');
-  await expect(cells.nth(0)).toHaveText(grouped(expected.orders));
-  await expect(cells.nth(1)).toHaveText(money(expected.spent));
-  await expect(cells.nth(2)).toHaveText(cancelledText(expected));
-}
-
 const chartPanel = (page: Page) => page.getByRole('region', { name: 'Orders and revenue per minute' });
 
 const minuteTable = (page: Page) =>
@@ -124,10 +91,7 @@ test('a second browser on the dashboard sees one customer’s stats follow a pla
   });
   const watcher = await watcherContext.newPage();
   // Hydration mismatches and recharts' sizing complaints arrive as console errors and warnings.
-  const complaints: string[] = [];
-  watcher.on('console', (message) => {
-    if (message.type() === 'error' || message.type() === 'warning') complaints.push(message.text());
-  });
+  const complaints = watchConsole(watcher);
   await watcher.goto('/dashboard');
   await expect(watcher.getByRole('heading', { name: 'Dashboard', level: 1 })).toBeVisible();
   await watcher.getByLabel('Search by name').fill(WATCHED);
@@ -210,10 +174,7 @@ test('the dashboard fits a phone screen', async ({ browser, request }) => {
   await page.goto('/dashboard');
   await expect(page.getByRole('img', { name: /^Chart of orders placed/ }).locator('.recharts-surface')).toBeVisible();
   await expect(page.getByRole('table', { name: /^Customers sorted by/ })).toBeVisible();
-  const overflow = await page.evaluate(
-    () => document.documentElement.scrollWidth - document.documentElement.clientWidth,
-  );
-  expect(overflow).toBeLessThanOrEqual(0);
+  await expectNoHorizontalScroll(page);
   await screenshot(page, 'dashboard-mobile');
   await chartPanel(page).screenshot({ path: 'e2e/artifacts/screens/dashboard-chart-phone.png' });
   await phone.close();

@@ -93,12 +93,24 @@ export async function placeOrderFromList(
     await form.getByLabel(`Quantity for line ${index + 1}`).fill(String(line.quantity));
   }
   await fillAddress(form, { ...ADDRESS, name: customer });
+  // The list may already hold this customer's orders (from earlier tests or runs): the new one is the row that was not there.
+  const rows = page.getByTestId('order-row');
+  const before = new Set(await rows.evaluateAll((els) => els.map((el) => el.getAttribute('data-order-id'))));
   await form.getByRole('button', { name: 'Place order' }).click();
 
-  const row = page.getByTestId('order-row').filter({ hasText: customer }).first();
-  await expect(row.getByTestId('order-sync')).toHaveText('Confirmed');
-  const orderId = (await row.getAttribute('data-order-id'))!;
-  expect(orderId).toMatch(/^[0-9a-f-]{36}$/);
+  // The optimistic row carries a temporary id until the command answers; a confirmed row has the order's own.
+  let orderId = '';
+  await expect
+    .poll(async () => {
+      const confirmed = rows
+        .filter({ hasText: customer })
+        .filter({ has: page.getByTestId('order-sync').getByText('Confirmed') });
+      const ids = await confirmed.evaluateAll((els) => els.map((el) => el.getAttribute('data-order-id') ?? ''));
+      orderId = ids.find((id) => !before.has(id)) ?? '';
+      return orderId;
+    })
+    .toMatch(/^[0-9a-f-]{36}$/);
+  const row = page.locator(`[data-testid="order-row"][data-order-id="${orderId}"]`);
   const total = (await row.getByText(/^€[\d,]+\.\d{2}$/).textContent())!.trim();
   return { orderId, total };
 }
@@ -136,4 +148,77 @@ export async function newestOrderOf(request: APIRequestContext, customerName = C
     orders: { orderId: string }[];
   };
   return orders[0]?.orderId ?? null;
+}
+
+// ---------------------------------------------------------------------------
+// The dashboard's customer table, as a person reads it.
+
+export const grouped = (n: number) => n.toLocaleString('en-US');
+const euros = new Intl.NumberFormat('en-GB', { style: 'currency', currency: 'EUR' });
+export const money = (cents: number) => euros.format(cents / 100);
+
+/** "€1,234.56" → 123456, read as text (no float arithmetic). */
+export function cents(text: string): number {
+  const match = /^(-)?€([\d,]+)\.(\d{2})$/.exec(text.trim());
+  if (!match) throw new Error(`not an amount in euros: "${text}"`);
+  const value = Number(match[2]!.replaceAll(',', '')) * 100 + Number(match[3]);
+  return match[1] ? -value : value;
+}
+
+export type CustomerFigures = { orders: number; spent: number; cancelledOrders: number; cancelledAmount: number };
+
+export function customerRow(page: Page, name: string) {
+  return page
+    .getByRole('table', { name: /^Customers sorted by/ })
+    .locator('tbody tr')
+    .filter({ has: page.getByRole('rowheader', { name, exact: true }) });
+}
+
+/** The table prints cancellations as "2 · €12.34", or "—" when there are none. */
+const cancelledText = (f: CustomerFigures) =>
+  f.cancelledOrders > 0 ? `${grouped(f.cancelledOrders)} · ${money(f.cancelledAmount)}` : '—';
+
+export async function readCustomerRow(page: Page, name: string): Promise<CustomerFigures> {
+  const cells = customerRow(page, name).getByRole('cell');
+  await expect(cells).toHaveCount(4);
+  const [orders, spent, cancelled] = (await cells.allTextContents()).map((t) => t.trim());
+  const split = /^([\d,]+) · (.+)$/.exec(cancelled!);
+  return {
+    orders: Number(orders!.replaceAll(',', '')),
+    spent: cents(spent!),
+    cancelledOrders: split ? Number(split[1]!.replaceAll(',', '')) : 0,
+    cancelledAmount: split ? cents(split[2]!) : 0,
+  };
+}
+
+export async function expectCustomerRow(page: Page, name: string, expected: CustomerFigures) {
+  const cells = customerRow(page, name).getByRole('cell');
+  await expect(cells.nth(0)).toHaveText(grouped(expected.orders));
+  await expect(cells.nth(1)).toHaveText(money(expected.spent));
+  await expect(cells.nth(2)).toHaveText(cancelledText(expected));
+}
+
+/** Nothing of the page sticks out sideways (on a phone, say). */
+export async function expectNoHorizontalScroll(page: Page) {
+  const overflow = await page.evaluate(
+    () => document.documentElement.scrollWidth - document.documentElement.clientWidth,
+  );
+  expect(overflow).toBeLessThanOrEqual(0);
+}
+
+/**
+ * Console errors and warnings (hydration mismatches, recharts' sizing
+ * complaints). `expect400`: a test that asks for a 400 on purpose drops the
+ * browser's note on that request.
+ */
+export function watchConsole(page: Page, { expect400 = false } = {}): string[] {
+  const complaints: string[] = [];
+  page.on('console', (message) => {
+    if (message.type() !== 'error' && message.type() !== 'warning') return;
+    if (expect400 && /^Failed to load resource: the server responded with a status of 400/.test(message.text())) {
+      return;
+    }
+    complaints.push(message.text());
+  });
+  return complaints;
 }

@@ -1,15 +1,8 @@
 import { expect, test } from '@playwright/test';
-import { fillOrderForm, placeOrder, screenshot } from './helpers';
+import { expectNoHorizontalScroll, fillOrderForm, placeOrder, screenshot } from './helpers';
 
 // A phone-sized viewport: nothing may overflow sideways, and every page is kept as a screenshot.
 test.use({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
-
-async function expectNoHorizontalScroll(page: import('@playwright/test').Page) {
-  const overflow = await page.evaluate(
-    () => document.documentElement.scrollWidth - document.documentElement.clientWidth,
-  );
-  expect(overflow).toBeLessThanOrEqual(0);
-}
 
 test('every page fits a phone screen', async ({ page }) => {
   const orderId = await placeOrder(page);
