@@ -13,7 +13,7 @@ import { listCustomerStatsAt, type CustomerStatsAtQuery } from '../../lib/querie
 import { listCustomerStats, type CustomerStatsRow, type ListCustomerStatsQuery } from '../../lib/queries/read-models';
 import { isolatedDatabase } from '../support/db';
 import { seededRandom } from '../support/random';
-import { fold, type FoldEvent } from '../support/fold';
+import { fold, loadOrderEvents, type FoldEvent } from '../support/fold';
 
 // The as-of query (one SQL aggregation over the events table) against an
 // independent fold (tests/support/fold.ts: the domain's evolve per order, then
@@ -112,36 +112,6 @@ async function runCommands(workers = 8, commands = 240) {
   return outcomes;
 }
 
-/** Order events with the millisecond their row was recorded in, read as text (microseconds) and cut in JS. */
-async function loadEvents(): Promise<(FoldEvent & { recordedMs: number })[]> {
-  const { rows } = await pool.query<{
-    global_position: string;
-    transaction_id: string;
-    stream_id: string;
-    stream_version: number;
-    event_type: string;
-    data: Record<string, unknown>;
-    occurred_at: Date;
-    recorded: string;
-  }>(
-    `SELECT global_position::text, transaction_id::text, stream_id, stream_version, event_type, data, occurred_at,
-            to_char(recorded_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US') AS recorded
-       FROM events WHERE stream_type = 'order'
-      ORDER BY events.global_position`,
-  );
-  return rows.map((r) => ({
-    globalPosition: r.global_position,
-    transactionId: r.transaction_id,
-    streamId: r.stream_id,
-    version: r.stream_version,
-    type: r.event_type,
-    data: r.data,
-    occurredAt: r.occurred_at,
-    // "2026-11-26T16:41:27.123456" → the millisecond 16:41:27.123, by cutting the text.
-    recordedMs: Date.parse(`${r.recorded.slice(0, 23)}Z`),
-  }));
-}
-
 type Stats = Omit<CustomerStatsRow, 'name'>;
 const withoutName = (row: CustomerStatsRow): Stats => {
   const { customerId, totalOrders, totalSpent, cancelledOrders, cancelledAmount, lastOrderAt } = row;
@@ -150,7 +120,7 @@ const withoutName = (row: CustomerStatsRow): Stats => {
 const ZERO = { totalOrders: 0, totalSpent: 0, cancelledOrders: 0, cancelledAmount: 0, lastOrderAt: null };
 
 /** The fold's rows as the API shapes them, every seeded customer included (zeros for those without orders). */
-function expectedAt(events: Awaited<ReturnType<typeof loadEvents>>, at: number): Map<string, Stats> {
+function expectedAt(events: FoldEvent[], at: number): Map<string, Stats> {
   const upTo = events.filter((e) => e.recordedMs <= at);
   const expected = new Map<string, Stats>(seedCustomers().map((c) => [c.id, { customerId: c.id, ...ZERO }]));
   // fold() replays each order with evolve, which throws on an order whose
@@ -192,7 +162,7 @@ async function nameRanks() {
   return new Map(rows.map((r, i) => [r.id, i]));
 }
 
-let events: Awaited<ReturnType<typeof loadEvents>>;
+let events: FoldEvent[];
 let outcomes: Record<string, number>;
 
 beforeAll(async () => {
@@ -206,7 +176,7 @@ beforeAll(async () => {
       streamType: 'test',
     },
   );
-  events = await loadEvents();
+  events = await loadOrderEvents(pool);
 }, 120_000);
 
 describe('customer stats as of a moment, against an independent fold', () => {

@@ -15,10 +15,15 @@ export type FoldEvent = {
   type: string;
   data: Record<string, unknown>;
   occurredAt: Date;
+  /** The millisecond its row was recorded in: recorded_at read as text (microseconds) and cut, never rounded up. */
+  recordedMs: number;
 };
 
-/** Order events of the given orders, in global position order (which keeps each stream's version order). */
-export async function loadOrderEvents(pool: pg.Pool, orderIds: readonly string[]): Promise<FoldEvent[]> {
+/**
+ * Order events of the given orders (every order when none are given), in
+ * global position order (which keeps each stream's version order).
+ */
+export async function loadOrderEvents(pool: pg.Pool, orderIds?: readonly string[]): Promise<FoldEvent[]> {
   const { rows } = await pool.query<{
     global_position: string;
     transaction_id: string;
@@ -27,13 +32,15 @@ export async function loadOrderEvents(pool: pg.Pool, orderIds: readonly string[]
     event_type: string;
     data: Record<string, unknown>;
     occurred_at: Date;
+    recorded: string;
   }>(
-    `SELECT global_position::text, transaction_id::text, stream_id, stream_version, event_type, data, occurred_at
+    `SELECT global_position::text, transaction_id::text, stream_id, stream_version, event_type, data, occurred_at,
+            to_char(recorded_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US') AS recorded
        FROM events
-      WHERE stream_type = 'order' AND stream_id = ANY($1::text[])
+      WHERE stream_type = 'order' AND ($1::text[] IS NULL OR stream_id = ANY($1::text[]))
       ORDER BY events.global_position`,
     // ORDER BY is qualified: a bare global_position would sort the text column of the SELECT list.
-    [orderIds.map((id) => `order-${id}`)],
+    [orderIds ? orderIds.map((id) => `order-${id}`) : null],
   );
   return rows.map((r) => ({
     globalPosition: r.global_position,
@@ -43,6 +50,8 @@ export async function loadOrderEvents(pool: pg.Pool, orderIds: readonly string[]
     type: r.event_type,
     data: r.data,
     occurredAt: r.occurred_at,
+    // "2026-11-26T16:41:27.123456" → the millisecond 16:41:27.123, by cutting the text.
+    recordedMs: Date.parse(`${r.recorded.slice(0, 23)}Z`),
   }));
 }
 
