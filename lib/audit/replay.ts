@@ -30,17 +30,6 @@ export function stateAtVersion(events: readonly ReplayEvent[], version: number):
   return state;
 }
 
-/** Every state in one pass: `result[i]` is the order after `events[i]`. */
-export function replayStates(events: readonly ReplayEvent[]): OrderState[] {
-  const states: OrderState[] = [];
-  let state = initialState();
-  for (const event of events) {
-    state = evolve(state, asOrderEvent(event));
-    states.push(state);
-  }
-  return states;
-}
-
 /**
  * "As of" a moment means as the log had RECORDED it by then (transaction
  * time: recordedAt), not when the events say they happened (occurredAt):
@@ -71,13 +60,4 @@ export function versionAt(events: ReadonlyArray<Pick<AuditSourceEvent, 'version'
     version = event.version;
   }
   return version;
-}
-
-/** The order as recorded at `at` (see versionAt); version 0 and the empty state before it existed. */
-export function stateAt(
-  events: ReadonlyArray<ReplayEvent & Pick<AuditSourceEvent, 'recordedAt'>>,
-  at: Date,
-): { version: number; state: OrderState } {
-  const version = versionAt(events, at);
-  return { version, state: stateAtVersion(events, version) };
 }
