@@ -3,7 +3,7 @@
 import { useId, useState, type FormEvent } from 'react';
 import { Button } from '@/components/ui/button';
 import { AS_OF_PRESETS, atParam, fromLocalInput, parseAt, toLocalInput } from './as-of';
-import { useInBrowser } from './as-of-time';
+import { useInBrowser } from '@/components/format/use-in-browser';
 import type { AsOf } from './use-as-of';
 
 /**

@@ -1,23 +1,8 @@
 'use client';
 
-import { useSyncExternalStore } from 'react';
 import { LOCALE } from '@/components/format/money';
+import { useInBrowser } from '@/components/format/use-in-browser';
 import { utcLabel } from './as-of';
-
-const noSubscription = () => () => {};
-
-/**
- * False while rendering on the server and hydrating, true after. The server
- * does not know the reader's time zone, so anything in local time waits for
- * this (as LocalTime does) instead of causing a hydration mismatch.
- */
-export function useInBrowser(): boolean {
-  return useSyncExternalStore(
-    noSubscription,
-    () => true,
-    () => false,
-  );
-}
 
 // Seconds matter for a moment someone picked; the zone is named so that a
 // screenshot of the page still says which moment it was.

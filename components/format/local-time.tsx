@@ -1,9 +1,7 @@
 'use client';
 
-import { useSyncExternalStore } from 'react';
 import { LOCALE } from './money';
-
-const noSubscription = () => () => {};
+import { useInBrowser } from './use-in-browser';
 
 /**
  * A timestamp in the reader's own time zone. The server does not know that
@@ -11,11 +9,7 @@ const noSubscription = () => () => {};
  * right after hydration, without a hydration mismatch.
  */
 export function LocalTime({ iso, className }: { iso: string; className?: string }) {
-  const inBrowser = useSyncExternalStore(
-    noSubscription,
-    () => true,
-    () => false,
-  );
+  const inBrowser = useInBrowser();
   const date = new Date(iso);
   const text = new Intl.DateTimeFormat(LOCALE, {
     dateStyle: 'medium',
