@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { expect, test, type APIRequestContext, type Page } from '@playwright/test';
 import { authState } from './auth';
 import {
@@ -33,8 +34,6 @@ type StatsRow = {
   cancelledOrders: number;
   cancelledAmount: number;
 };
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** T as a datetime-local value in TIME_ZONE, to the second: "2026-03-01T14:30:05". */
 const localInput = (date: Date) => new Date(date.getTime() + OFFSET_MS).toISOString().slice(0, 19);

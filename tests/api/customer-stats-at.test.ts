@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { address, call, expectValidation, pool, waitForProjections, type Handler } from './helpers';
 import { GET as customersRoute } from '../../app/api/customers/route';
@@ -19,7 +20,6 @@ const statsAt = (at: string, params = '') => stats(`?at=${encodeURIComponent(at)
 /** Every customer on one page (A, B and C are not all on the first 25 when they tie at zero). */
 const everyoneAt = (at: string) => statsAt(at, '&pageSize=100');
 const iso = (ms: number) => new Date(ms).toISOString();
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 // Seeded prices (lib/db/seed.ts): SKU-0001 499, SKU-0002 4232, SKU-0003 7965.
 const DEFAULT_ITEMS = [

@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { randomUUID } from 'node:crypto';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -40,7 +41,6 @@ const address = {
   postalCode: '02139',
   country: 'US',
 };
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 const seed = Number(process.env.PROJECTION_TEST_SEED ?? Date.now() % 1_000_000);
 

@@ -1,10 +1,10 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, expect, it } from 'vitest';
 import pg from 'pg';
 import { comparePositions, createEventStore, type RecordedEvent } from '../../lib/event-store';
 import { isolatedDatabase, testPool, testStore, uniqueStreamId } from '../support/db';
 
 const { pool, store } = testStore(testPool(40));
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 describe('global read under concurrent writers', () => {
   it('delivers every committed event exactly once, in a stable order, while transactions interleave, linger and roll back', async () => {

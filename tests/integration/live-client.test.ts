@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { randomUUID } from 'node:crypto';
 import { once } from 'node:events';
 import { createServer } from 'node:http';
@@ -30,7 +31,6 @@ const socketUrl = () => {
 let socket: ReturnType<typeof connect>;
 const applicationName = `ll-live-client-${randomUUID().slice(0, 8)}`;
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const roomSize = (room: string) => live.io.of('/').adapter.rooms.get(room)?.size ?? 0;
 async function eventually(test: () => boolean, what: string) {
   for (const deadline = Date.now() + 10_000; !test(); await sleep(10)) {

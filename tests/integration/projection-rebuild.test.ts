@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
 import { adjustOrderPrice, cancelOrder, placeOrder, shipOrder } from '../../lib/commands';
@@ -16,7 +17,6 @@ afterAll(() => pool.end());
 const services = { store: createEventStore(pool), prisma: createPrismaClient(pool) };
 const customers = seedCustomers().slice(0, 6);
 const address = { name: 'Linus', line1: '1 Kernel Rd', city: 'Helsinki', postalCode: '00100', country: 'FI' };
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 async function waitPast(position: string) {
   for (const deadline = Date.now() + 30_000; Date.now() < deadline; await sleep(25)) {

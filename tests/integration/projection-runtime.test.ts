@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { afterAll, describe, expect, inject, it } from 'vitest';
@@ -11,7 +12,6 @@ import { testPool, testStore } from '../support/db';
 
 const url = inject('databaseUrl');
 const { pool, store } = testStore(testPool(20));
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const newName = () => `rt_${randomUUID().replaceAll('-', '').slice(0, 12)}`;
 const workers: ProjectionWorker[] = [];
 const children: ChildProcess[] = [];

@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { randomUUID } from 'node:crypto';
 import pg, { type PoolClient } from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -51,7 +52,6 @@ const byId =
   <T>(id: (row: T) => string) =>
   (a: T, b: T) =>
     id(a) < id(b) ? -1 : id(a) > id(b) ? 1 : 0;
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 // ---------------------------------------------------------------------------
 // Sandboxes: a schema per run with empty copies of the projection's tables.
