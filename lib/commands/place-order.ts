@@ -1,5 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import type pg from 'pg';
 import type { Product } from '../domain/order';
 import { handleOrderCommand } from './handle-order-command';
 import type { PlaceOrderInput } from './schemas';
@@ -8,13 +7,9 @@ import type { CommandContext, CommandResult, CommandServices } from './types';
 /**
  * Prices come from today's catalog and are frozen into OrderPlaced, so later
  * catalog changes never rewrite what the customer agreed to.
- *
- * `services.pool`, when given (the app's services have it), runs the
- * reference-data lookup as plain SQL on the pool; without it the same SQL
- * runs through Prisma. Either way it is one round trip.
  */
 export async function placeOrder(
-  services: CommandServices & { pool?: Pick<pg.Pool, 'query'> },
+  services: CommandServices,
   input: PlaceOrderInput,
   context: CommandContext & { orderId?: string } = {},
 ): Promise<CommandResult> {
@@ -59,19 +54,15 @@ type ReferenceRow = {
 };
 
 async function lookUpReferenceData(
-  services: CommandServices & { pool?: Pick<pg.Pool, 'query'> },
+  services: CommandServices,
   customerId: string,
   skus: string[],
 ): Promise<{ customerExists: boolean; products: Product[] }> {
-  const rows = services.pool
-    ? (
-        await services.pool.query<ReferenceRow>({
-          name: 'll_place_order_reference',
-          text: REFERENCE_DATA_SQL,
-          values: [customerId, skus],
-        })
-      ).rows
-    : await services.prisma.$queryRawUnsafe<ReferenceRow[]>(REFERENCE_DATA_SQL, customerId, skus);
+  const { rows } = await services.pool.query<ReferenceRow>({
+    name: 'll_place_order_reference',
+    text: REFERENCE_DATA_SQL,
+    values: [customerId, skus],
+  });
   const products: Product[] = [];
   for (const row of rows) {
     if (row.sku === null) continue; // the LEFT JOIN's row when no SKU matched

@@ -15,4 +15,4 @@ export type CommandContext = {
 
 export type CommandResult = { orderId: string; version: number; position: string };
 
-export type CommandServices = Pick<Services, 'store' | 'prisma'>;
+export type CommandServices = Pick<Services, 'store' | 'pool'>;

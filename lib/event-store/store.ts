@@ -221,7 +221,8 @@ export function createEventStore(pool: pg.Pool, storeOptions: EventStoreOptions 
     let prevHash = GENESIS_HASH;
     let expectedVersion = 1;
     for (const row of rows) {
-      if (row.stream_version !== expectedVersion) return broken(expectedVersion, `version ${expectedVersion} is missing`);
+      if (row.stream_version !== expectedVersion)
+        return broken(expectedVersion, `version ${expectedVersion} is missing`);
       if (row.prev_hash !== prevHash) {
         return broken(expectedVersion, 'its previous hash does not match the event before it');
       }

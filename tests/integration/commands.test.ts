@@ -8,7 +8,8 @@ import { getOrder } from '../../lib/queries/get-order';
 import { countEvents, testPool, testStore } from '../support/db';
 
 const { pool, store } = testStore(testPool(40));
-const services = { store, prisma: createPrismaClient(pool) };
+const services = { store, pool };
+const prisma = createPrismaClient(pool);
 const customerId = seedCustomers()[3]!.id;
 const address = {
   name: 'Ada Lovelace',
@@ -36,7 +37,7 @@ describe('order commands', () => {
     expect(result.version).toBe(1);
     const view = await getOrder(store, result.orderId);
     expect(view.order.status).toBe('placed');
-    const product = await services.prisma.product.findUniqueOrThrow({ where: { sku: 'SKU-0001' } });
+    const product = await prisma.product.findUniqueOrThrow({ where: { sku: 'SKU-0001' } });
     expect(view.order.total).toBe(product.unitPrice * 2);
     expect(view.events[0]!.metadata.commandId).toBeTruthy();
   });

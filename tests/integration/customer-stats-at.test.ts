@@ -27,8 +27,8 @@ const url = await isolatedDatabase();
 const pool = new pg.Pool({ connectionString: url, max: 20 });
 afterAll(() => pool.end());
 const store = createEventStore(pool);
-const services = { store, prisma: createPrismaClient(pool) };
-const db = services.prisma;
+const services = { store, pool };
+const db = createPrismaClient(pool);
 /** A handful of customers, so most of them have several orders, cancellations and adjustments. */
 const CUSTOMERS = seedCustomers()
   .slice(40, 52)

@@ -7,7 +7,6 @@ import { io as connect, type Socket } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { revokeToken } from '../../lib/auth/tokens';
 import { placeOrder, type PlaceOrderInput } from '../../lib/commands';
-import { createPrismaClient } from '../../lib/db/prisma';
 import { seedCustomers } from '../../lib/db/seed';
 import { createAppendNotifier, createEventStore } from '../../lib/event-store';
 import { comparePositions } from '../../lib/event-store/position';
@@ -140,7 +139,7 @@ beforeAll(async () => {
   token = await sessionTokenFor(pool);
   services = {
     store: createEventStore(pool, { onAppended: createAppendNotifier(pool) }),
-    prisma: createPrismaClient(pool),
+    pool,
   };
   worker = startProjectionWorker({ connectionString: url, projections: PROJECTIONS, pollMs: 50, lockRetryMs: 50 });
   const [a, b] = [await startNode('a'), await startNode('b')];

@@ -2,7 +2,6 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
 import { adjustOrderPrice, cancelOrder, placeOrder, shipOrder } from '../../lib/commands';
-import { createPrismaClient } from '../../lib/db/prisma';
 import { seedCustomers } from '../../lib/db/seed';
 import { comparePositions, createEventStore } from '../../lib/event-store';
 import { PROJECTIONS } from '../../lib/projections/all';
@@ -14,7 +13,7 @@ import { isolatedDatabase } from '../support/db';
 const url = await isolatedDatabase();
 const pool = new pg.Pool({ connectionString: url, max: 10 });
 afterAll(() => pool.end());
-const services = { store: createEventStore(pool), prisma: createPrismaClient(pool) };
+const services = { store: createEventStore(pool), pool };
 const customers = seedCustomers().slice(0, 6);
 const address = { name: 'Linus', line1: '1 Kernel Rd', city: 'Helsinki', postalCode: '00100', country: 'FI' };
 

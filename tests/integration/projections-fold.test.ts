@@ -3,7 +3,6 @@ import { randomUUID } from 'node:crypto';
 import pg, { type PoolClient } from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { adjustOrderPrice, cancelOrder, changeShippingAddress, placeOrder, shipOrder } from '../../lib/commands';
-import { createPrismaClient } from '../../lib/db/prisma';
 import { seedCustomers } from '../../lib/db/seed';
 import type { OrderCancelled, OrderPlaced, OrderPriceAdjusted } from '../../lib/domain/order';
 import { isAppError } from '../../lib/errors';
@@ -35,7 +34,7 @@ import {
 const pool = new pg.Pool({ connectionString: await isolatedDatabase(), max: 40 });
 afterAll(() => pool.end());
 const store = createEventStore(pool);
-const services = { store, prisma: createPrismaClient(pool) };
+const services = { store, pool };
 /** A few customers, so the scenario reads as one shop's history. */
 const CUSTOMERS = seedCustomers()
   .slice(232, 248)
