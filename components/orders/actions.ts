@@ -40,10 +40,12 @@ const commandIdSchema = z.object({
 async function commandContextFor(permission: Permission, request: unknown) {
   const user = await authorizeAction(permission);
   const { commandId, correlationId } = commandIdSchema.parse(request);
-  return { commandId, correlationId: correlationId ?? commandId, actor: actorOf(user) };
+  // Without a correlation id the command is its own correlation (handleOrderCommand's default).
+  return { commandId, correlationId, actor: actorOf(user) };
 }
 
-const orderTargetSchema = commandIdSchema.extend({
+// Apart from commandIdSchema, which commandContextFor has already parsed.
+const orderTargetSchema = z.object({
   orderId: orderIdSchema,
   // The version the page showed: acting on a page that is out of date is a
   // conflict to show the user, never silently applied to newer state.
