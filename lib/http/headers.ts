@@ -3,20 +3,21 @@ import { actorOf, type SessionUser } from '../auth/permissions';
 import type { CommandContext } from '../commands';
 import { validationError } from '../errors';
 
-const IDEMPOTENCY_KEY = /^[\x20-\x7E]{1,200}$/;
+const PRINTABLE_ID = /^[\x20-\x7E]{1,200}$/;
 // Only the strong form: a weak validator cannot promise the exact version.
 const VERSION_ETAG = /^"(\d{1,15})"$/;
 
 export const versionEtag = (version: number) => `"${version}"`;
 
 /** Idempotency-Key: 1–200 printable ASCII characters, or absent. */
-export function idempotencyKey(req: Request): string | undefined {
-  const key = req.headers.get('idempotency-key');
-  if (key === null) return undefined;
-  if (!IDEMPOTENCY_KEY.test(key)) {
-    throw headerError('Idempotency-Key', 'Idempotency-Key must be 1 to 200 printable ASCII characters.');
-  }
-  return key;
+export const idempotencyKey = (req: Request) => printableHeader(req, 'Idempotency-Key');
+
+/** A header that is absent, or 1–200 printable ASCII characters (an id a client chose). */
+function printableHeader(req: Request, name: string): string | undefined {
+  const value = req.headers.get(name);
+  if (value === null) return undefined;
+  if (!PRINTABLE_ID.test(value)) throw headerError(name, `${name} must be 1 to 200 printable ASCII characters.`);
+  return value;
 }
 
 /** If-Match: one quoted version as sent in ETag (e.g. `"3"`), or absent. */
@@ -29,14 +30,7 @@ export function ifMatchVersion(req: Request): number | undefined {
 }
 
 /** X-Correlation-Id: ties several commands of one user action together; 1–200 printable ASCII characters, or absent. */
-export function correlationId(req: Request): string | undefined {
-  const value = req.headers.get('x-correlation-id');
-  if (value === null) return undefined;
-  if (!IDEMPOTENCY_KEY.test(value)) {
-    throw headerError('X-Correlation-Id', 'X-Correlation-Id must be 1 to 200 printable ASCII characters.');
-  }
-  return value;
-}
+export const correlationId = (req: Request) => printableHeader(req, 'X-Correlation-Id');
 
 /**
  * Who asked, and how. If-Match only means something for an order that
