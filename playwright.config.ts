@@ -6,7 +6,8 @@ import { authState, DEMO_PASSWORD } from './e2e/auth';
 // changed, then serves with its own embedded PostgreSQL under .data/e2e, so
 // tests never touch the data of a server someone runs by hand.
 
-const PORT = 3100;
+// E2E_PORT lets two checkouts on one machine run their suites side by side.
+const PORT = Number(process.env.E2E_PORT ?? 3100);
 const BASE_URL = `http://127.0.0.1:${PORT}`;
 
 // `npx playwright install` cannot download browsers on machines without
