@@ -49,10 +49,13 @@ export async function handleOrderCommand(
   // what it asked for. A generated id appears in the events' metadata alone:
   // nobody can send it again, and its row would cost a write per command.
   const idempotent = Boolean(context.commandId);
+  // A key belongs to its caller: another user sending the same key (guessed,
+  // leaked or just alike) is a different command and must not see this one.
+  const commandKey = context.actor ? `${context.actor.id}/${commandId}` : commandId;
   const fingerprint = idempotent ? createHash('sha256').update(JSON.stringify(request)).digest('hex') : '';
 
   if (idempotent) {
-    const first = await store.findCommand(commandId);
+    const first = await store.findCommand(commandKey);
     if (first) {
       if (first.fingerprint !== fingerprint) throw reusedKey(commandId);
       return { orderId: orderIdOf(first.streamId), version: first.result.version, position: first.result.position };
@@ -95,7 +98,7 @@ export async function handleOrderCommand(
       const result = await store.append(streamId, newEvents, {
         expectedVersion: version,
         streamType: ORDER_STREAM_TYPE,
-        ...(idempotent ? { commandId, fingerprint } : {}),
+        ...(idempotent ? { commandId: commandKey, fingerprint } : {}),
       });
       return { orderId: orderIdOf(result.streamId), version: result.version, position: result.position };
     } catch (error) {
@@ -103,7 +106,7 @@ export async function handleOrderCommand(
         // Two identical requests with one key raced (a new order gets a new
         // id per attempt, so the store saw two streams): the first one's
         // result is the answer when the request is the same.
-        const first = await store.findCommand(commandId);
+        const first = await store.findCommand(commandKey);
         if (first?.fingerprint === fingerprint) {
           return { orderId: orderIdOf(first.streamId), version: first.result.version, position: first.result.position };
         }

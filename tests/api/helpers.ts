@@ -86,8 +86,12 @@ export async function countPlaced(customerId: string) {
   return Number(rows[0]!.n);
 }
 
+/** Whether any user's command with this Idempotency-Key was recorded (rows are keyed `<user id>/<key>`). */
 export async function commandRecorded(key: string) {
-  const { rows } = await pool().query('SELECT 1 FROM commands WHERE command_id = $1', [key]);
+  const { rows } = await pool().query(
+    `SELECT 1 FROM commands WHERE substr(command_id, strpos(command_id, '/') + 1) = $1`,
+    [key],
+  );
   return rows.length > 0;
 }
 

@@ -27,12 +27,14 @@ let happyCustomer: string;
 let replayCustomer: string;
 let rejectedCustomer: string;
 let racingCustomer: string;
+let sharedKeyCustomer: string;
 
 beforeAll(async () => {
   happyCustomer = await customerAt(200);
   replayCustomer = await customerAt(201);
   rejectedCustomer = await customerAt(202);
   racingCustomer = await customerAt(203);
+  sharedKeyCustomer = await customerAt(204);
 });
 
 describe('POST /api/orders', () => {
@@ -94,6 +96,31 @@ describe('POST /api/orders', () => {
       expect(await countPlaced(racingCustomer)).toBe(1);
       const retry = await post(orderBody(racingCustomer), { 'Idempotency-Key': key });
       expect(retry).toMatchObject({ status: 201, body: results[0]!.body });
+    });
+
+    it('belongs to its caller: another user with the same key and body places an order of their own', async () => {
+      const key = newKey();
+      const mine = await post(orderBody(sharedKeyCustomer), { 'Idempotency-Key': key });
+      const before = await countPlaced(sharedKeyCustomer);
+      const theirs = await call(POST as Handler, '/api/orders', {
+        method: 'POST',
+        body: orderBody(sharedKeyCustomer),
+        headers: { 'Idempotency-Key': key },
+        as: 'clerk',
+      });
+      expect(mine.status).toBe(201);
+      expect(theirs.status).toBe(201);
+      expect(theirs.body.orderId).not.toBe(mine.body.orderId);
+      expect(await countPlaced(sharedKeyCustomer)).toBe(before + 1);
+      // Each caller's replay still answers with their own first result.
+      expect((await post(orderBody(sharedKeyCustomer), { 'Idempotency-Key': key })).body).toEqual(mine.body);
+      const theirReplay = await call(POST as Handler, '/api/orders', {
+        method: 'POST',
+        body: orderBody(sharedKeyCustomer),
+        headers: { 'Idempotency-Key': key },
+        as: 'clerk',
+      });
+      expect(theirReplay.body).toEqual(theirs.body);
     });
 
     it('refuses the same key with a different body (409 CONFLICT) and writes nothing', async () => {
