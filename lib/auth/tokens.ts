@@ -18,7 +18,8 @@ const SECRET_NAME = 'session-signing-key';
 // On globalThis: route handlers, server actions and pages are bundled apart
 // and would each hold copies of their own; one process shares one key and
 // one view of the sessions, so a sign-out in one reaches the others at once.
-type Checked = { user: Promise<SessionUser | null>; checkedAt: number };
+type LiveSession = { ownerId: string; user: SessionUser };
+type Checked = { session: Promise<LiveSession | null>; checkedAt: number };
 const shared = globalThis as unknown as {
   ledgerlineSigningKey?: Promise<CryptoKey>;
   ledgerlineSessions?: Map<string, Checked>;
@@ -141,26 +142,36 @@ async function verifiedClaims(pool: pg.Pool, token: string) {
 /**
  * The session's user as the database has them now, looked up at most once per
  * SESSION_CHECK_TTL_MS per session: concurrent checks of one session (a page,
- * its layouts, a socket sweep) share one lookup.
+ * its layouts, a socket sweep) share one lookup. What is remembered is the
+ * session row itself, whoever asked: a token whose subject is not the
+ * session's owner gets null, but cannot make the owner's next check fail.
  */
-function sessionUser(pool: pg.Pool, sessionId: string, userId: string): Promise<SessionUser | null> {
+async function sessionUser(pool: pg.Pool, sessionId: string, userId: string): Promise<SessionUser | null> {
+  const session = await liveSession(pool, sessionId);
+  return session && session.ownerId === userId ? session.user : null;
+}
+
+function liveSession(pool: pg.Pool, sessionId: string): Promise<LiveSession | null> {
   const hit = checked.get(sessionId);
-  if (hit && Date.now() - hit.checkedAt < SESSION_CHECK_TTL_MS) return hit.user;
-  const user = pool
+  if (hit && Date.now() - hit.checkedAt < SESSION_CHECK_TTL_MS) return hit.session;
+  const session = pool
     .query<{ id: string; username: string; display_name: string; role: string }>(
       `SELECT u.id, u.username, u.display_name, u.role
          FROM sessions s JOIN users u ON u.id = s.user_id
-        WHERE s.id = $1 AND s.user_id = $2 AND s.revoked_at IS NULL AND s.expires_at > now()`,
-      [sessionId, userId],
+        WHERE s.id = $1 AND s.revoked_at IS NULL AND s.expires_at > now()`,
+      [sessionId],
     )
-    .then(({ rows }) => (rows[0] ? sessionUserOf(rows[0]) : null));
+    .then(({ rows }) => {
+      const user = rows[0] ? sessionUserOf(rows[0]) : null;
+      return user ? { ownerId: user.id, user } : null;
+    });
   // Oldest first out: a Map iterates in insertion order, and a re-check re-inserts.
   checked.delete(sessionId);
-  checked.set(sessionId, { user, checkedAt: Date.now() });
+  checked.set(sessionId, { session, checkedAt: Date.now() });
   if (checked.size > CACHE_LIMIT) checked.delete(checked.keys().next().value!);
   // A failed lookup is not remembered: the next check asks again.
-  user.catch(() => {
-    if (checked.get(sessionId)?.user === user) checked.delete(sessionId);
+  session.catch(() => {
+    if (checked.get(sessionId)?.session === session) checked.delete(sessionId);
   });
-  return user;
+  return session;
 }

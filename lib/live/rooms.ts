@@ -23,15 +23,16 @@ export const MAX_ROOMS_PER_SOCKET = 100;
 const ROW_ROOM = /^(order|customer):([0-9a-f]{8}-(?:[0-9a-f]{4}-){3}[0-9a-f]{12})$/i;
 
 /**
- * A valid room name in its one canonical spelling, or null. Ids are lower
- * case, as PostgreSQL prints uuids and as the projections report keys, so an
+ * A valid room name in its one canonical spelling, or null. Prefix and ids
+ * are lower case, as PostgreSQL prints uuids and as the projections report keys, so an
  * id typed in upper case still lands in the room its rows are pushed to.
  */
 export function normalizeRoom(value: unknown): string | null {
   if (typeof value !== 'string' || value.length > 50) return null;
   if ((VIEW_ROOMS as readonly string[]).includes(value)) return value;
   const match = ROW_ROOM.exec(value);
-  return match ? `${match[1]}:${match[2]!.toLowerCase()}` : null;
+  // The prefix too: `ORDER:<id>` would be a room no push ever goes to.
+  return match ? `${match[1]!.toLowerCase()}:${match[2]!.toLowerCase()}` : null;
 }
 
 type Route = { view: string; rows?: { keys: string; prefix: string } };

@@ -8,7 +8,8 @@ import { GET as healthRoute } from '../../app/api/health/route';
 import { hashPassword } from '../../lib/auth/passwords';
 import { countAttempt, SIGN_IN_MAX_PER_USER } from '../../lib/auth/rate-limit';
 import type { Role } from '../../lib/auth/permissions';
-import { SESSION_CHECK_TTL_MS } from '../../lib/auth/tokens';
+import { SignJWT } from 'jose';
+import { SESSION_CHECK_TTL_MS, signingKey } from '../../lib/auth/tokens';
 import { sessionTokenFor } from '../support/session';
 
 // Server actions read the session through next/headers, which only exists
@@ -313,6 +314,25 @@ describe('sessions end when they are ended', () => {
     await expect(signOut()).rejects.toThrow('NEXT_REDIRECT');
     expect(jar.deleted).toContain('ll_session');
     expectError(await me(token), 401, 'UNAUTHENTICATED');
+  });
+
+  it("a token whose subject is not its session owner is refused, and the owner's next check is not", async () => {
+    const genuine = await sessionTokenFor(pool(), 'clerk');
+    const { jti } = JSON.parse(Buffer.from(genuine.split('.')[1]!, 'base64url').toString()) as { jti: string };
+    const viewer = (await me(await tokenFor('viewer'))).body.user as { id: string };
+    // Validly signed, naming the clerk's session but another user.
+    const mismatched = await new SignJWT({})
+      .setProtectedHeader({ alg: 'HS256' })
+      .setJti(jti)
+      .setSubject(viewer.id)
+      .setIssuer('ledgerline')
+      .setIssuedAt()
+      .setExpirationTime('1h')
+      .sign(await signingKey(pool()));
+    expectError(await me(mismatched), 401, 'UNAUTHENTICATED');
+    // Checked first, it used to be cached as "no such session" for SESSION_CHECK_TTL_MS.
+    expect((await me(genuine)).status).toBe(200);
+    expectError(await me(mismatched), 401, 'UNAUTHENTICATED');
   });
 
   it('takes the role from the users table, not from the token', async () => {
