@@ -1,14 +1,11 @@
 import { existsSync } from 'node:fs';
 import { defineConfig, devices } from '@playwright/test';
 import { authState, DEMO_PASSWORD } from './e2e/auth';
+import { BASE_URL, E2E_PORT } from './e2e/base-url';
 
 // Real browser against the real server: `npm start` builds when sources
 // changed, then serves with its own embedded PostgreSQL under .data/e2e, so
 // tests never touch the data of a server someone runs by hand.
-
-// E2E_PORT lets two checkouts on one machine run their suites side by side.
-const PORT = Number(process.env.E2E_PORT ?? 3100);
-const BASE_URL = `http://127.0.0.1:${PORT}`;
 
 // `npx playwright install` cannot download browsers on machines without
 // internet; Debian's Chromium works where it is installed.
@@ -61,7 +58,7 @@ export default defineConfig({
     command: 'npm start',
     url: `${BASE_URL}/api/health`,
     env: {
-      PORT: String(PORT),
+      PORT: String(E2E_PORT),
       LEDGERLINE_DATA_DIR: '.data/e2e',
       LEDGERLINE_DEMO_PASSWORD: DEMO_PASSWORD,
       // Every run signs in several times from 127.0.0.1 into a database that persists between runs.

@@ -1,4 +1,5 @@
 import { expect, test } from '@playwright/test';
+import { FROM_OWN_PAGE } from './base-url';
 import { authState, DEMO_PASSWORD, expectSignedInAs, signIn } from './auth';
 import { placeOrder, screenshot } from './helpers';
 
@@ -67,7 +68,10 @@ test('a viewer reads orders but cannot place or cancel them', async ({ page, bro
   await screenshot(viewer, 'order-as-viewer');
 
   // The server refuses even when the button is bypassed.
-  const res = await viewer.request.post(`/api/orders/${orderId}/cancel`, { data: { reason: 'Sneaky' } });
+  const res = await viewer.request.post(`/api/orders/${orderId}/cancel`, {
+    data: { reason: 'Sneaky' },
+    headers: FROM_OWN_PAGE,
+  });
   expect(res.status()).toBe(403);
   await viewer.reload();
   await expect(viewer.getByTestId('order-status')).toHaveText('Placed');

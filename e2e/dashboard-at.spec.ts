@@ -1,4 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
+import { FROM_OWN_PAGE } from './base-url';
 import { expect, test, type APIRequestContext, type Page } from '@playwright/test';
 import { authState } from './auth';
 import {
@@ -59,6 +60,7 @@ async function apiFigures(request: APIRequestContext, at?: Date): Promise<Figure
 async function placeOrder(request: APIRequestContext, customerId: string, sku: string, quantity: number) {
   const res = await request.post('/api/orders', {
     data: { customerId, items: [{ sku, quantity }], shippingAddress: { ...ADDRESS, name: CUSTOMER } },
+    headers: FROM_OWN_PAGE,
   });
   expect(res.status()).toBe(201);
   return ((await res.json()) as { orderId: string }).orderId;
@@ -128,7 +130,10 @@ test('the dashboard as of a past moment shows that moment’s figures, keeps the
   page.on('request', (req) => {
     if (req.url().includes('/api/stats/customers') && req.url().includes('at=')) historicRequests.push(req.url());
   });
-  const cancel = await request.post(`/api/orders/${firstOrderId}/cancel`, { data: { reason: 'Dashboard-at e2e' } });
+  const cancel = await request.post(`/api/orders/${firstOrderId}/cancel`, {
+    data: { reason: 'Dashboard-at e2e' },
+    headers: FROM_OWN_PAGE,
+  });
   expect(cancel.status()).toBe(200);
   const live: Figures = {
     orders: base.orders + 1,

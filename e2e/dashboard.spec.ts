@@ -1,4 +1,5 @@
 import { expect, test, type Page } from '@playwright/test';
+import { FROM_OWN_PAGE } from './base-url';
 import {
   ADDRESS,
   cancelOrderFromList,
@@ -42,6 +43,7 @@ test('the dashboard follows orders placed and cancelled elsewhere, without a rel
   const { customers } = await (await request.get('/api/customers')).json();
   const res = await request.post('/api/orders', {
     data: { customerId: customers[5].id, items: [{ sku: 'SKU-0003', quantity: 1 }], shippingAddress: ADDRESS },
+    headers: FROM_OWN_PAGE,
   });
   expect(res.status()).toBe(201);
   const { orderId } = await res.json();
@@ -50,7 +52,10 @@ test('the dashboard follows orders placed and cancelled elsewhere, without a rel
   await expect(page.locator(`a[href^="/orders/${orderId}/audit"]`).first()).toBeVisible();
   await page.screenshot({ path: 'e2e/artifacts/screens/dashboard-after-place.png', fullPage: true });
 
-  const cancel = await request.post(`/api/orders/${orderId}/cancel`, { data: { reason: 'Dashboard e2e' } });
+  const cancel = await request.post(`/api/orders/${orderId}/cancel`, {
+    data: { reason: 'Dashboard e2e' },
+    headers: FROM_OWN_PAGE,
+  });
   expect(cancel.status()).toBe(200);
   await expect(tile(page, 'Placed')).toHaveText(grouped(placedBefore));
   await expect(tile(page, 'Cancelled orders')).toHaveText(grouped(cancelledBefore + 1));
@@ -161,6 +166,7 @@ test('the dashboard fits a phone screen', async ({ browser, request }) => {
   const { customers } = await (await request.get('/api/customers')).json();
   const placed = await request.post('/api/orders', {
     data: { customerId: customers[5].id, items: [{ sku: 'SKU-0002', quantity: 1 }], shippingAddress: ADDRESS },
+    headers: FROM_OWN_PAGE,
   });
   expect(placed.status()).toBe(201);
 
@@ -198,6 +204,7 @@ test('a transaction left open anywhere shows as holding the projections back, un
     const pid = (await blocker.query<{ pid: number }>('SELECT pg_backend_pid() AS pid')).rows[0]!.pid;
     const res = await request.post('/api/orders', {
       data: { customerId: customers[7].id, items: [{ sku: 'SKU-0004', quantity: 1 }], shippingAddress: ADDRESS },
+      headers: FROM_OWN_PAGE,
     });
     expect(res.status()).toBe(201);
 

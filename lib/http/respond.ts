@@ -4,6 +4,7 @@ import type { Permission, SessionUser } from '../auth/permissions';
 import type { CommandResult } from '../commands';
 import { isAppError } from '../errors';
 import { authorize } from './auth';
+import { assertOwnPageWrite } from './same-origin';
 import { versionEtag } from './headers';
 
 export type ErrorBody = {
@@ -11,9 +12,10 @@ export type ErrorBody = {
 };
 
 /**
- * Every API route but /api/health runs through here: check who is calling and
- * that their role grants `permission` (401/403 before any input is read, so a
- * refused request writes nothing), run the handler, and turn whatever it
+ * Every API route but /api/health runs through here: refuse a cookie write
+ * from another origin's page, check who is calling and that their role grants
+ * `permission` (403/415/401 before any input is read, so a refused request
+ * writes nothing), run the handler, and turn whatever it
  * throws into the API's error body.
  */
 export async function handle(
@@ -22,6 +24,7 @@ export async function handle(
   run: (user: SessionUser) => Promise<Response>,
 ): Promise<Response> {
   try {
+    assertOwnPageWrite(req);
     return await run(await authorize(req, permission));
   } catch (error) {
     return errorResponse(req, error);
