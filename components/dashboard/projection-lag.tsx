@@ -82,6 +82,16 @@ export function ProjectionLag() {
                     {heldBackNote(p)}
                   </p>
                 )}
+                {p.lastSetAside && (
+                  <p
+                    data-testid="set-aside"
+                    className="mt-1 rounded bg-amber-50 px-2 py-1 text-xs text-amber-900 break-anywhere"
+                  >
+                    {count(p.setAsideEvents)} {p.setAsideEvents === 1 ? 'event was' : 'events were'} set aside, not
+                    applied. Latest: {p.lastSetAside.eventType} v{p.lastSetAside.streamVersion} of{' '}
+                    <span className="font-mono">{p.lastSetAside.streamId}</span>: {p.lastSetAside.reason}.
+                  </p>
+                )}
                 {p.lastError && (p.status === 'stalled' || p.status === 'retrying') && (
                   <p className="mt-1 rounded bg-red-50 px-2 py-1 font-mono text-xs text-red-800 break-anywhere">
                     {p.failedAttempts > 0 && `After ${count(p.failedAttempts)} attempts: `}

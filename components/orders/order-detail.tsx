@@ -19,7 +19,7 @@ type OrderDetailProps = {
  * and the last row absorbs their height so the cards on the left keep theirs.
  */
 export function OrderDetail({ view, customer }: OrderDetailProps) {
-  const { order, version, events } = view;
+  const { order, version, events, refused } = view;
 
   return (
     <div>
@@ -44,6 +44,22 @@ export function OrderDetail({ view, customer }: OrderDetailProps) {
         <div className="mb-6 rounded-lg border border-slate-200 bg-slate-100 p-3 text-sm text-slate-700 break-anywhere">
           <span className="font-medium">Cancelled</span> <LocalTime iso={order.cancelledAt} />. Reason:{' '}
           {order.cancelReason}
+        </div>
+      )}
+
+      {refused && (
+        <div
+          role="alert"
+          data-testid="history-refused"
+          className="mb-6 rounded-lg border border-red-200 bg-red-50 p-3 text-sm text-red-800 break-anywhere"
+        >
+          <span className="font-medium">Version {refused.version} cannot be applied.</span> The order&apos;s rules
+          refuse its {refused.eventType} event: {refused.reason}. Shown is the order before it; no command is taken on
+          it. The{' '}
+          <Link href={`/orders/${order.orderId}/audit`} className="font-medium underline">
+            audit timeline
+          </Link>{' '}
+          shows every event.
         </div>
       )}
 

@@ -3,8 +3,7 @@ import { conflict, notFound, ruleViolation, validationError } from '../errors';
 import { ConcurrencyError, CommandIdReusedError, type NewEvent } from '../event-store';
 import {
   decide,
-  evolve,
-  initialState,
+  foldHistory,
   isOrderRuleError,
   type OrderCommand,
   type OrderEvent,
@@ -65,7 +64,15 @@ export async function handleOrderCommand(
   for (let attempt = 1; ; attempt++) {
     const history = options.newStream && attempt === 1 ? [] : await store.readStream(streamId);
     const version = history.at(-1)?.version ?? 0;
-    const state = history.reduce((s, e) => evolve(s, { type: e.type, data: e.data } as OrderEvent), initialState());
+    const { state, refused } = foldHistory(history);
+    if (refused) {
+      // Nothing may be decided on a history the domain cannot apply: the
+      // decision would rest on a state that never was.
+      throw ruleViolation(
+        'ORDER_HISTORY_INVALID',
+        `Order ${orderId} cannot be changed: its event v${refused.version} (${refused.eventType}) is refused by the order's rules. ${refused.reason}.`,
+      );
+    }
     if (context.expectedVersion !== undefined && context.expectedVersion !== version) {
       if (version === 0) throw notFound(`Order ${orderId} does not exist.`);
       throw conflict(

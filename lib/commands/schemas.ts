@@ -6,6 +6,7 @@ import {
   MIN_LINES,
   MIN_QUANTITY,
   REASON_MAX,
+  MAX_ADJUSTMENT,
 } from '../domain/order/rules';
 
 // Input shapes for every entry point (JSON API and server actions). They use
@@ -63,7 +64,8 @@ export const adjustOrderPriceSchema = z.object({
     .number({ error: 'Amount must be a number (minor units, e.g. cents).' })
     .int('Amount must be a whole number of minor units (e.g. cents).')
     .refine((n) => n !== 0, 'Amount must not be zero.')
-    .refine((n) => Number.isSafeInteger(n), 'Amount is too large.'),
+    .min(-MAX_ADJUSTMENT, `Amount must be at least -${MAX_ADJUSTMENT} minor units.`)
+    .max(MAX_ADJUSTMENT, `Amount must be at most ${MAX_ADJUSTMENT} minor units.`),
   reason: reasonSchema,
 });
 

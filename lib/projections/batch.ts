@@ -1,5 +1,5 @@
 import pg from 'pg';
-import type { ReadAll, RecordedEvent } from '../event-store';
+import { parsePosition, type ReadAll, type RecordedEvent } from '../event-store';
 import { moveCheckpoint, readCheckpoint } from './checkpoint';
 import type { Projection, ProjectionChange } from './types';
 
@@ -104,6 +104,40 @@ async function applyEvents(
   events: RecordedEvent[],
 ): Promise<ProjectionChange> {
   const types = new Set(projection.eventTypes);
-  const relevant = events.filter((e) => types.has(e.type));
+  const relevant: RecordedEvent[] = [];
+  const rejected: Array<{ event: RecordedEvent; reason: string }> = [];
+  for (const event of events) {
+    if (!types.has(event.type)) continue;
+    const reason = projection.rejects?.(event) ?? null;
+    if (reason === null) relevant.push(event);
+    else rejected.push({ event, reason });
+  }
+  if (rejected.length > 0) await setAside(tx, projection, rejected);
   return relevant.length > 0 ? projection.apply(tx, relevant) : { keys: {} };
+}
+
+async function setAside(
+  tx: pg.PoolClient,
+  projection: Projection,
+  rejected: Array<{ event: RecordedEvent; reason: string }>,
+) {
+  const positions = rejected.map(({ event }) => parsePosition(event.position));
+  // DO NOTHING: a batch delivered twice never gets here (its checkpoint
+  // compare-and-set fails first), but a reset keeps no old rows to clash with.
+  await tx.query(
+    `INSERT INTO projection_dead_letters
+       (name, version, transaction_id, global_position, stream_id, stream_version, event_type, reason)
+     SELECT $1, $2, * FROM unnest($3::bigint[], $4::bigint[], $5::text[], $6::int[], $7::text[], $8::text[])
+     ON CONFLICT DO NOTHING`,
+    [
+      projection.name,
+      projection.version,
+      positions.map((p) => p.transactionId.toString()),
+      positions.map((p) => p.globalPosition.toString()),
+      rejected.map(({ event }) => event.streamId),
+      rejected.map(({ event }) => event.version),
+      rejected.map(({ event }) => event.type),
+      rejected.map(({ reason }) => reason),
+    ],
+  );
 }

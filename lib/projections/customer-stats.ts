@@ -1,5 +1,6 @@
 import type { PoolClient } from 'pg';
 import type { OrderEvent, OrderEventType } from '../domain/order';
+import { orderAmountProblem } from './order-amounts';
 import type { Projection } from './types';
 
 // Per-customer totals. A cancellation takes the order back out of
@@ -34,6 +35,7 @@ export const customerStats: Projection = {
   version: 1,
   eventTypes: EVENT_TYPES,
   tables: [STATS, ORDERS],
+  rejects: orderAmountProblem,
   async apply(tx, events) {
     const types = new Set<string>(EVENT_TYPES);
     const relevant = events

@@ -1,5 +1,6 @@
 import type { PoolClient } from 'pg';
 import type { OrderEvent, OrderEventType } from '../domain/order';
+import { orderAmountProblem } from './order-amounts';
 import type { Projection } from './types';
 
 // Dashboard metrics: activity per UTC minute of each event's occurredAt, and
@@ -30,6 +31,7 @@ export const orderMetrics: Projection = {
   version: 1,
   eventTypes: EVENT_TYPES,
   tables: [MINUTES, STATUS_COUNTS],
+  rejects: orderAmountProblem,
   async apply(tx, events) {
     const types = new Set<string>(EVENT_TYPES);
     const minutes = new Map<number, MinuteChange>();

@@ -2,6 +2,7 @@ import type { PoolClient } from 'pg';
 import { assertNever } from '../domain/shared/assert-never';
 import type { OrderEvent, OrderEventType } from '../domain/order';
 import type { RecordedEvent } from '../event-store';
+import { orderAmountProblem } from './order-amounts';
 import type { Projection } from './types';
 
 // One row per order for the orders list. A batch is folded in memory per
@@ -45,6 +46,7 @@ export const orderSummaries: Projection = {
   version: 1,
   eventTypes: EVENT_TYPES,
   tables: [TABLE],
+  rejects: orderAmountProblem,
   async apply(tx, events) {
     const changes = foldBatch(events);
     const placed = [...changes.values()].filter((c) => c.placed);

@@ -15,6 +15,11 @@ export async function resetProjection(pool: pg.Pool, projection: Projection) {
       projection.version,
     ]);
     await tx.query(`TRUNCATE ${projection.tables.map((t) => pg.escapeIdentifier(t)).join(', ')}`);
+    // The rebuild meets those events again and sets them aside again.
+    await tx.query('DELETE FROM projection_dead_letters WHERE name = $1 AND version = $2', [
+      projection.name,
+      projection.version,
+    ]);
     await tx.query(
       `UPDATE projection_checkpoints
           SET transaction_id = 0, global_position = 0, events_processed = 0, status = 'idle',

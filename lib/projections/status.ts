@@ -28,6 +28,17 @@ export type ProjectionStatus = {
   heldMs: number;
   /** The session whose open transaction holds them, when PostgreSQL shows it (any database of the cluster). */
   heldBy: { pid: number; applicationName: string; openMs: number } | null;
+  /** Events this version set aside instead of applying (projection_dead_letters); 0 normally. */
+  setAsideEvents: number;
+  /** The latest of them, with the reason. */
+  lastSetAside: {
+    position: string;
+    streamId: string;
+    streamVersion: number;
+    eventType: string;
+    reason: string;
+    at: string;
+  } | null;
 };
 
 /** Counting a huge backlog exactly is slow and tells no one anything more. */
@@ -60,6 +71,14 @@ export async function listProjectionStatus(db: Queryable): Promise<ProjectionSta
     holder_pid: number | null;
     holder_application: string | null;
     holder_since: Date | null;
+    set_aside: string;
+    dl_transaction_id: string | null;
+    dl_global_position: string | null;
+    dl_stream_id: string | null;
+    dl_stream_version: number | null;
+    dl_event_type: string | null;
+    dl_reason: string | null;
+    dl_at: Date | null;
   }>(
     // Held events are past every checkpoint (checkpoints only ever move to
     // events below the horizon), so they are counted once for all. The
@@ -89,10 +108,22 @@ export async function listProjectionStatus(db: Queryable): Promise<ProjectionSta
             (SELECT e.recorded_at FROM events e
               WHERE (e.transaction_id, e.global_position) > (c.transaction_id::text::xid8, c.global_position)
                 AND e.transaction_id < pg_snapshot_xmin(pg_current_snapshot())
-              ORDER BY e.transaction_id, e.global_position LIMIT 1) AS oldest_pending
+              ORDER BY e.transaction_id, e.global_position LIMIT 1) AS oldest_pending,
+            (SELECT count(*) FROM projection_dead_letters d
+              WHERE d.name = c.name AND d.version = c.version)::text AS set_aside,
+            dl.*
        FROM projection_checkpoints c
        CROSS JOIN horizon
        LEFT JOIN holder ON horizon.held_events > 0
+       LEFT JOIN LATERAL (
+         SELECT d.transaction_id::text AS dl_transaction_id, d.global_position::text AS dl_global_position,
+                d.stream_id AS dl_stream_id, d.stream_version AS dl_stream_version, d.event_type AS dl_event_type,
+                d.reason AS dl_reason, d.created_at AS dl_at
+           FROM projection_dead_letters d
+          WHERE d.name = c.name AND d.version = c.version
+          ORDER BY d.transaction_id DESC, d.global_position DESC
+          LIMIT 1
+       ) dl ON true
       ORDER BY c.name, c.version`,
   );
   return rows.map((row) => ({
@@ -121,6 +152,21 @@ export async function listProjectionStatus(db: Queryable): Promise<ProjectionSta
             pid: row.holder_pid,
             applicationName: row.holder_application ?? '',
             openMs: row.holder_since ? Math.max(0, row.now.getTime() - row.holder_since.getTime()) : 0,
+          },
+    setAsideEvents: Number(row.set_aside),
+    lastSetAside:
+      row.dl_transaction_id === null
+        ? null
+        : {
+            position: formatPosition({
+              transactionId: BigInt(row.dl_transaction_id),
+              globalPosition: BigInt(row.dl_global_position!),
+            }),
+            streamId: row.dl_stream_id!,
+            streamVersion: row.dl_stream_version!,
+            eventType: row.dl_event_type!,
+            reason: row.dl_reason!,
+            at: row.dl_at!.toISOString(),
           },
   }));
 }

@@ -22,6 +22,13 @@ export type Projection = {
    * events. Returns what changed, for live push.
    */
   apply(tx: PoolClient, events: RecordedEvent[]): Promise<ProjectionChange>;
+  /**
+   * Why an event must not be applied (its content cannot be true), or null.
+   * The runtime sets such an event aside in projection_dead_letters, in the
+   * batch's transaction, and applies the rest: it is neither lost silently
+   * nor able to stall the projection for good.
+   */
+  rejects?(event: RecordedEvent): string | null;
 };
 
 /** What a batch changed: row keys per view, so clients can refresh just those. */

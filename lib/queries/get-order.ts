@@ -1,9 +1,16 @@
 import { notFound } from '../errors';
-import { evolve, initialState, type ExistingOrder, type OrderEvent } from '../domain/order';
+import { foldHistory, type ExistingOrder, type HistoryRefusal } from '../domain/order';
 import { orderStreamId } from '../commands/handle-order-command';
 import type { EventStore, RecordedEvent } from '../event-store';
 
-export type OrderView = { order: ExistingOrder; version: number; position: string; events: RecordedEvent[] };
+export type OrderView = {
+  order: ExistingOrder;
+  version: number;
+  position: string;
+  events: RecordedEvent[];
+  /** The first event the order's rules refuse; `order` is the state before it, and no command is taken. */
+  refused: HistoryRefusal | null;
+};
 
 /**
  * The order as its own events say it is now (the write side's state, not a
@@ -15,10 +22,16 @@ export async function getOrder(
   options: { toVersion?: number } = {},
 ): Promise<OrderView> {
   const events = await store.readStream(orderStreamId(orderId), options);
-  const state = events.reduce((s, e) => evolve(s, { type: e.type, data: e.data } as OrderEvent), initialState());
-  if (state.status === 'empty') throw notFound(`Order ${orderId} does not exist.`);
+  const { state, refused } = foldHistory(events);
+  if (state.status === 'empty') {
+    throw notFound(
+      refused
+        ? `Order ${orderId} cannot be shown: the order's rules refuse its first event (${refused.reason}).`
+        : `Order ${orderId} does not exist.`,
+    );
+  }
   const last = events.at(-1)!;
-  return { order: state, version: last.version, position: last.position, events };
+  return { order: state, version: last.version, position: last.position, events, refused };
 }
 
 /** The order's raw events; NOT_FOUND when it has none. */

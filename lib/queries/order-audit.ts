@@ -4,9 +4,9 @@ import { z } from 'zod';
 import { buildTimeline, stateAtVersion, versionAt, type OrderTimeline, type Verification } from '../audit';
 import { orderStreamId } from '../commands/handle-order-command';
 import { withTransaction } from '../db/transaction';
-import type { ExistingOrder } from '../domain/order';
+import { isOrderHistoryError, type ExistingOrder } from '../domain/order';
 import { notFound, validationError } from '../errors';
-import type { Queryable, VerifyResult } from '../event-store';
+import type { Queryable, RecordedEvent, VerifyResult } from '../event-store';
 import type { Services } from '../server/services';
 import { instant, param, wholeNumber } from './query-params';
 
@@ -140,7 +140,7 @@ export async function getOrderStateAsOf(
         `cannot be derived; GET /api/orders/${orderId}/verify names the break.`,
     );
   }
-  const order = stateAtVersion(events, version);
+  const order = replayTo(orderId, events, version);
   // An event log whose first event is not a placement is corrupt: a 500, not a user error.
   if (order.status === 'empty') throw new Error(`Order ${orderId} has no placement up to version ${version}.`);
   const event = events[version - 1]!;
@@ -153,6 +153,19 @@ export async function getOrderStateAsOf(
     occurredAt: event.occurredAt.toISOString(),
     order,
   };
+}
+
+/** stateAtVersion, with a refused event (see foldHistory) said as such instead of a 500. */
+function replayTo(orderId: string, events: RecordedEvent[], version: number) {
+  try {
+    return stateAtVersion(events, version);
+  } catch (error) {
+    if (!isOrderHistoryError(error)) throw error;
+    throw notFound(
+      `The state of order ${orderId} at version ${version} cannot be derived: the order's rules refuse ` +
+        `its history (${error.message}). The audit timeline shows where.`,
+    );
+  }
 }
 
 // ---------------------------------------------------------------------------

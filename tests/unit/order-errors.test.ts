@@ -32,6 +32,7 @@ describe('OrderRuleError', () => {
       ORDER_CANCELLED: 'rule_violation',
       ORDER_ALREADY_SHIPPED: 'rule_violation',
       NEGATIVE_TOTAL: 'rule_violation',
+      ORDER_TOTAL_TOO_LARGE: 'rule_violation',
       UNKNOWN_CUSTOMER: 'invalid_input',
       UNKNOWN_SKU: 'invalid_input',
       TOO_FEW_LINES: 'invalid_input',
@@ -43,7 +44,7 @@ describe('OrderRuleError', () => {
       INVALID_REASON: 'invalid_input',
       INVALID_AMOUNT: 'invalid_input',
     });
-    expect(ORDER_RULE_CODES).toHaveLength(15);
+    expect(ORDER_RULE_CODES).toHaveLength(16);
   });
 
   it('is what decide() throws', () => {

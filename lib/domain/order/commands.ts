@@ -10,7 +10,7 @@ import type {
   OrderState,
   ShippingAddressChanged,
 } from './events';
-import { MAX_LINES, MIN_LINES } from './rules';
+import { MAX_LINES, MAX_ORDER_TOTAL, MIN_LINES } from './rules';
 import type { OrderLine, Product, ShippingAddress } from './types';
 import { assertAmountDelta, assertQuantity, normalizeAddress, normalizeReason, sameAddress } from './validation';
 
@@ -103,6 +103,8 @@ function placeOrder({ data, metadata }: PlaceOrder, state: OrderState): OrderPla
   const lines = priceLines(data.items, data.products);
   const currency = singleCurrency(data.items, data.products);
   const shippingAddress = normalizeAddress(data.shippingAddress, 'shippingAddress');
+  const total = lines.reduce((sum, line) => sum + line.lineTotal, 0);
+  if (total > MAX_ORDER_TOTAL) throw totalTooLarge(total);
 
   return [
     {
@@ -112,7 +114,7 @@ function placeOrder({ data, metadata }: PlaceOrder, state: OrderState): OrderPla
         customerId: data.customerId,
         lines,
         currency,
-        total: lines.reduce((sum, line) => sum + line.lineTotal, 0),
+        total,
         shippingAddress,
         placedAt: metadata.now.toISOString(),
       },
@@ -238,6 +240,7 @@ function adjustOrderPrice({ data, metadata }: AdjustOrderPrice, state: OrderStat
       `Adjustment of ${amountDelta} would make the total of order ${order.orderId} negative (${newTotal})`,
     );
   }
+  if (newTotal > MAX_ORDER_TOTAL) throw totalTooLarge(newTotal);
 
   return [
     {
@@ -252,6 +255,13 @@ function adjustOrderPrice({ data, metadata }: AdjustOrderPrice, state: OrderStat
       },
     },
   ];
+}
+
+function totalTooLarge(total: number) {
+  return new OrderRuleError(
+    'ORDER_TOTAL_TOO_LARGE',
+    `An order total can be at most ${MAX_ORDER_TOTAL} minor units (cents); this one would be ${total}`,
+  );
 }
 
 function requireExisting(state: OrderState): ExistingOrder {

@@ -10,6 +10,7 @@ export const ORDER_RULE_KINDS = {
   ORDER_CANCELLED: 'rule_violation',
   ORDER_ALREADY_SHIPPED: 'rule_violation',
   NEGATIVE_TOTAL: 'rule_violation',
+  ORDER_TOTAL_TOO_LARGE: 'rule_violation',
   UNKNOWN_CUSTOMER: 'invalid_input',
   UNKNOWN_SKU: 'invalid_input',
   TOO_FEW_LINES: 'invalid_input',
@@ -69,9 +70,22 @@ export class OrderHistoryError extends Error {
   readonly eventType: OrderEvent['type'];
   readonly status: OrderState['status'];
 
-  constructor(event: OrderEvent, state: OrderState) {
-    super(`Cannot apply ${event.type} to an order in status '${state.status}'`);
+  /** `reason` when the event itself cannot be true (see amountProblem), not just its place in the history. */
+  constructor(event: OrderEvent, state: OrderState, reason?: string) {
+    super(
+      reason
+        ? `Cannot apply ${event.type}: ${reason}`
+        : `Cannot apply ${event.type} to an order in status '${state.status}'`,
+    );
     this.eventType = event.type;
     this.status = state.status;
   }
+}
+
+/** Shape check too, as for OrderRuleError: bundled chunks may load this module twice. */
+export function isOrderHistoryError(error: unknown): error is OrderHistoryError {
+  return (
+    error instanceof OrderHistoryError ||
+    (typeof error === 'object' && error !== null && (error as { name?: unknown }).name === 'OrderHistoryError')
+  );
 }

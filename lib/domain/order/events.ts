@@ -1,5 +1,7 @@
 import { assertNever } from '../shared/assert-never';
+import { amountProblem, isOrderTotal } from './amounts';
 import { OrderHistoryError } from './errors';
+import { MAX_ORDER_TOTAL } from './rules';
 import type { Money, OrderLine, ShippingAddress } from './types';
 
 // Events carry the full context of the decision (names, prices, previous
@@ -113,6 +115,10 @@ export const initialState = (): OrderState => ({ status: 'empty' });
  * Attribute changes (address, price) are facts and apply to any existing order.
  */
 export function evolve(state: OrderState, event: OrderEvent): OrderState {
+  // Amounts no decision could have produced (written before the bounds
+  // existed, or behind the app's back) must not become a total.
+  const problem = amountProblem(event);
+  if (problem) throw new OrderHistoryError(event, state, problem);
   switch (event.type) {
     case 'OrderPlaced': {
       if (state.status !== 'empty') throw new OrderHistoryError(event, state);
@@ -149,11 +155,15 @@ export function evolve(state: OrderState, event: OrderEvent): OrderState {
     case 'OrderPriceAdjusted': {
       if (state.status === 'empty') throw new OrderHistoryError(event, state);
       const { amountDelta, reason, adjustedAt } = event.data;
+      // Derived from the delta rather than copied from newTotal so the
+      // snapshot always equals placed total + Σ deltas.
+      const total = state.total + amountDelta;
+      if (!isOrderTotal(total)) {
+        throw new OrderHistoryError(event, state, `the total would become ${total}, outside 0 to ${MAX_ORDER_TOTAL}`);
+      }
       return {
         ...state,
-        // Derived from the delta rather than copied from newTotal so the
-        // snapshot always equals placed total + Σ deltas.
-        total: state.total + amountDelta,
+        total,
         adjustments: [...state.adjustments, { amountDelta, reason, adjustedAt }],
       };
     }

@@ -3,10 +3,13 @@ import { evolve, initialState } from './events';
 
 export type { Money, OrderLine, Product, ShippingAddress } from './types';
 export * from './rules';
+export { amountProblem, isAdjustment, isOrderTotal } from './amounts';
+export { foldHistory, type FoldedHistory, type HistoryRefusal } from './history';
 export {
   ORDER_RULE_CODES,
   ORDER_RULE_KINDS,
   OrderHistoryError,
+  isOrderHistoryError,
   OrderRuleError,
   isOrderRuleError,
   type OrderRuleCode,

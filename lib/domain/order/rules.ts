@@ -28,3 +28,15 @@ export const ADDRESS_MIN_LENGTH = 1;
 
 export const REASON_MIN = 1;
 export const REASON_MAX = 500;
+
+/**
+ * Money bounds, in minor units (cents). No order this pipeline takes comes
+ * near 10,000,000.00 in its currency, and the bound keeps every sum far inside
+ * the types that hold money: one total or adjustment fits an int (< 2^31),
+ * and a customer's lifetime sum or a minute's revenue stays below 2^53 (a
+ * JavaScript number; PostgreSQL's bigint holds 1,000 times more) for nine
+ * million orders of the largest size.
+ */
+export const MAX_ORDER_TOTAL = 1_000_000_000;
+/** One adjustment may move a total across its whole range, and no further. */
+export const MAX_ADJUSTMENT = MAX_ORDER_TOTAL;

@@ -1,8 +1,10 @@
+import { isAdjustment } from './amounts';
 import { OrderRuleError } from './errors';
 import {
   ADDRESS_FIELDS,
   ADDRESS_MAX_LENGTH,
   ADDRESS_MIN_LENGTH,
+  MAX_ADJUSTMENT,
   MAX_QUANTITY,
   MIN_QUANTITY,
   REASON_MAX,
@@ -60,12 +62,12 @@ export function normalizeReason(reason: unknown): string {
 }
 
 export function assertAmountDelta(amountDelta: unknown): number {
-  // Zero would record an adjustment that changes nothing; unsafe integers
-  // would silently lose cents.
-  if (typeof amountDelta !== 'number' || !Number.isSafeInteger(amountDelta) || amountDelta === 0) {
+  // Zero would record an adjustment that changes nothing; past the bound no
+  // total could take it (see MAX_ADJUSTMENT).
+  if (!isAdjustment(amountDelta)) {
     throw new OrderRuleError(
       'INVALID_AMOUNT',
-      'Amount must be a non-zero whole number of minor units (cents)',
+      `Amount must be a non-zero whole number of minor units (cents) from -${MAX_ADJUSTMENT} to ${MAX_ADJUSTMENT}`,
       'amountDelta',
     );
   }

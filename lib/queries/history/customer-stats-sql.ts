@@ -7,7 +7,8 @@ import { Prisma } from '../../generated/prisma/client';
 //   OrderPlaced         total_orders + 1, total_spent + total, last_order_at = max(placedAt)
 //   OrderCancelled      total_orders − 1, total_spent − amount, cancelled_orders + 1, cancelled_amount + amount
 //   OrderPriceAdjusted  total_spent + amountDelta
-// counting only events of 'order' streams, and attributing each event to the
+// counting only events of 'order' streams whose amounts the domain accepts
+// (the projection sets the others aside), and attributing each event to the
 // customer of its order's OrderPlaced, as the projection does (cancel and
 // adjust events carry no customer id).
 //
@@ -98,6 +99,8 @@ export function customerTotalsAsOf(at: number): Prisma.Sql {
              WHERE e.stream_type = 'order'
                AND e.event_type IN ('OrderPlaced', 'OrderCancelled', 'OrderPriceAdjusted')
                AND e.recorded_at < ${epochMs(at + 1)}
+               -- Amounts the domain refuses are set aside by the projection, so here too.
+               AND ledgerline_order_amounts_valid(e.event_type, e.data)
             OFFSET 0
           ) n
          GROUP BY n.stream_id

@@ -1,0 +1,13 @@
+import { amountProblem, type OrderEvent } from '../domain/order';
+import type { RecordedEvent } from '../event-store';
+
+/**
+ * For every projection that adds up order amounts: an order event whose
+ * amounts the domain refuses (see amountProblem) is set aside, never summed.
+ * evolve() refuses the same events, so the order's page and these rows agree
+ * on what counts.
+ */
+export function orderAmountProblem(event: RecordedEvent): string | null {
+  if (event.streamType !== 'order') return null;
+  return amountProblem({ type: event.type, data: event.data } as OrderEvent);
+}
