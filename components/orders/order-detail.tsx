@@ -73,14 +73,20 @@ export function OrderDetail({ view, customer }: OrderDetailProps) {
           title="Actions"
           className="lg:sticky lg:top-6 lg:col-start-3 lg:row-span-3 lg:row-start-1 lg:self-start"
         >
-          <OrderActions
-            orderId={order.orderId}
-            version={version}
-            status={order.status}
-            currency={order.currency}
-            total={order.total}
-            shippingAddress={order.shippingAddress}
-          />
+          {refused ? (
+            <p className="text-sm text-slate-600">
+              No command can be taken on this order while its history holds an event the order&apos;s rules refuse.
+            </p>
+          ) : (
+            <OrderActions
+              orderId={order.orderId}
+              version={version}
+              status={order.status}
+              currency={order.currency}
+              total={order.total}
+              shippingAddress={order.shippingAddress}
+            />
+          )}
         </Card>
 
         <div className="grid grid-cols-1 gap-6 sm:grid-cols-2 lg:col-span-2">

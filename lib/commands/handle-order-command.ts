@@ -70,7 +70,8 @@ export async function handleOrderCommand(
       // decision would rest on a state that never was.
       throw ruleViolation(
         'ORDER_HISTORY_INVALID',
-        `Order ${orderId} cannot be changed: its event v${refused.version} (${refused.eventType}) is refused by the order's rules. ${refused.reason}.`,
+        `Order ${orderId} cannot be changed: the order's rules refuse its event v${refused.version} ` +
+          `(${refused.eventType}): ${refused.reason}.`,
       );
     }
     if (context.expectedVersion !== undefined && context.expectedVersion !== version) {

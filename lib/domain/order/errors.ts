@@ -70,13 +70,13 @@ export class OrderHistoryError extends Error {
   readonly eventType: OrderEvent['type'];
   readonly status: OrderState['status'];
 
-  /** `reason` when the event itself cannot be true (see amountProblem), not just its place in the history. */
+  /** What is wrong, without the event's type: the event itself (see amountProblem), or its place in the history. */
+  readonly reason: string;
+
   constructor(event: OrderEvent, state: OrderState, reason?: string) {
-    super(
-      reason
-        ? `Cannot apply ${event.type}: ${reason}`
-        : `Cannot apply ${event.type} to an order in status '${state.status}'`,
-    );
+    const why = reason ?? `it cannot follow an order in status '${state.status}'`;
+    super(`Cannot apply ${event.type}: ${why}`);
+    this.reason = why;
     this.eventType = event.type;
     this.status = state.status;
   }

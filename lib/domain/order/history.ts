@@ -23,7 +23,7 @@ export function foldHistory(events: ReadonlyArray<{ type: string; data: unknown;
       state = evolve(state, { type: event.type, data: event.data } as OrderEvent);
     } catch (error) {
       if (!isOrderHistoryError(error)) throw error;
-      return { state, refused: { version: event.version, eventType: event.type, reason: error.message } };
+      return { state, refused: { version: event.version, eventType: event.type, reason: error.reason } };
     }
   }
   return { state, refused: null };
