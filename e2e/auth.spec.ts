@@ -1,6 +1,6 @@
-import { expect, test } from '@playwright/test';
+import { expect } from '@playwright/test';
 import { authState, DEMO_PASSWORD, expectSignedInAs, signIn } from './auth';
-import { placeOrder, screenshot } from './helpers';
+import { placeOrder, screenshot, test } from './helpers';
 
 test.describe('signed out', () => {
   test.use({ storageState: { cookies: [], origins: [] } });

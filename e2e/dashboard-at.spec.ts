@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { expect, test, type APIRequestContext, type Page } from '@playwright/test';
+import { expect, type APIRequestContext, type Page } from '@playwright/test';
 import { authState } from './auth';
 import {
   ADDRESS,
@@ -7,6 +7,7 @@ import {
   expectCustomerRow,
   expectNoHorizontalScroll,
   screenshot,
+  test,
   watchConsole,
   type CustomerFigures,
 } from './helpers';

@@ -1,4 +1,4 @@
-import { expect, test, type Page } from '@playwright/test';
+import { expect, type Page } from '@playwright/test';
 import {
   ADDRESS,
   cancelOrderFromList,
@@ -10,6 +10,7 @@ import {
   placeOrderFromList,
   readCustomerRow,
   screenshot,
+  test,
   watchConsole,
 } from './helpers';
 import { authState } from './auth';
