@@ -1,4 +1,5 @@
 import { NextResponse, type NextRequest } from 'next/server';
+import { refuseOversizedAction } from './lib/http/action-size';
 import { newNonce, pagePolicy } from './lib/http/security-headers';
 import { SESSION_COOKIE } from './lib/auth/session-cookie';
 
@@ -10,7 +11,9 @@ const SIGN_IN = '/sign-in';
 // render for visitors who are plainly not signed in. API routes answer 401
 // JSON on their own and are not matched here. Every page, the sign-in page
 // too, gets its Content-Security-Policy with a fresh nonce here.
-export function proxy(request: NextRequest) {
+export async function proxy(request: NextRequest) {
+  const tooLarge = await refuseOversizedAction(request);
+  if (tooLarge) return tooLarge;
   const path = request.nextUrl.pathname + request.nextUrl.search;
   const signingIn = request.nextUrl.pathname === SIGN_IN;
   if (!signingIn && !request.cookies.get(SESSION_COOKIE)?.value) {
