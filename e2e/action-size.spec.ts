@@ -20,41 +20,62 @@ function actionBody(bytes: number): string {
   return body('x'.repeat(bytes - body('').length));
 }
 
-test('a server action body over the limit answers 413 with a message; one at the limit reaches the action', async ({
+const TOO_LARGE = /^The request is too large: .*1 MB/;
+
+/** Posts `data` to the new-order form's action as Next.js's client would, signed in as the page is. */
+async function postAction(page: Page, baseURL: string, data: string | ReadableStream) {
+  const actionId = await placeOrderActionId(page);
+  const headers = {
+    'Next-Action': actionId,
+    'Content-Type': 'text/plain;charset=UTF-8',
+    Accept: 'text/x-component',
+    Origin: new URL(baseURL).origin,
+    Cookie: (await page.context().cookies()).map(({ name, value }) => `${name}=${value}`).join('; '),
+  };
+  // A stream goes in chunks, with no Content-Length to go by.
+  const response = await fetch(new URL('/orders/new', baseURL), {
+    method: 'POST',
+    headers,
+    body: data,
+    ...(typeof data === 'string' ? {} : { duplex: 'half' }),
+  } as RequestInit);
+  return { status: response.status, contentType: response.headers.get('content-type'), text: await response.text() };
+}
+
+test('a server action body over the limit answers 413 with a message that says so', async ({ page, baseURL }) => {
+  const response = await postAction(page, baseURL!, actionBody(ACTION_BODY_LIMIT_BYTES + 1));
+  expect(response.status).toBe(413);
+  // Exactly text/plain: Next.js's client then throws this text to the caller.
+  expect(response.contentType).toBe('text/plain');
+  expect(response.text).toMatch(TOO_LARGE);
+});
+
+test('a chunked server action body over the limit is counted as it arrives and answers 413', async ({
   page,
+  baseURL,
+}) => {
+  const response = await postAction(page, baseURL!, new Blob([actionBody(ACTION_BODY_LIMIT_BYTES + 1)]).stream());
+  expect(response.status).toBe(413);
+  expect(response.text).toMatch(TOO_LARGE);
+});
+
+test('a server action body at the limit reaches the action', async ({ page, baseURL }) => {
+  const response = await postAction(page, baseURL!, actionBody(ACTION_BODY_LIMIT_BYTES));
+  expect(response.status).toBe(200);
+  // The action itself refuses the made-up command id.
+  expect(response.text).toContain('"code":"VALIDATION"');
+});
+
+test('a form posted before hydration (multipart, no Next-Action) over the limit answers 413', async ({
   request,
   baseURL,
 }) => {
-  const actionId = await placeOrderActionId(page);
-  const post = (data: string) =>
-    request.post('/orders/new', {
-      headers: {
-        'Next-Action': actionId,
-        'Content-Type': 'text/plain;charset=UTF-8',
-        Accept: 'text/x-component',
-        Origin: new URL(baseURL!).origin,
-      },
-      data,
-    });
-
-  const tooLarge = await post(actionBody(ACTION_BODY_LIMIT_BYTES + 1));
-  expect(tooLarge.status()).toBe(413);
-  // Exactly text/plain: Next.js's client then throws this text to the caller.
-  expect(tooLarge.headers()['content-type']).toBe('text/plain');
-  expect(await tooLarge.text()).toMatch(/^The request is too large: .*1 MB/);
-
-  // At the limit the action runs and refuses the made-up command id itself.
-  const atLimit = await post(actionBody(ACTION_BODY_LIMIT_BYTES));
-  expect(atLimit.status()).toBe(200);
-  expect(await atLimit.text()).toContain('"code":"VALIDATION"');
-
-  // A form posted before hydration is multipart, with no Next-Action header.
-  const form = await request.post('/sign-in', {
+  const response = await request.post('/sign-in', {
     headers: { Origin: new URL(baseURL!).origin },
     multipart: { username: 'x'.repeat(ACTION_BODY_LIMIT_BYTES), password: 'x' },
   });
-  expect(form.status()).toBe(413);
-  expect(await form.text()).toMatch(/^The request is too large/);
+  expect(response.status()).toBe(413);
+  expect(await response.text()).toMatch(TOO_LARGE);
 });
 
 test('the form says the request is too large, and nothing is placed', async ({ page }) => {
