@@ -7,6 +7,7 @@ import next from 'next';
 import { prepareDatabase } from './lib/db/prepare';
 import { resolveDatabase } from './lib/db/resolve';
 import { stampClientAddress } from './lib/auth/client-address';
+import { secureResponses } from './lib/http/security-headers';
 import { attachLive } from './lib/live/server';
 import { PROJECTIONS } from './lib/projections/all';
 import { startProjectionWorker } from './lib/projections/worker';
@@ -43,6 +44,8 @@ const server = createServer((req, res) => {
   void handle(req, res);
 });
 const live = attachLive(server, { connectionString: db.url, log: (line) => console.log(`[live] ${line}`) });
+// After attachLive, so that Socket.IO's own answers get the headers too.
+secureResponses(server);
 server.listen(port, hostname, () => {
   console.log(`> Ledgerline ready on http://localhost:${port}${dev ? ' (dev)' : ''}`);
 });

@@ -1,8 +1,8 @@
-import { expect, test } from '@playwright/test';
+import { expect } from '@playwright/test';
 import { tamperWithEvent } from '../tests/support/tamper';
 import { authState } from './auth';
 import { e2eDatabaseClient } from './database';
-import { ADDRESS, fillAddress, placeOrder, screenshot, TOTAL } from './helpers';
+import { ADDRESS, fillAddress, placeOrder, screenshot, test, TOTAL } from './helpers';
 
 // Everything here is done by the clerk, whose name the timeline must show.
 test.use({ storageState: authState('clerk') });

@@ -1,5 +1,5 @@
-import { test as setup } from '@playwright/test';
 import { authState, expectSignedInAs, signIn, type DemoRole } from './auth';
+import { test as setup } from './helpers';
 
 // Signs each demo user in through the real sign-in page once, and saves the
 // session cookie for the tests that act as that user.

@@ -1,7 +1,7 @@
-import { expect, test } from '@playwright/test';
+import { expect } from '@playwright/test';
 import { FROM_OWN_PAGE } from './base-url';
 import { authState, DEMO_PASSWORD, expectSignedInAs, signIn } from './auth';
-import { placeOrder, screenshot } from './helpers';
+import { placeOrder, screenshot, test } from './helpers';
 
 test.describe('signed out', () => {
   test.use({ storageState: { cookies: [], origins: [] } });

@@ -1,10 +1,10 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { expect, test } from '@playwright/test';
+import { expect } from '@playwright/test';
 import type pg from 'pg';
 import { BASE_URL } from './base-url';
 import { e2eDatabaseClient } from './database';
-import { ADDRESS } from './helpers';
+import { ADDRESS, test } from './helpers';
 
 // A page on another port of this host is the same *site*, so the browser
 // sends it the SameSite=Lax session cookie. It must still not be able to write.

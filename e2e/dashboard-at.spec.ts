@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
+import { expect, type APIRequestContext, type Page } from '@playwright/test';
 import { FROM_OWN_PAGE } from './base-url';
-import { expect, test, type APIRequestContext, type Page } from '@playwright/test';
 import { authState } from './auth';
 import {
   ADDRESS,
@@ -8,6 +8,7 @@ import {
   expectCustomerRow,
   expectNoHorizontalScroll,
   screenshot,
+  test,
   watchConsole,
   type CustomerFigures,
 } from './helpers';

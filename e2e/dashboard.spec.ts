@@ -1,4 +1,4 @@
-import { expect, test, type Page } from '@playwright/test';
+import { expect, type Page } from '@playwright/test';
 import { FROM_OWN_PAGE } from './base-url';
 import {
   ADDRESS,
@@ -11,6 +11,7 @@ import {
   placeOrderFromList,
   readCustomerRow,
   screenshot,
+  test,
   watchConsole,
 } from './helpers';
 import { authState } from './auth';

@@ -1,5 +1,12 @@
 import path from 'node:path';
-import { expect, type APIRequestContext, type Locator, type Page } from '@playwright/test';
+import {
+  test as base,
+  expect,
+  type APIRequestContext,
+  type BrowserContext,
+  type Locator,
+  type Page,
+} from '@playwright/test';
 
 // Reference data is seeded deterministically (lib/db/seed.ts), so names and
 // prices are known: SKU-0001 "Classic Backpack" €4.99, SKU-0002 "Compact Backpack" €42.32.
@@ -222,3 +229,47 @@ export function watchConsole(page: Page, { expect400 = false } = {}): string[] {
   });
   return complaints;
 }
+
+// ---------------------------------------------------------------------------
+// Content-Security-Policy: every spec imports `test` from here.
+
+/** How Chromium reports what a Content-Security-Policy (or X-Frame-Options) blocked, and how the init script below does. */
+const BLOCKED = /Refused to|Content Security Policy|securitypolicyviolation/;
+
+async function reportViolations(context: BrowserContext, violations: string[], expected: readonly RegExp[]) {
+  context.on('console', (message) => {
+    const text = message.text();
+    if (BLOCKED.test(text) && !expected.some((pattern) => pattern.test(text))) {
+      violations.push(`${message.location().url}: ${text}`);
+    }
+  });
+  // The event also covers what a browser blocks without a console line.
+  await context.addInitScript(() =>
+    document.addEventListener('securitypolicyviolation', (event) =>
+      console.error(`securitypolicyviolation: ${event.violatedDirective} blocked ${event.blockedURI || 'inline code'}`),
+    ),
+  );
+}
+
+/**
+ * Playwright's test, failing any test in whose browser contexts (its own and
+ * any it opens) a page broke its Content-Security-Policy. A test that
+ * provokes a violation on purpose names it in `expectedViolations`.
+ */
+export const test = base.extend<{ expectedViolations: RegExp[]; cspViolations: void }>({
+  expectedViolations: [[], { option: true }],
+  cspViolations: [
+    async ({ context, browser, expectedViolations }, use) => {
+      const violations: string[] = [];
+      await reportViolations(context, violations, expectedViolations);
+      // (A context the test closes at once may refuse the init script; its console is watched all the same.)
+      const onContext = (opened: BrowserContext) =>
+        void reportViolations(opened, violations, expectedViolations).catch(() => {});
+      browser.on('context', onContext);
+      await use();
+      browser.off('context', onContext);
+      expect(violations, 'Content-Security-Policy violations').toEqual([]);
+    },
+    { auto: true },
+  ],
+});

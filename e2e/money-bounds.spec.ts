@@ -1,10 +1,10 @@
-import { expect, test } from '@playwright/test';
+import { expect } from '@playwright/test';
 import pg from 'pg';
 import { createEventStore } from '../lib/event-store';
 import { authState } from './auth';
 import { FROM_OWN_PAGE } from './base-url';
 import { e2eDatabaseUrl } from './database';
-import { ADDRESS, screenshot } from './helpers';
+import { ADDRESS, screenshot, test } from './helpers';
 
 // An order whose log holds an amount no decision could write (as databases
 // from before the money bounds do): the order page says where its history

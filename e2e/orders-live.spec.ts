@@ -1,6 +1,6 @@
-import { expect, test, type Page, type Route } from '@playwright/test';
+import { expect, type Page, type Route } from '@playwright/test';
 import { FROM_OWN_PAGE } from './base-url';
-import { ADDRESS, CUSTOMER, fillAddress, LINES, screenshot, TOTAL } from './helpers';
+import { ADDRESS, CUSTOMER, fillAddress, LINES, screenshot, test, TOTAL } from './helpers';
 import { authState } from './auth';
 
 // The /orders list is kept live in the browser: a placed order shows at once

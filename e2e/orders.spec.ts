@@ -1,4 +1,4 @@
-import { expect, test } from '@playwright/test';
+import { expect } from '@playwright/test';
 import {
   ADDRESS,
   CUSTOMER,
@@ -9,6 +9,7 @@ import {
   ORDER_URL,
   placeOrder,
   screenshot,
+  test,
   TOTAL,
 } from './helpers';
 

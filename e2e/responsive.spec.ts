@@ -1,5 +1,5 @@
-import { expect, test } from '@playwright/test';
-import { expectNoHorizontalScroll, fillOrderForm, placeOrder, screenshot } from './helpers';
+import { expect } from '@playwright/test';
+import { expectNoHorizontalScroll, fillOrderForm, placeOrder, screenshot, test } from './helpers';
 
 // A phone-sized viewport: nothing may overflow sideways, and every page is kept as a screenshot.
 test.use({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });

@@ -3,6 +3,7 @@
 import { useMutation, useQueryClient, type InfiniteData, type QueryClient } from '@tanstack/react-query';
 import { useCallback, useState } from 'react';
 import { cancelOrderAction, placeOrderAction } from '@/components/orders/actions';
+import { callAction } from '@/components/orders/call-action';
 import { newCommandId } from '@/components/orders/command-id';
 import { ordersListKey, type OrdersFilter, type OrdersPage } from '@/lib/client/queries';
 import type { PlaceOrderInput } from '@/lib/commands/schemas';
@@ -53,7 +54,7 @@ export function useOrderCommands() {
   const place = useMutation({
     mutationKey: [...ordersMutationKey, 'place'],
     mutationFn: async ({ customerId, items, shippingAddress, commandId }: PlaceVariables) => {
-      const result = await placeOrderAction({ customerId, items, shippingAddress, commandId });
+      const result = await callAction(placeOrderAction, { customerId, items, shippingAddress, commandId });
       if (!result.ok) throw new CommandRejected(result.error);
       return result.data;
     },
@@ -85,7 +86,7 @@ export function useOrderCommands() {
   const cancel = useMutation({
     mutationKey: [...ordersMutationKey, 'cancel'],
     mutationFn: async (request: CancelVariables) => {
-      const result = await cancelOrderAction(request);
+      const result = await callAction(cancelOrderAction, request);
       if (!result.ok) throw new CommandRejected(result.error);
       return result.data;
     },

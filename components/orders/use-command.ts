@@ -2,12 +2,8 @@
 
 import { useRef, useState, useTransition } from 'react';
 import type { ActionError, ActionResult } from '@/lib/actions/result';
+import { callAction } from './call-action';
 import { newCommandId } from './command-id';
-
-const NETWORK_ERROR: ActionError = {
-  code: 'INTERNAL',
-  message: 'The server could not be reached. Check your connection and try again.',
-};
 
 /**
  * Sends one command through a server action and keeps its pending state and
@@ -28,14 +24,7 @@ export function useCommand<P extends object, T>(
     const { commandId } = attempt.current;
     setError(null);
     startTransition(async () => {
-      let result: ActionResult<T>;
-      try {
-        result = await action({ ...payload, commandId });
-      } catch (thrown) {
-        // Only transport failures get here: the action itself returns its errors.
-        console.error(thrown);
-        result = { ok: false, error: NETWORK_ERROR };
-      }
+      const result = await callAction(action, { ...payload, commandId });
       startTransition(() => {
         if (result.ok) {
           // The next submit is a new command even if it carries the same payload.
