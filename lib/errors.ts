@@ -11,7 +11,8 @@ export type AppErrorCode =
   | 'RULE_VIOLATION'
   | 'PAYLOAD_TOO_LARGE'
   | 'RATE_LIMITED'
-  | 'INTERNAL';
+  | 'INTERNAL'
+  | 'UNAVAILABLE';
 
 export const HTTP_STATUS: Record<AppErrorCode, number> = {
   VALIDATION: 400,
@@ -23,6 +24,7 @@ export const HTTP_STATUS: Record<AppErrorCode, number> = {
   PAYLOAD_TOO_LARGE: 413,
   RATE_LIMITED: 429,
   INTERNAL: 500,
+  UNAVAILABLE: 503,
 };
 
 /** Field path (e.g. `items.2.quantity`) → what is wrong with it. */

@@ -18,7 +18,14 @@ export function getServices(): Services {
   if (globalForServices.ledgerlineServices) return globalForServices.ledgerlineServices;
   const connectionString = process.env.DATABASE_URL;
   if (!connectionString) throw new Error('DATABASE_URL is not set: start the app with `npm start`.');
-  const pool = new pg.Pool({ connectionString, max: intFromEnv('LEDGERLINE_POOL_SIZE', 20, { min: 1 }) });
+  const pool = new pg.Pool({
+    connectionString,
+    max: intFromEnv('LEDGERLINE_POOL_SIZE', 20, { min: 1 }),
+    // A database that hangs rather than refuses must still end in a 503, not a request that waits forever.
+    connectionTimeoutMillis: 5_000,
+  });
+  // An idle connection the server dropped (a restart) is an 'error' event: unheard, it would end the process.
+  pool.on('error', (error) => console.warn(`[db] idle connection lost: ${error.message}`));
   const store = createEventStore(pool, { onAppended: createAppendNotifier(pool) });
   const services = { pool, prisma: createPrismaClient(pool), store };
   globalForServices.ledgerlineServices = services;
