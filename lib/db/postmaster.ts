@@ -1,4 +1,4 @@
-import { existsSync, readdirSync, readFileSync, readlinkSync, realpathSync, unlinkSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, readlinkSync, realpathSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 
@@ -56,12 +56,13 @@ export async function clearLeftovers(dataDir: string, log: (line: string) => voi
   if (orphans.length) {
     log(`killing ${orphans.length} leftover backend(s) of the dead server: ${orphans.join(', ')}`);
     for (const pid of orphans) killQuietly(pid);
-    for (const deadline = Date.now() + 5_000; processesIn(dir).length && Date.now() < deadline; ) await sleep(50);
+    for (const deadline = Date.now() + 5_000; processesIn(dir).length && Date.now() < deadline;) await sleep(50);
   }
   // Checked again: another process of ours sharing this directory may have started a server meanwhile.
   const recorded = readPostmasterPid(dataDir);
   if (recorded && !isAlive(recorded.pid) && processesIn(dir).length === 0) {
-    unlinkSync(path.join(dataDir, 'postmaster.pid'));
+    // force: a supervisor in another process may have removed it first.
+    rmSync(path.join(dataDir, 'postmaster.pid'), { force: true });
   }
 }
 

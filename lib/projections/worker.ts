@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import os from 'node:os';
 import pg from 'pg';
 import { intFromEnv } from '../config/env';
+import { createPool } from '../db/pool';
 import { createEventStore, createSharedReadAll } from '../event-store';
 import { processNextBatch, type BatchResult } from './batch';
 import { startListener } from '../live/listener';
@@ -70,8 +71,7 @@ export function startProjectionWorker(options: WorkerOptions): ProjectionWorker 
   const maxBackoffMs = options.maxBackoffMs ?? 30_000;
   const stopTimeoutMs = options.stopTimeoutMs ?? 5_000;
   const log = options.log ?? (() => {});
-  const pool = new pg.Pool({ connectionString: options.connectionString, max: options.projections.length + 2 });
-  pool.on('error', (error) => log(`pool error: ${error.message}`));
+  const pool = createPool({ connectionString: options.connectionString, max: options.projections.length + 2 }, log);
   // The projections mostly read the same events at the same moment: one read serves them all.
   const reader = { readAll: createSharedReadAll(createEventStore(pool).readAll) };
 

@@ -56,38 +56,45 @@ describe('worker shutdown', () => {
     expect(ms).toBeLessThan(1_500);
   });
 
-  it('stops within its bound while a batch waits on a lock, and that batch writes nothing', { timeout: 30_000 }, async () => {
-    const name = `sd_${randomUUID().replaceAll('-', '').slice(0, 12)}`;
-    await createCountingTables(pool, name);
-    // Someone else holds the projection's table: its next batch waits in the database.
-    const holder = await pool.connect();
-    await holder.query('BEGIN');
-    await holder.query(`LOCK TABLE ${name}_applied IN ACCESS EXCLUSIVE MODE`);
-    try {
-      const child = spawn(process.execPath, ['--import', 'tsx', 'tests/support/projector-child.ts', url, name], {
-        stdio: ['ignore', 'pipe', 'inherit'],
-      });
-      children.push(child);
-      await store.append(`${name}-s`, [{ type: TICK, data: { n: 0 } }], { expectedVersion: 'any', streamType: 'tick' });
-      const waiting = await waitFor(async () => {
-        const { rows } = await pool.query(
-          `SELECT 1 FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE $1`,
-          [`INSERT INTO ${name}_applied%`],
-        );
-        return rows.length > 0;
-      }, 10_000);
-      expect(waiting).toBe(true);
-      const ms = await timeToExit(child, 12_000);
-      console.log(`worker with a batch waiting on a lock: exit ${ms} ms after SIGTERM`);
-      // The worker's stop limit (5 s) and a little for the process to end.
-      expect(ms).toBeLessThan(6_500);
-    } finally {
-      await holder.query('ROLLBACK');
-      holder.release();
-    }
-    // The abandoned batch gets its lock now, finds its client gone and rolls back.
-    await sleep(300);
-    const { rows } = await pool.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${name}_applied`);
-    expect(rows[0]!.n).toBe(0);
-  });
+  it(
+    'stops within its bound while a batch waits on a lock, and that batch writes nothing',
+    { timeout: 30_000 },
+    async () => {
+      const name = `sd_${randomUUID().replaceAll('-', '').slice(0, 12)}`;
+      await createCountingTables(pool, name);
+      // Someone else holds the projection's table: its next batch waits in the database.
+      const holder = await pool.connect();
+      await holder.query('BEGIN');
+      await holder.query(`LOCK TABLE ${name}_applied IN ACCESS EXCLUSIVE MODE`);
+      try {
+        const child = spawn(process.execPath, ['--import', 'tsx', 'tests/support/projector-child.ts', url, name], {
+          stdio: ['ignore', 'pipe', 'inherit'],
+        });
+        children.push(child);
+        await store.append(`${name}-s`, [{ type: TICK, data: { n: 0 } }], {
+          expectedVersion: 'any',
+          streamType: 'tick',
+        });
+        const waiting = await waitFor(async () => {
+          const { rows } = await pool.query(
+            `SELECT 1 FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE $1`,
+            [`INSERT INTO ${name}_applied%`],
+          );
+          return rows.length > 0;
+        }, 10_000);
+        expect(waiting).toBe(true);
+        const ms = await timeToExit(child, 12_000);
+        console.log(`worker with a batch waiting on a lock: exit ${ms} ms after SIGTERM`);
+        // The worker's stop limit (5 s) and a little for the process to end.
+        expect(ms).toBeLessThan(6_500);
+      } finally {
+        await holder.query('ROLLBACK');
+        holder.release();
+      }
+      // The abandoned batch gets its lock now, finds its client gone and rolls back.
+      await sleep(300);
+      const { rows } = await pool.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${name}_applied`);
+      expect(rows[0]!.n).toBe(0);
+    },
+  );
 });
