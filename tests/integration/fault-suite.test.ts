@@ -25,22 +25,25 @@ let pool: pg.Pool;
 let token: string;
 let customers: string[];
 
-beforeAll(async () => {
-  cluster = await startCluster();
-  await cluster.startApp();
-  await cluster.startWorker();
-  pool = new pg.Pool({ connectionString: cluster.databaseUrl, max: 2 });
-  pool.on('error', () => {});
-  const signIn = await api('POST', '/api/auth/token', { username: 'operator', password: FAULT_DEMO_PASSWORD });
-  token = ((await signIn.json()) as { token: string }).token;
-  const list = (await (await api('GET', '/api/customers')).json()) as { customers: { id: string }[] };
-  customers = list.customers.slice(0, 12).map((c) => c.id);
-}, 120_000);
-
-afterAll(async () => {
-  await pool?.end();
-  await cluster?.stop();
-});
+/** A cluster for the scenarios of the calling describe block (they run one after another). */
+function useCluster(options: { external?: boolean } = {}) {
+  beforeAll(async () => {
+    cluster = await startCluster(options);
+    await cluster.startApp();
+    await cluster.startWorker();
+    pool = new pg.Pool({ connectionString: cluster.databaseUrl, max: 2 });
+    pool.on('error', () => {});
+    token = '';
+    const signIn = await api('POST', '/api/auth/token', { username: 'operator', password: FAULT_DEMO_PASSWORD });
+    token = ((await signIn.json()) as { token: string }).token;
+    const list = (await (await api('GET', '/api/customers')).json()) as { customers: { id: string }[] };
+    customers = list.customers.slice(0, 12).map((c) => c.id);
+  }, 120_000);
+  afterAll(async () => {
+    await pool?.end();
+    await cluster?.stop();
+  });
+}
 
 function api(method: string, path: string, body?: unknown, key?: string) {
   return fetch(`http://127.0.0.1:${cluster.appPort()}${path}`, {
@@ -224,7 +227,7 @@ async function checkProjections(timeoutMs = 30_000) {
   expect(projected, `projections: ${JSON.stringify(status)}`).toEqual(expected);
 }
 
-async function scenario(victim: 'app' | 'worker' | 'postmaster', seed: number) {
+async function scenario(victim: 'app' | 'worker' | 'postmaster' | 'external postmaster', seed: number) {
   onTestFailed(() => console.error(`fault suite (seed ${seed}) output:\n${cluster.logs().slice(-150).join('\n')}`));
   const rng = seededRandom(seed);
   const traffic = load(rng);
@@ -244,6 +247,11 @@ async function scenario(victim: 'app' | 'worker' | 'postmaster', seed: number) {
       const killed = cluster.killPostmaster();
       // Idle connections may answer for a moment after their postmaster died: wait for the death first.
       while (livePostmaster(cluster.dataDir)?.pid === killed) await sleep(10);
+      if (victim === 'external postmaster') {
+        // Nobody restarts a DATABASE_URL server but its operator, a moment later.
+        await sleep(500 + rng() * 1_000);
+        await cluster.restartPostgres();
+      }
     }
     // Back: the app answers and its database does.
     expect(await healthy(30_000)).toBe(true);
@@ -259,7 +267,7 @@ async function scenario(victim: 'app' | 'worker' | 'postmaster', seed: number) {
   // Refused connections and 503s while something is down, 409s from the domain; never a 500.
   const unexpected = Object.keys(run.statuses).filter((s) => !['200', '201', '409', '503', 'network'].includes(s));
   expect(unexpected).toEqual([]);
-  if (victim === 'postmaster') {
+  if (victim.endsWith('postmaster')) {
     // The app itself stayed up: every request got an answer, the 503 that says "try again".
     expect(run.statuses['503']).toBeGreaterThan(0);
     expect(run.statuses.network).toBeUndefined();
@@ -268,10 +276,20 @@ async function scenario(victim: 'app' | 'worker' | 'postmaster', seed: number) {
   await checkProjections();
 }
 
-describe('fault suite', () => {
+describe('fault suite on the embedded PostgreSQL', () => {
+  useCluster();
   it(`SIGKILLed postmaster: only 503s while it is down, then recovery (seed ${SEED})`, { timeout: 90_000 }, () =>
     scenario('postmaster', SEED),
   );
   it(`SIGKILLed app process (seed ${SEED + 1})`, { timeout: 120_000 }, () => scenario('app', SEED + 1));
   it(`SIGKILLed worker process (seed ${SEED + 2})`, { timeout: 90_000 }, () => scenario('worker', SEED + 2));
+});
+
+describe('fault suite on a DATABASE_URL server', () => {
+  useCluster({ external: true });
+  it(
+    `SIGKILLed and restarted by its operator: only 503s meanwhile, recovery without an app restart (seed ${SEED + 3})`,
+    { timeout: 90_000 },
+    () => scenario('external postmaster', SEED + 3),
+  );
 });

@@ -4,13 +4,16 @@ import { rm } from 'node:fs/promises';
 import net from 'node:net';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { startEmbeddedPostgres, type EmbeddedDatabase } from '../../lib/db/embedded';
 import { livePostmaster } from '../../lib/db/postmaster';
 
 // The app, the projection worker and the embedded PostgreSQL as three real
 // processes on a data directory of their own, for tests that SIGKILL them.
 // The app (tests/support/app-child.ts) starts the server; the worker
 // (workers/projector.ts, as `npm run start:worker` runs it) attaches to it;
-// both supervise it.
+// both supervise it. With `external`, the test starts the server itself and
+// hands it to both as DATABASE_URL, as any other PostgreSQL: nobody but the
+// test restarts it then.
 
 export const FAULT_DEMO_PASSWORD = 'fault-suite-password';
 
@@ -26,12 +29,14 @@ export type Cluster = {
   killWorker: () => Promise<void>;
   /** SIGKILLs the postmaster; returns its pid. */
   killPostmaster: () => number;
+  /** `external` only: starts the server again, as an operator would. */
+  restartPostgres: () => Promise<void>;
   /** The last lines the processes printed, for a failure's report. */
   logs: () => string[];
   stop: () => Promise<void>;
 };
 
-export async function startCluster(): Promise<Cluster> {
+export async function startCluster(options: { external?: boolean } = {}): Promise<Cluster> {
   const root = path.resolve('.data/test-fault', `${process.pid}-${Date.now()}`);
   const dataDir = path.join(root, 'pg');
   const pgPort = await freePort();
@@ -43,8 +48,23 @@ export async function startCluster(): Promise<Cluster> {
     LEDGERLINE_DEMO_PASSWORD: FAULT_DEMO_PASSWORD,
     LEDGERLINE_MIN_BATCH_INTERVAL_MS: '20',
   };
-  // Always the embedded server: only a server of our own may be killed.
+  // Always an embedded server: only a server of our own may be killed.
   delete env.DATABASE_URL;
+  const databaseUrl = `postgresql://postgres:ledgerline@127.0.0.1:${pgPort}/ledgerline`;
+  let external: EmbeddedDatabase | null = null;
+  const startExternal = async () => {
+    external = await startEmbeddedPostgres({
+      dataDir,
+      database: 'ledgerline',
+      port: pgPort,
+      supervise: false,
+      notice: (line) => lines.push(`[test] ${line}`),
+    });
+  };
+  if (options.external) {
+    await startExternal();
+    env.DATABASE_URL = databaseUrl;
+  }
   let app: ChildProcess | null = null;
   let worker: ChildProcess | null = null;
   let port = 0;
@@ -84,7 +104,7 @@ export async function startCluster(): Promise<Cluster> {
 
   const cluster: Cluster = {
     dataDir,
-    databaseUrl: `postgresql://postgres:ledgerline@127.0.0.1:${pgPort}/ledgerline`,
+    databaseUrl,
     appPort: () => port,
     async startApp() {
       const started = await run('app', 'tests/support/app-child.ts', /^ready (\d+)$/);
@@ -102,6 +122,10 @@ export async function startCluster(): Promise<Cluster> {
       process.kill(postmaster.pid, 'SIGKILL');
       return postmaster.pid;
     },
+    async restartPostgres() {
+      if (!options.external) throw new Error('the embedded server restarts itself');
+      await startExternal();
+    },
     logs: () => [...lines],
     async stop() {
       for (const child of [worker, app]) {
@@ -111,6 +135,7 @@ export async function startCluster(): Promise<Cluster> {
         await Promise.race([exited, sleep(12_000)]);
         await kill(child);
       }
+      await (external as EmbeddedDatabase | null)?.stop();
       // A server orphaned by a killed app belongs to nobody now: stop it (fast shutdown).
       const orphan = livePostmaster(dataDir);
       if (orphan) {
