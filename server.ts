@@ -11,6 +11,7 @@ import { secureResponses } from './lib/http/security-headers';
 import { attachLive } from './lib/live/server';
 import { PROJECTIONS } from './lib/projections/all';
 import { startProjectionWorker } from './lib/projections/worker';
+import { exitAtShutdownLimit } from './lib/server/shutdown-limit';
 
 const dev = process.argv.includes('--dev');
 const port = Number(process.env.PORT ?? 3000);
@@ -55,14 +56,17 @@ async function shutdown(signal: string) {
   if (stopping) return;
   stopping = true;
   console.log(`> ${signal}: shutting down`);
+  exitAtShutdownLimit();
   // Stop taking requests, let the ones in flight finish, then stop PostgreSQL cleanly.
   const closed = new Promise<void>((resolve) => server.close(() => resolve()));
   server.closeIdleConnections();
+  // In parallel with the drain: the worker's stop has its own bound, even with a projection stuck.
+  const workerStopped = worker?.stop();
   // Open WebSockets would hold server.close() for the whole grace period.
   await live.close();
   await Promise.race([closed, new Promise((resolve) => setTimeout(resolve, 5_000))]);
   await app.close?.().catch(() => {});
-  await worker?.stop();
+  await workerStopped;
   await db.stop();
   process.exit(0);
 }

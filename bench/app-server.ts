@@ -16,7 +16,7 @@ import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { pathToFileURL } from 'node:url';
 import { attachLive } from '../lib/live/server';
 
-type Handler = (req: Request) => Promise<Response>;
+type Handler = (req: Request, ctx: { params: Promise<{ id: string }> }) => Promise<Response>;
 
 export type AppServer = {
   port: number;
@@ -27,12 +27,31 @@ export type AppServer = {
 
 export type ServerStats = { cpuMs: number; loopDelayP99: number; loopDelayMax: number };
 
-/** Route handlers by "METHOD path"; a module that does not exist (yet) leaves its route out. */
+/**
+ * Route handlers by "METHOD path" (`:id` stands for an order id, as `[id]` does
+ * in app/); a module that does not exist (yet) leaves its route out.
+ */
 const ROUTES: Array<{ method: string; path: string; module: string; name: 'GET' | 'POST' }> = [
   { method: 'POST', path: '/api/orders', module: '@/app/api/orders/route', name: 'POST' },
   { method: 'POST', path: '/api/auth/token', module: '@/app/api/auth/token/route', name: 'POST' },
   { method: 'GET', path: '/api/auth/me', module: '@/app/api/auth/me/route', name: 'GET' },
+  { method: 'GET', path: '/api/health', module: '@/app/api/health/route', name: 'GET' },
+  { method: 'GET', path: '/api/customers', module: '@/app/api/customers/route', name: 'GET' },
+  ...(['ship', 'cancel', 'adjust', 'shipping-address'] as const).map((command) => ({
+    method: 'POST',
+    path: `/api/orders/:id/${command}`,
+    module: `@/app/api/orders/[id]/${command}/route`,
+    name: 'POST' as const,
+  })),
 ];
+
+/** The handler key of a request path: an order id segment becomes `:id`. */
+function routeOf(method: string, url: string): { key: string; id: string } {
+  const [, api, orders, id, ...rest] = url.split('?')[0]!.split('/');
+  if (api === 'api' && orders === 'orders' && id && rest.length)
+    return { key: `${method} /api/orders/:id/${rest.join('/')}`, id };
+  return { key: `${method} ${url.split('?')[0]}`, id: '' };
+}
 
 let serverOnlyRegistered = false;
 
@@ -66,7 +85,8 @@ export async function startAppServer(options: { log?: (line: string) => void } =
   const server = createServer((req, res) => void route(req, res));
   async function route(req: IncomingMessage, res: ServerResponse) {
     try {
-      const handler = handlers.get(`${req.method} ${req.url}`);
+      const { key, id } = routeOf(req.method ?? 'GET', req.url ?? '/');
+      const handler = handlers.get(key);
       if (!handler) {
         res.writeHead(404).end();
         return;
@@ -82,6 +102,7 @@ export async function startAppServer(options: { log?: (line: string) => void } =
           headers,
           body: hasBody ? Buffer.concat(chunks) : undefined,
         }),
+        { params: Promise.resolve({ id }) },
       );
       const body = Buffer.from(await response.arrayBuffer());
       res.writeHead(response.status, Object.fromEntries(response.headers));

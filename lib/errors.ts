@@ -12,7 +12,8 @@ export type AppErrorCode =
   | 'PAYLOAD_TOO_LARGE'
   | 'UNSUPPORTED_MEDIA_TYPE'
   | 'RATE_LIMITED'
-  | 'INTERNAL';
+  | 'INTERNAL'
+  | 'UNAVAILABLE';
 
 export const HTTP_STATUS: Record<AppErrorCode, number> = {
   VALIDATION: 400,
@@ -25,6 +26,7 @@ export const HTTP_STATUS: Record<AppErrorCode, number> = {
   UNSUPPORTED_MEDIA_TYPE: 415,
   RATE_LIMITED: 429,
   INTERNAL: 500,
+  UNAVAILABLE: 503,
 };
 
 /** Field path (e.g. `items.2.quantity`) → what is wrong with it. */

@@ -5,6 +5,7 @@ import { prepareDatabase } from '../lib/db/prepare';
 import { resolveDatabase } from '../lib/db/resolve';
 import { PROJECTIONS } from '../lib/projections/all';
 import { startProjectionWorker } from '../lib/projections/worker';
+import { exitAtShutdownLimit } from '../lib/server/shutdown-limit';
 
 const db = await resolveDatabase();
 await prepareDatabase(db.url);
@@ -22,6 +23,7 @@ async function shutdown(signal: string) {
   if (stopping) return;
   stopping = true;
   console.log(`> ${signal}: stopping the projection worker`);
+  exitAtShutdownLimit();
   await worker.stop();
   await db.stop();
   process.exit(0);

@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { unstable_rethrow } from 'next/navigation';
 import { ZodError } from 'zod';
 import { fieldErrors } from '../commands/schemas';
+import { asUnavailable } from '../db/unavailable';
 import { isAppError, type AppErrorCode } from '../errors';
 
 // Server actions return their failures instead of throwing them: a thrown
@@ -34,7 +35,8 @@ export async function runAction<T>(name: string, run: () => Promise<T>): Promise
   }
 }
 
-export function toActionError(name: string, error: unknown): ActionError {
+export function toActionError(name: string, thrown: unknown): ActionError {
+  const error = asUnavailable(thrown);
   if (isAppError(error)) {
     const { fields, rule } = error.details;
     return { code: error.code, message: error.message, ...(fields ? { fields } : {}), ...(rule ? { rule } : {}) };

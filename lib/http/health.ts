@@ -13,7 +13,8 @@ export async function probe(check: () => Promise<unknown>, timeoutMs = 2_000): P
     await Promise.race([check(), timeout]);
     return true;
   } catch (error) {
-    console.warn('[api] health check failed:', error);
+    // One line: a monitor probing a database that is down would otherwise log a stack every few seconds.
+    console.warn(`[api] health check failed: ${error instanceof Error ? error.message : String(error)}`);
     return false;
   } finally {
     clearTimeout(timer);

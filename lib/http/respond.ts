@@ -2,6 +2,7 @@ import 'server-only';
 import { NextResponse } from 'next/server';
 import type { Permission, SessionUser } from '../auth/permissions';
 import type { CommandResult } from '../commands';
+import { asUnavailable } from '../db/unavailable';
 import { isAppError } from '../errors';
 import { authorize } from './auth';
 import { assertOwnPageWrite } from './same-origin';
@@ -31,7 +32,8 @@ export async function handle(
   }
 }
 
-export function errorResponse(req: Request, error: unknown): NextResponse<ErrorBody> {
+export function errorResponse(req: Request, thrown: unknown): NextResponse<ErrorBody> {
+  const error = asUnavailable(thrown);
   // An AppError INTERNAL may still carry a detail meant for logs, so it takes the generic path too.
   if (isAppError(error) && error.code !== 'INTERNAL') {
     const headers = new Headers();

@@ -2,8 +2,10 @@ import { randomUUID } from 'node:crypto';
 import os from 'node:os';
 import pg from 'pg';
 import { intFromEnv } from '../config/env';
+import { createPool } from '../db/pool';
 import { createEventStore, createSharedReadAll } from '../event-store';
 import { processNextBatch, type BatchResult } from './batch';
+import { startListener } from '../live/listener';
 import { ensureCheckpoint } from './checkpoint';
 import type { Projection } from './types';
 
@@ -44,6 +46,8 @@ export type WorkerOptions = {
   lockRetryMs?: number;
   heartbeatMs?: number;
   maxBackoffMs?: number;
+  /** stop() returns within this even when a batch hangs. */
+  stopTimeoutMs?: number;
   log?: (line: string) => void;
   onBatch?: (projection: Projection, result: BatchResult) => void;
 };
@@ -65,17 +69,19 @@ export function startProjectionWorker(options: WorkerOptions): ProjectionWorker 
   const lockRetryMs = options.lockRetryMs ?? 1_000;
   const heartbeatMs = options.heartbeatMs ?? 2_000;
   const maxBackoffMs = options.maxBackoffMs ?? 30_000;
+  const stopTimeoutMs = options.stopTimeoutMs ?? 5_000;
   const log = options.log ?? (() => {});
-  const pool = new pg.Pool({ connectionString: options.connectionString, max: options.projections.length + 2 });
-  pool.on('error', (error) => log(`pool error: ${error.message}`));
+  const pool = createPool({ connectionString: options.connectionString, max: options.projections.length + 2 }, log);
   // The projections mostly read the same events at the same moment: one read serves them all.
   const reader = { readAll: createSharedReadAll(createEventStore(pool).readAll) };
 
   let stopped = false;
-  const sleepers = new Set<() => void>();
-  /** Sleeps up to `ms`; a notification (or stop) ends the sleep early when `wakeable`. */
+  /** Pending sleeps, and whether a notification may end them; stop ends them all. */
+  const sleepers = new Map<() => void, boolean>();
+  /** Sleeps up to `ms`; a notification ends the sleep early when `wakeable`, stop always does. */
   const sleep = (ms: number, wakeable = true) =>
     new Promise<boolean>((resolve) => {
+      if (stopped) return resolve(true);
       const done = (woken: boolean) => {
         clearTimeout(timer);
         sleepers.delete(wake);
@@ -83,11 +89,19 @@ export function startProjectionWorker(options: WorkerOptions): ProjectionWorker 
       };
       const wake = () => done(true);
       const timer = setTimeout(() => done(false), ms);
-      if (wakeable || stopped) sleepers.add(wake);
+      sleepers.set(wake, wakeable);
     });
-  const wakeAll = () => [...sleepers].forEach((wake) => wake());
+  const wakeAll = (all = false) => [...sleepers].forEach(([wake, wakeable]) => (all || wakeable) && wake());
 
-  const listener = listen(options.connectionString, wakeAll, log, () => stopped);
+  const listener = startListener({
+    connectionString: options.connectionString,
+    channel: EVENTS_CHANNEL,
+    applicationName: 'ledgerline-projector',
+    onPayload: () => wakeAll(),
+    // Appends announced while the connection was down are found by the poll.
+    onListening: () => wakeAll(),
+    log,
+  });
   const loops = options.projections.map((projection) => runProjection(projection));
 
   async function runProjection(projection: Projection) {
@@ -232,32 +246,14 @@ export function startProjectionWorker(options: WorkerOptions): ProjectionWorker 
     id,
     stop: async () => {
       stopped = true;
-      wakeAll();
-      await Promise.all(loops);
-      await (await listener).end().catch(() => {});
-      await pool.end();
+      wakeAll(true);
+      // A batch stuck in the database (a lock wait, a hung handler) must not hold a shutdown:
+      // past the limit we leave it; its transaction rolls back when the connection closes.
+      const finished = Promise.all(loops).then(() => pool.end());
+      const timeout = new Promise<'timeout'>((resolve) => setTimeout(resolve, stopTimeoutMs, 'timeout').unref());
+      if ((await Promise.race([finished, timeout])) === 'timeout')
+        log(`stopped after ${stopTimeoutMs} ms with a batch still running (it rolls back)`);
+      await listener.close();
     },
   };
-}
-
-/** LISTENs for appends on its own connection, reconnecting when it drops. */
-async function listen(
-  connectionString: string,
-  onNotify: () => void,
-  log: (line: string) => void,
-  stopped: () => boolean,
-) {
-  const client = new pg.Client({ connectionString });
-  client.on('notification', onNotify);
-  client.on('error', (error) => {
-    log(`listener lost (${error.message}); polling until it is back`);
-    if (!stopped()) setTimeout(() => void listen(connectionString, onNotify, log, stopped), 1_000);
-  });
-  try {
-    await client.connect();
-    await client.query(`LISTEN ${EVENTS_CHANNEL}`);
-  } catch (error) {
-    log(`listener failed (${(error as Error).message}); polling only`);
-  }
-  return client;
 }

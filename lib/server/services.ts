@@ -1,6 +1,7 @@
 import 'server-only';
 import pg from 'pg';
 import { intFromEnv } from '../config/env';
+import { createPool } from '../db/pool';
 import { createPrismaClient, type Db } from '../db/prisma';
 import { createAppendNotifier, createEventStore, type EventStore } from '../event-store';
 
@@ -18,7 +19,15 @@ export function getServices(): Services {
   if (globalForServices.ledgerlineServices) return globalForServices.ledgerlineServices;
   const connectionString = process.env.DATABASE_URL;
   if (!connectionString) throw new Error('DATABASE_URL is not set: start the app with `npm start`.');
-  const pool = new pg.Pool({ connectionString, max: intFromEnv('LEDGERLINE_POOL_SIZE', 20, { min: 1 }) });
+  const pool = createPool(
+    {
+      connectionString,
+      max: intFromEnv('LEDGERLINE_POOL_SIZE', 20, { min: 1 }),
+      // A database that hangs rather than refuses must still end in a 503, not a request that waits forever.
+      connectionTimeoutMillis: 5_000,
+    },
+    (line) => console.warn(`[db] ${line}`),
+  );
   const store = createEventStore(pool, { onAppended: createAppendNotifier(pool) });
   const services = { pool, prisma: createPrismaClient(pool), store };
   globalForServices.ledgerlineServices = services;

@@ -16,12 +16,13 @@ import { seededRandom } from '../support/random';
 import {
   fold,
   loadOrderEvents,
-  type CustomerStatsRow,
+  readCustomerOrders,
+  readCustomerStats,
+  readMinutes,
+  readStatusCounts,
+  readSummaries,
   type Fold,
   type FoldEvent,
-  type MinuteRow,
-  type OrderSummaryRow,
-  type StatusCounts,
 } from '../support/fold';
 
 // Each projection is checked against an independent fold (tests/support/fold.ts)
@@ -126,34 +127,6 @@ async function applyInBatches(box: Sandbox, events: RecordedEvent[], sizes: () =
     i += size;
   }
   return keys;
-}
-
-const readSummaries = (box: Sandbox) =>
-  box.rows<OrderSummaryRow>(
-    `SELECT order_id, customer_id, status, total::float8 AS total, currency, line_count, item_count, placed_at, last_change_at,
-            last_event_type, version, position FROM {schema}.order_summaries_v1 ORDER BY order_id`,
-  );
-const readCustomerStats = (box: Sandbox) =>
-  box.rows<CustomerStatsRow>(
-    `SELECT customer_id, total_orders, total_spent::text, cancelled_orders, cancelled_amount::text, last_order_at, updated_at
-       FROM {schema}.customer_stats_v1 ORDER BY customer_id`,
-  );
-const readCustomerOrders = (box: Sandbox) =>
-  box.rows<{ order_id: string; customer_id: string }>(
-    'SELECT order_id, customer_id FROM {schema}.customer_stats_orders_v1 ORDER BY order_id',
-  );
-const readMinutes = (box: Sandbox) =>
-  box.rows<MinuteRow>(
-    'SELECT minute, orders_placed, orders_cancelled, revenue::text FROM {schema}.order_metrics_minute_v1 ORDER BY minute',
-  );
-/** A status no batch has touched has no row yet: that reads as 0. */
-async function readStatusCounts(box: Sandbox): Promise<StatusCounts> {
-  const rows = await box.rows<{ status: keyof StatusCounts; orders: number }>(
-    'SELECT status, orders FROM {schema}.order_status_counts_v1',
-  );
-  const counts: StatusCounts = { placed: 0, shipped: 0, cancelled: 0 };
-  for (const row of rows) counts[row.status] = row.orders;
-  return counts;
 }
 
 // ---------------------------------------------------------------------------

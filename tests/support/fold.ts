@@ -217,3 +217,53 @@ export function fold(events: readonly FoldEvent[]): Fold {
 
   return { orderSummaries, customerStats, customerOrders, minutes: minuteRows, statusCounts };
 }
+
+// ---------------------------------------------------------------------------
+// The projections' rows in the fold's shapes, from the tables of `{schema}`.
+
+/** Runs SQL with `{schema}` replaced by the schema holding the projection tables. */
+export type Tables = { rows<T>(sql: string): Promise<T[]> };
+
+/** The projection tables in the public schema of `pool`'s database. */
+export const publicTables = (pool: pg.Pool): Tables => ({
+  rows: async <T>(sql: string) => (await pool.query(sql.replaceAll('{schema}', 'public'))).rows as T[],
+});
+
+export const readSummaries = (box: Tables) =>
+  box.rows<OrderSummaryRow>(
+    `SELECT order_id, customer_id, status, total::float8 AS total, currency, line_count, item_count, placed_at, last_change_at,
+            last_event_type, version, position FROM {schema}.order_summaries_v1 ORDER BY order_id`,
+  );
+export const readCustomerStats = (box: Tables) =>
+  box.rows<CustomerStatsRow>(
+    `SELECT customer_id, total_orders, total_spent::text, cancelled_orders, cancelled_amount::text, last_order_at, updated_at
+       FROM {schema}.customer_stats_v1 ORDER BY customer_id`,
+  );
+export const readCustomerOrders = (box: Tables) =>
+  box.rows<{ order_id: string; customer_id: string }>(
+    'SELECT order_id, customer_id FROM {schema}.customer_stats_orders_v1 ORDER BY order_id',
+  );
+export const readMinutes = (box: Tables) =>
+  box.rows<MinuteRow>(
+    'SELECT minute, orders_placed, orders_cancelled, revenue::text FROM {schema}.order_metrics_minute_v1 ORDER BY minute',
+  );
+/** A status no batch has touched has no row yet: that reads as 0. */
+export async function readStatusCounts(box: Tables): Promise<StatusCounts> {
+  const rows = await box.rows<{ status: keyof StatusCounts; orders: number }>(
+    'SELECT status, orders FROM {schema}.order_status_counts_v1',
+  );
+  const counts: StatusCounts = { placed: 0, shipped: 0, cancelled: 0 };
+  for (const row of rows) counts[row.status] = row.orders;
+  return counts;
+}
+
+/** Every projection's rows, to compare with fold() whole. */
+export async function readProjected(box: Tables): Promise<Fold> {
+  return {
+    orderSummaries: await readSummaries(box),
+    customerStats: await readCustomerStats(box),
+    customerOrders: await readCustomerOrders(box),
+    minutes: await readMinutes(box),
+    statusCounts: await readStatusCounts(box),
+  };
+}

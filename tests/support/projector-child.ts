@@ -1,12 +1,13 @@
 // A projection worker in a process of its own, so that tests can SIGKILL it.
-// Usage: node --import tsx tests/support/projector-child.ts <databaseUrl> <projectionName>
+// Usage: node --import tsx tests/support/projector-child.ts <databaseUrl> <projectionName> [poison]
+// poison: every batch throws, so the projection retries with backoff and then shows as stalled.
 import { startProjectionWorker } from '../../lib/projections/worker';
 import { countingProjection } from './counting-projection';
 
-const [databaseUrl, name] = process.argv.slice(2);
+const [databaseUrl, name, mode] = process.argv.slice(2);
 const worker = startProjectionWorker({
   connectionString: databaseUrl!,
-  projections: [countingProjection(name!)],
+  projections: [countingProjection(name!, { poison: mode === 'poison' ? () => () => true : undefined })],
   id: `child-${process.pid}`,
   batchSize: 7,
   pollMs: 50,
