@@ -14,6 +14,7 @@
  * see each other's data (index sizes, bloat) and nothing is left behind.
  */
 import { intFromEnv } from '../lib/config/env';
+import { EVENT_SCHEMAS } from '../lib/order-stream';
 import { withBenchDatabase } from './support';
 import { randomUUID } from 'node:crypto';
 import os from 'node:os';
@@ -73,7 +74,7 @@ type Contender = {
 };
 
 function ledgerline(pool: pg.Pool): Contender {
-  const store = createEventStore(pool);
+  const store = createEventStore(pool, { schemas: EVENT_SCHEMAS });
   return {
     name: 'Ledgerline',
     newWriter(streamId) {

@@ -31,6 +31,7 @@
  *    sort by spent / orders, with and without q; and the live list beside it.
  */
 import { intFromEnv } from '../lib/config/env';
+import { EVENT_SCHEMAS } from '../lib/order-stream';
 import { withBenchDatabase } from './support';
 import { createHash, randomUUID } from 'node:crypto';
 import { register } from 'node:module';
@@ -152,10 +153,10 @@ function generateHistory(count: number, end: number): SeedEvent[] {
       command = { type: 'ShipOrder', data: { orderId: orderId! }, metadata: { now: at } };
     } else if (roll < 0.78) {
       orderId = someOf(open, (s) => s.status === 'placed');
-      input = { orderId, reason: 'Customer changed their mind' };
+      input = { orderId, reason: 'Customer changed their mind', reasonCode: 'customer_request' };
       command = {
         type: 'CancelOrder',
-        data: { orderId: orderId!, reason: 'Customer changed their mind' },
+        data: { orderId: orderId!, reason: 'Customer changed their mind', reasonCode: 'customer_request' },
         metadata: { now: at },
       };
     } else if (roll < 0.9) {
@@ -314,7 +315,7 @@ async function checkRows(pool: pg.Pool, events: SeedEvent[]) {
   if (r.events !== events.length || r.bad_hash || r.bad_link || r.bad_streams) {
     throw new Error(`the seeded rows are not what the store writes: ${JSON.stringify(r)}`);
   }
-  const store = createEventStore(pool);
+  const store = createEventStore(pool, { schemas: EVENT_SCHEMAS });
   const rng = seededRandom(SEED + 1);
   const streams = [...new Set(events.map((e) => e.streamId))];
   for (let i = 0; i < 200; i++) {
@@ -329,7 +330,7 @@ async function checkRows(pool: pg.Pool, events: SeedEvent[]) {
 // ---------------------------------------------------------------------------
 
 async function catchUp(pool: pg.Pool) {
-  const store = createEventStore(pool);
+  const store = createEventStore(pool, { schemas: EVENT_SCHEMAS });
   await ensureCheckpoint(pool, customerStats);
   let applied = 0;
   for (;;) {

@@ -20,6 +20,7 @@ async function orderWithHistory(page: import('@playwright/test').Page) {
   await expect(page.getByTestId('order-version')).toHaveText('Version 2');
   await page.getByRole('button', { name: 'Cancel order…' }).click();
   const cancelForm = page.getByRole('form', { name: 'Cancel order' });
+  await cancelForm.getByLabel('Reason code').selectOption('customer_request');
   await cancelForm.getByLabel('Reason for cancelling').fill(CANCEL_REASON);
   await cancelForm.getByRole('button', { name: 'Confirm cancellation' }).click();
   await expect(page.getByTestId('order-version')).toHaveText('Version 3');

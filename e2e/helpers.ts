@@ -126,6 +126,7 @@ export async function placeOrderFromList(
 export async function cancelOrderFromList(page: Page, orderId: string, reason: string) {
   const row = page.locator(`[data-testid="order-row"][data-order-id="${orderId}"]`);
   await row.getByRole('button', { name: /^Cancel order/ }).click();
+  await row.getByLabel('Reason code').selectOption('customer_request');
   await row.getByLabel('Reason for cancelling').fill(reason);
   await row.getByRole('button', { name: 'Confirm cancel' }).click();
   await expect(row.getByTestId('order-status')).toHaveText('Cancelled');

@@ -1,4 +1,5 @@
 import { expect } from '@playwright/test';
+import { EVENT_SCHEMAS } from '../lib/order-stream';
 import pg from 'pg';
 import { createEventStore } from '../lib/event-store';
 import { authState } from './auth';
@@ -26,7 +27,7 @@ test('an order with an impossible amount in its history is shown up to it, refus
   // Written past decide(), as the app did before totals had bounds.
   const pool = new pg.Pool({ connectionString: await e2eDatabaseUrl(), max: 1 });
   try {
-    await createEventStore(pool).append(
+    await createEventStore(pool, { schemas: EVENT_SCHEMAS }).append(
       `order-${orderId}`,
       [
         {

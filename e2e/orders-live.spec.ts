@@ -96,6 +96,7 @@ test('orders placed and cancelled from the list show at once, confirm live, and 
 
   // Cancel from the row.
   await row.getByRole('button', { name: /^Cancel order/ }).click();
+  await row.getByLabel('Reason code').selectOption('customer_request');
   await row.getByLabel('Reason for cancelling').fill('Customer changed their mind');
   const heldCancel = await holdActions(page);
   await row.getByRole('button', { name: 'Confirm cancel' }).click();
@@ -139,6 +140,7 @@ test('a cancel the server refuses rolls the row back and says why', async ({ pag
   expect(shipped.ok()).toBe(true);
 
   await row.getByRole('button', { name: /^Cancel order/ }).click();
+  await row.getByLabel('Reason code').selectOption('customer_request');
   await row.getByLabel('Reason for cancelling').fill('Too late?');
   await row.getByRole('button', { name: 'Confirm cancel' }).click();
   const alert = row.getByRole('alert');

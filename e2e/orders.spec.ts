@@ -73,8 +73,14 @@ test('an order goes through address change, price adjustment and cancellation', 
   await page.getByRole('button', { name: 'Cancel order…' }).click();
   const cancelForm = page.getByRole('form', { name: 'Cancel order' });
   await cancelForm.getByLabel('Reason for cancelling').fill('Customer changed their mind');
+  // The code is chosen, never assumed: without one the server names the field and nothing changes.
+  await cancelForm.getByRole('button', { name: 'Confirm cancellation' }).click();
+  await expect(cancelForm.locator('#cancel-reason-code-error')).toContainText('Choose why the order is cancelled');
+  await expect(page.getByTestId('order-version')).toHaveText('Version 3');
+  await cancelForm.getByLabel('Reason code').selectOption('customer_request');
   await cancelForm.getByRole('button', { name: 'Confirm cancellation' }).click();
   await expect(page.getByTestId('order-status')).toHaveText('Cancelled');
+  await expect(page.getByTestId('cancel-reason-code')).toHaveText('Customer request');
   await expect(page.getByTestId('order-version')).toHaveText('Version 4');
   await expect(page.getByText('Reason: Customer changed their mind').first()).toBeVisible();
   await expect(page.getByRole('button', { name: 'Ship order' })).toBeDisabled();
@@ -116,6 +122,7 @@ test('acting on a stale page is refused with a clear message', async ({ page, co
   await expect(stale.getByTestId('order-version')).toHaveText('Version 1');
 
   await page.getByRole('button', { name: 'Cancel order…' }).click();
+  await page.getByLabel('Reason code').selectOption('customer_request');
   await page.getByLabel('Reason for cancelling').fill('Duplicate order');
   await page.getByRole('button', { name: 'Confirm cancellation' }).click();
   await expect(page.getByTestId('order-status')).toHaveText('Cancelled');

@@ -5,6 +5,8 @@ import { useState, type FormEvent } from 'react';
 import { formatMoney } from '@/components/format/money';
 import { LocalTime } from '@/components/format/local-time';
 import { Button } from '@/components/ui/button';
+import { CancelReasonSelect } from '@/components/orders/cancel-reason-select';
+import type { CancelReasonCode } from '@/lib/domain/order/rules';
 import { controlA11y, controlClass } from '@/components/ui/field';
 import { TEMP_ID_PREFIX, type OrderRow as Row, type RowSync } from './types';
 import { useCan } from '@/components/auth/user-context';
@@ -23,13 +25,14 @@ type OrderRowProps = {
   status: RowStatus;
   sync: RowSync;
   error?: string;
-  onCancel: (row: Row, reason: string) => void;
+  onCancel: (row: Row, reason: string, reasonCode: CancelReasonCode) => void;
   onDismissError: () => void;
 };
 
 export function OrderRow({ row, status, sync, error, onCancel, onDismissError }: OrderRowProps) {
   const [cancelling, setCancelling] = useState(false);
   const [reason, setReason] = useState('');
+  const [reasonCode, setReasonCode] = useState<CancelReasonCode | ''>('');
   const temp = row.orderId.startsWith(TEMP_ID_PREFIX);
   const short = temp ? 'new' : row.orderId.slice(0, 8);
   const name = row.customerName ?? 'Unknown customer';
@@ -40,9 +43,11 @@ export function OrderRow({ row, status, sync, error, onCancel, onDismissError }:
 
   function submit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
-    onCancel(row, reason);
+    if (!reasonCode) return;
+    onCancel(row, reason, reasonCode);
     setCancelling(false);
     setReason('');
+    setReasonCode('');
   }
 
   return (
@@ -123,6 +128,12 @@ export function OrderRow({ row, status, sync, error, onCancel, onDismissError }:
           aria-label={`Cancel order #${short}`}
           className="mt-3 flex flex-col gap-2 sm:flex-row sm:items-end"
         >
+          <div className="sm:w-48">
+            <label htmlFor={`${reasonId}-code`} className="mb-1 block text-sm font-medium text-slate-700">
+              Reason code
+            </label>
+            <CancelReasonSelect id={`${reasonId}-code`} value={reasonCode} onChange={setReasonCode} />
+          </div>
           <div className="grow">
             <label htmlFor={reasonId} className="mb-1 block text-sm font-medium text-slate-700">
               Reason for cancelling
@@ -138,7 +149,7 @@ export function OrderRow({ row, status, sync, error, onCancel, onDismissError }:
             />
           </div>
           <div className="flex gap-2">
-            <Button type="submit" variant="danger" disabled={!reason.trim()}>
+            <Button type="submit" variant="danger" disabled={!reason.trim() || !reasonCode}>
               Confirm cancel
             </Button>
             <Button variant="secondary" onClick={() => setCancelling(false)}>

@@ -3,6 +3,7 @@
 import { useMutation, useQueryClient, type InfiniteData, type QueryClient } from '@tanstack/react-query';
 import { useCallback, useState } from 'react';
 import { cancelOrderAction, placeOrderAction } from '@/components/orders/actions';
+import type { CancelReasonCode } from '@/lib/domain/order/rules';
 import { callAction } from '@/components/orders/call-action';
 import { newCommandId } from '@/components/orders/command-id';
 import { ordersListKey, type OrdersFilter, type OrdersPage } from '@/lib/client/queries';
@@ -16,7 +17,13 @@ type Lists = InfiniteData<OrdersPage, string | null>;
 type Snapshot = [readonly unknown[], Lists | undefined][];
 
 export type PlaceVariables = PlaceOrderInput & { commandId: string; preview: OrderRow };
-export type CancelVariables = { orderId: string; expectedVersion: number; reason: string; commandId: string };
+export type CancelVariables = {
+  orderId: string;
+  expectedVersion: number;
+  reason: string;
+  reasonCode: CancelReasonCode;
+  commandId: string;
+};
 
 function filterOf(queryKey: readonly unknown[]): OrdersFilter {
   return (queryKey[ordersListKey.length] ?? {}) as OrdersFilter;
@@ -118,8 +125,14 @@ export function useOrderCommands() {
   );
 
   const cancelOrder = useCallback(
-    (row: OrderRow, reason: string) =>
-      cancel.mutate({ orderId: row.orderId, expectedVersion: row.version, reason, commandId: newCommandId() }),
+    (row: OrderRow, reason: string, reasonCode: CancelReasonCode) =>
+      cancel.mutate({
+        orderId: row.orderId,
+        expectedVersion: row.version,
+        reason,
+        reasonCode,
+        commandId: newCommandId(),
+      }),
     [cancel],
   );
 

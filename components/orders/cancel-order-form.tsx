@@ -3,7 +3,8 @@
 import { useState, type FormEvent } from 'react';
 import { Button } from '@/components/ui/button';
 import { controlA11y, controlClass, Field } from '@/components/ui/field';
-import { REASON_MAX } from '@/lib/domain/order/rules';
+import { REASON_MAX, type CancelReasonCode } from '@/lib/domain/order/rules';
+import { CancelReasonSelect } from './cancel-reason-select';
 import { cancelOrderAction } from './actions';
 import { CommandError } from './command-error';
 import { useCommand } from './use-command';
@@ -15,16 +16,33 @@ type CancelOrderFormProps = { orderId: string; version: number; onCancelled: () 
 export function CancelOrderForm({ orderId, version, onCancelled, onDiscard }: CancelOrderFormProps) {
   const command = useCommand(cancelOrderAction);
   const [reason, setReason] = useState('');
+  const [reasonCode, setReasonCode] = useState<CancelReasonCode | ''>('');
   const error = command.error?.fields?.reason;
+  const codeError = command.error?.fields?.reasonCode;
 
   function onSubmit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
-    command.submit({ orderId, expectedVersion: version, reason }, onCancelled);
+    // An empty code goes to the server as it is, which names the field.
+    command.submit(
+      { orderId, expectedVersion: version, reason, reasonCode: reasonCode as CancelReasonCode },
+      onCancelled,
+    );
   }
 
   return (
     <form onSubmit={onSubmit} noValidate className="space-y-4" aria-label="Cancel order">
       <CommandError error={command.error} title="The order was not cancelled" />
+      <Field id="cancel-reason-code" label="Reason code" error={codeError}>
+        <CancelReasonSelect
+          id="cancel-reason-code"
+          value={reasonCode}
+          error={codeError}
+          onChange={(code) => {
+            setReasonCode(code);
+            command.clearField('reasonCode');
+          }}
+        />
+      </Field>
       <Field id="cancel-reason" label="Reason for cancelling" error={error} hint={HINT}>
         <textarea
           rows={3}

@@ -1,4 +1,5 @@
 import Link from 'next/link';
+import { cancelReasonLabel } from '@/lib/domain/order/rules';
 import type { OrderView } from '@/lib/queries/get-order';
 import { LocalTime } from '@/components/format/local-time';
 import { Card } from './card';
@@ -42,7 +43,8 @@ export function OrderDetail({ view, customer }: OrderDetailProps) {
 
       {order.status === 'cancelled' && (
         <div className="mb-6 rounded-lg border border-slate-200 bg-slate-100 p-3 text-sm text-slate-700 break-anywhere">
-          <span className="font-medium">Cancelled</span> <LocalTime iso={order.cancelledAt} />. Reason:{' '}
+          <span className="font-medium">Cancelled</span> <LocalTime iso={order.cancelledAt} />.{' '}
+          <span data-testid="cancel-reason-code">{cancelReasonLabel(order.cancelReasonCode)}</span>:{' '}
           {order.cancelReason}
         </div>
       )}

@@ -1,6 +1,7 @@
 import { addressOneLine, eventLabel } from '@/lib/audit';
-import type { OrderEvent } from '@/lib/domain/order';
+import { cancelReasonLabel, type OrderEvent } from '@/lib/domain/order';
 import type { RecordedEvent } from '@/lib/event-store';
+import { orderEventOrNull } from '@/lib/order-stream';
 import { formatMoney } from '@/components/format/money';
 import { LocalTime } from '@/components/format/local-time';
 
@@ -18,7 +19,7 @@ function describe(event: OrderEvent, currency: string): string {
     case 'OrderShipped':
       return 'Handed over for delivery';
     case 'OrderCancelled':
-      return `Reason: ${event.data.reason}`;
+      return `Reason: ${event.data.reason} (${cancelReasonLabel(event.data.reasonCode)})`;
     case 'OrderPriceAdjusted': {
       const { amountDelta, newTotal, reason } = event.data;
       return `${money(amountDelta, true)} (${reason}), new total ${money(newTotal)}`;
@@ -33,7 +34,7 @@ export function OrderHistory({ events, currency }: { events: RecordedEvent[]; cu
   return (
     <ol className="space-y-0">
       {events.map((event, index) => {
-        const known = { type: event.type, data: event.data } as OrderEvent;
+        const known = orderEventOrNull(event);
         const last = index === events.length - 1;
         return (
           <li key={event.version} className="relative flex gap-3 pb-5 last:pb-0" data-testid="history-event">
@@ -52,7 +53,7 @@ export function OrderHistory({ events, currency }: { events: RecordedEvent[]; cu
                 </p>
                 <LocalTime iso={event.occurredAt.toISOString()} className="text-xs text-slate-500" />
               </div>
-              {describe(known, currency) && (
+              {known && describe(known, currency) && (
                 <p className="mt-0.5 text-sm text-slate-600 break-anywhere">{describe(known, currency)}</p>
               )}
               <p className="mt-0.5 text-xs text-slate-400">

@@ -1,5 +1,5 @@
 import { formatMoney } from '../../components/format/money';
-import type { OrderEventType } from '../domain/order';
+import { cancelReasonLabel, type OrderEventType } from '../domain/order';
 import type { ChangeKind, FieldChange } from './types';
 
 // Events and changes in words, for people: the timeline page, the CSV export.
@@ -97,7 +97,10 @@ function detailsOf(type: string, data: Data, currency: string | undefined, custo
     case 'OrderShipped':
       return ['Handed over for delivery'];
     case 'OrderCancelled':
-      return [`Amount reversed: ${formatAmount(data.amount, currency)}`];
+      return [
+        `Reason code: ${cancelReasonLabel(data.reasonCode)}`,
+        `Amount reversed: ${formatAmount(data.amount, currency)}`,
+      ];
     case 'OrderPriceAdjusted':
       return [
         `Adjustment: ${formatAmount(data.amountDelta, currency, true)}`,
@@ -127,6 +130,7 @@ const FIELD_LABELS: Record<string, string> = {
   shippedAt: 'Shipped at',
   cancelledAt: 'Cancelled at',
   cancelReason: 'Cancellation reason',
+  cancelReasonCode: 'Cancellation reason code',
   name: 'Name',
   line1: 'Street',
   city: 'City',

@@ -20,7 +20,7 @@ type JsonRecord = { [key: string]: JsonValue };
 // had in storage (jsonb keeps keys sorted by length, not as they were written).
 const KEY_ORDER = [
   ...['status', 'orderId', 'customerId', 'lines', 'currency', 'total', 'shippingAddress', 'placedAt', 'adjustments'],
-  ...['shippedAt', 'cancelledAt', 'cancelReason'],
+  ...['shippedAt', 'cancelledAt', 'cancelReason', 'cancelReasonCode'],
   ...ADDRESS_FIELDS,
   ...['sku', 'quantity', 'unitPrice', 'lineTotal', 'amountDelta', 'reason', 'adjustedAt'],
 ];

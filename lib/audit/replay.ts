@@ -1,11 +1,10 @@
-import { evolve, initialState, type OrderEvent, type OrderState } from '../domain/order';
+import { evolve, initialState, type OrderState } from '../domain/order';
+import { toOrderEvent } from '../order-stream';
 import type { AuditSourceEvent, ReplayEvent } from './types';
 
 // Time travel is a replay: the order at version N is the domain's own evolve()
 // folded over events 1..N. Nothing is stored per version, so there is no
 // second copy of the truth that could disagree with the log.
-
-const asOrderEvent = (event: ReplayEvent) => ({ type: event.type, data: event.data }) as OrderEvent;
 
 /**
  * The order after `version` (0 = before the first event: the empty state).
@@ -25,7 +24,7 @@ export function stateAtVersion(events: readonly ReplayEvent[], version: number):
         `Events must be in version order from 1 without gaps: found ${event.version} at ${index + 1}.`,
       );
     }
-    state = evolve(state, asOrderEvent(event));
+    state = evolve(state, toOrderEvent(event));
   }
   return state;
 }

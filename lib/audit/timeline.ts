@@ -1,4 +1,5 @@
-import { evolve, initialState, type OrderEvent, type OrderState } from '../domain/order';
+import { evolve, initialState, type OrderState } from '../domain/order';
+import { toOrderEvent } from '../order-stream';
 import type { JsonValue } from '../event-store/types';
 import { findCorrection } from './corrections';
 import { describeEvent } from './describe';
@@ -31,7 +32,7 @@ export function buildTimeline(
     let replayError: string | null = null;
     if (refusedAt === null) {
       try {
-        state = evolve(state, { type: event.type, data: event.data } as OrderEvent);
+        state = evolve(state, toOrderEvent(event));
       } catch (error) {
         // Corrupt or altered history. Later events are not applied either: a
         // state built on a fact the domain refused would be made up.

@@ -9,6 +9,8 @@ import type { JsonObject, JsonValue } from '../event-store/types';
 export type AuditSourceEvent = {
   version: number;
   type: string;
+  /** The shape of `data` (current once the store has upcast it). */
+  schemaVersion: number;
   data: JsonObject;
   metadata?: { [key: string]: JsonValue | undefined };
   occurredAt: Date | string;
@@ -19,7 +21,7 @@ export type AuditSourceEvent = {
 };
 
 /** The least a replay needs. */
-export type ReplayEvent = Pick<AuditSourceEvent, 'version' | 'type' | 'data'>;
+export type ReplayEvent = Pick<AuditSourceEvent, 'version' | 'type' | 'schemaVersion' | 'data'>;
 
 export type Actor = { id: string; name: string };
 

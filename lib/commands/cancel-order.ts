@@ -12,7 +12,11 @@ export function cancelOrder(
     services,
     orderId,
     { type: 'CancelOrder', input: { orderId, ...input } },
-    (now) => ({ type: 'CancelOrder', data: { orderId, reason: input.reason }, metadata: { now } }),
+    (now) => ({
+      type: 'CancelOrder',
+      data: { orderId, reason: input.reason, reasonCode: input.reasonCode },
+      metadata: { now },
+    }),
     context,
   );
 }

@@ -1,20 +1,12 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { conflict, notFound, ruleViolation, validationError } from '../errors';
 import { ConcurrencyError, CommandIdReusedError, type NewEvent } from '../event-store';
-import {
-  decide,
-  foldHistory,
-  isOrderRuleError,
-  type OrderCommand,
-  type OrderEvent,
-  type OrderRuleError,
-} from '../domain/order';
+import { foldOrderStream, ORDER_STREAM_TYPE, orderIdOf, orderStreamId, toNewEvent } from '../order-stream';
+import { decide, isOrderRuleError, type OrderCommand, type OrderEvent, type OrderRuleError } from '../domain/order';
 import type { CommandContext, CommandResult, CommandServices } from './types';
 
 /** Conflicts are retried on fresh state this many times before giving up. */
 const MAX_ATTEMPTS = 4;
-export const ORDER_STREAM_TYPE = 'order';
-export const orderStreamId = (orderId: string) => `order-${orderId}`;
 
 export type HandleOptions = {
   /**
@@ -64,7 +56,7 @@ export async function handleOrderCommand(
   for (let attempt = 1; ; attempt++) {
     const history = options.newStream && attempt === 1 ? [] : await store.readStream(streamId);
     const version = history.at(-1)?.version ?? 0;
-    const { state, refused } = foldHistory(history);
+    const { state, refused } = foldOrderStream(history);
     if (refused) {
       // Nothing may be decided on a history the domain cannot apply: the
       // decision would rest on a state that never was.
@@ -101,7 +93,7 @@ export async function handleOrderCommand(
       causationId: context.causationId ?? commandId,
       ...(context.actor ? { actor: context.actor } : {}),
     };
-    const newEvents: NewEvent[] = events.map((e) => ({ type: e.type, data: e.data, metadata, occurredAt: now }));
+    const newEvents: NewEvent[] = events.map((e) => toNewEvent(e, metadata, now));
     try {
       const result = await store.append(streamId, newEvents, {
         expectedVersion: version,
@@ -128,10 +120,6 @@ export async function handleOrderCommand(
       }
     }
   }
-}
-
-function orderIdOf(streamId: string) {
-  return streamId.slice('order-'.length);
 }
 
 function reusedKey(commandId: string) {

@@ -3,6 +3,5 @@ export { shipOrder } from './ship-order';
 export { cancelOrder } from './cancel-order';
 export { changeShippingAddress } from './change-shipping-address';
 export { adjustOrderPrice } from './adjust-order-price';
-export { orderStreamId } from './handle-order-command';
 export * from './schemas';
 export type * from './types';

@@ -7,6 +7,7 @@ import {
   MIN_QUANTITY,
   REASON_MAX,
   MAX_ADJUSTMENT,
+  CANCEL_REASON_CODES,
 } from '../domain/order/rules';
 
 // Input shapes for every entry point (JSON API and server actions). They use
@@ -56,7 +57,13 @@ export const placeOrderSchema = z.object({
 
 export const reasonSchema = text('Reason', REASON_MAX);
 
-export const cancelOrderSchema = z.object({ reason: reasonSchema });
+export const cancelOrderSchema = z.object({
+  reason: reasonSchema,
+  // Optional for scripts written before codes existed; the forms always send one.
+  reasonCode: z
+    .enum(CANCEL_REASON_CODES, { error: `Choose why the order is cancelled (${CANCEL_REASON_CODES.join(', ')}).` })
+    .default('other'),
+});
 export const shipOrderSchema = z.object({});
 export const changeShippingAddressSchema = z.object({ address: addressSchema });
 export const adjustOrderPriceSchema = z.object({

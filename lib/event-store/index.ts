@@ -6,3 +6,5 @@ export { GENESIS_HASH } from './hash';
 export { createAppendNotifier } from './notify';
 export { createSharedReadAll, type ReadAll } from './shared-read';
 export * from './transaction-counter';
+export * from './upcasting';
+export * from './census';

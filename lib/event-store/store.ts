@@ -4,6 +4,7 @@ import { CommandIdReusedError, ConcurrencyError } from './errors';
 import { eventHash, GENESIS_HASH } from './hash';
 import { formatPosition, parsePosition, START, type Position } from './position';
 import { APPEND_FIRST, APPEND_NEXT, EVENT_COLUMNS, HASHED_TEXT_COLUMNS, SQLSTATE, type EventRow } from './sql';
+import { createUpcasting, type EventSchema } from './upcasting';
 import type { AppendOptions, AppendResult, EventMetadata, JsonObject, NewEvent, RecordedEvent } from './types';
 
 /** A pool, or one client inside a transaction that the caller controls. */
@@ -21,11 +22,19 @@ export type VerifyResult =
 export type EventStore = ReturnType<typeof createEventStore>;
 
 export type EventStoreOptions = {
+  /**
+   * The shapes the code writes and how older ones are upcast. Required, so
+   * that no store is made that would hand out events in a stored shape.
+   */
+  schemas: readonly EventSchema[];
   /** Called after an append commits on its own (not inside a caller's transaction). */
   onAppended?: () => void;
 };
 
-export function createEventStore(pool: pg.Pool, storeOptions: EventStoreOptions = {}) {
+export function createEventStore(pool: pg.Pool, storeOptions: EventStoreOptions) {
+  const upcasting = createUpcasting(storeOptions.schemas);
+  const toEvent = (row: EventRow) => upcasting.upcast(toRecordedEvent(row));
+
   /**
    * Appends atomically with optimistic concurrency: when N writers race on the
    * same expected version exactly one wins and the others get ConcurrencyError.
@@ -156,7 +165,7 @@ export function createEventStore(pool: pg.Pool, storeOptions: EventStoreOptions 
         ORDER BY stream_version`,
       [streamId, options.fromVersion ?? 1, options.toVersion ?? 2_147_483_647],
     );
-    return rows.map(toRecordedEvent);
+    return rows.map(toEvent);
   }
 
   /**
@@ -185,7 +194,7 @@ export function createEventStore(pool: pg.Pool, storeOptions: EventStoreOptions 
         LIMIT $3`,
       [after.transactionId.toString(), after.globalPosition.toString(), limit],
     );
-    const events = rows.map(toRecordedEvent);
+    const events = rows.map(toEvent);
     return { events, checkpoint: events.at(-1)?.position ?? formatPosition(after) };
   }
 
@@ -247,7 +256,7 @@ export function createEventStore(pool: pg.Pool, storeOptions: EventStoreOptions 
     return { ok: true, version };
   }
 
-  return { append, findCommand, readStream, readAll, streamVersion, verifyStream };
+  return { append, findCommand, readStream, readAll, streamVersion, verifyStream, upcasting };
 }
 
 function toRecordedEvent(row: EventRow): RecordedEvent {
@@ -263,6 +272,7 @@ function toRecordedEvent(row: EventRow): RecordedEvent {
     version: row.stream_version,
     type: row.event_type,
     schemaVersion: row.schema_version,
+    storedSchemaVersion: row.schema_version,
     data: row.data as JsonObject,
     metadata: row.metadata as EventMetadata,
     occurredAt: row.occurred_at,

@@ -31,7 +31,10 @@ export type RecordedEvent = {
   streamType: string;
   version: number;
   type: string;
+  /** The shape of `data`: the current version of its type once upcast on read (see upcasting.ts). */
   schemaVersion: number;
+  /** The version the event was written with; its row and hash keep that shape for good. */
+  storedSchemaVersion: number;
   data: JsonObject;
   metadata: EventMetadata;
   occurredAt: Date;

@@ -5,7 +5,10 @@ export type OrderEventView = {
   position: string;
   version: number;
   type: string;
+  /** The shape of `data`: its type's current one (older events are upcast on read). */
   schemaVersion: number;
+  /** The shape it was written in, which its row and hash keep. */
+  storedSchemaVersion: number;
   data: JsonObject;
   metadata: EventMetadata;
   occurredAt: string;
@@ -19,6 +22,7 @@ export function toOrderEventView(event: RecordedEvent): OrderEventView {
     version: event.version,
     type: event.type,
     schemaVersion: event.schemaVersion,
+    storedSchemaVersion: event.storedSchemaVersion,
     data: event.data,
     metadata: event.metadata,
     occurredAt: event.occurredAt.toISOString(),

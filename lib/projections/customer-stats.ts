@@ -1,5 +1,6 @@
 import type { PoolClient } from 'pg';
-import type { OrderEvent, OrderEventType } from '../domain/order';
+import type { OrderEventType } from '../domain/order';
+import { toOrderEvent } from '../order-stream';
 import { orderAmountProblem } from './order-amounts';
 import type { Projection } from './types';
 
@@ -41,7 +42,7 @@ export const customerStats: Projection = {
     const relevant = events
       .filter((e) => e.streamType === 'order' && types.has(e.type))
       .map((recorded) => {
-        const event = { type: recorded.type, data: recorded.data } as OrderEvent;
+        const event = toOrderEvent(recorded);
         // Lower case, as PostgreSQL prints uuids: an id the API accepted in
         // upper case must not become a second key for the same row.
         return { recorded, event, orderId: event.data.orderId.toLowerCase() };

@@ -1,4 +1,5 @@
-import { amountProblem, type OrderEvent } from '../domain/order';
+import { amountProblem } from '../domain/order';
+import { toOrderEvent } from '../order-stream';
 import type { RecordedEvent } from '../event-store';
 
 /**
@@ -9,5 +10,5 @@ import type { RecordedEvent } from '../event-store';
  */
 export function orderAmountProblem(event: RecordedEvent): string | null {
   if (event.streamType !== 'order') return null;
-  return amountProblem({ type: event.type, data: event.data } as OrderEvent);
+  return amountProblem(toOrderEvent(event));
 }

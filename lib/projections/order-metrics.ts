@@ -1,5 +1,6 @@
 import type { PoolClient } from 'pg';
-import type { OrderEvent, OrderEventType } from '../domain/order';
+import type { OrderEventType } from '../domain/order';
+import { toOrderEvent } from '../order-stream';
 import { orderAmountProblem } from './order-amounts';
 import type { Projection } from './types';
 
@@ -53,7 +54,7 @@ export const orderMetrics: Projection = {
 
     for (const recorded of events) {
       if (recorded.streamType !== 'order' || !types.has(recorded.type)) continue;
-      const event = { type: recorded.type, data: recorded.data } as OrderEvent;
+      const event = toOrderEvent(recorded);
       switch (event.type) {
         case 'OrderPlaced': {
           const minute = minuteOf(recorded.occurredAt);

@@ -1,7 +1,8 @@
 import type { PoolClient } from 'pg';
 import { assertNever } from '../domain/shared/assert-never';
-import type { OrderEvent, OrderEventType } from '../domain/order';
+import type { OrderEventType } from '../domain/order';
 import type { RecordedEvent } from '../event-store';
+import { toOrderEvent } from '../order-stream';
 import { orderAmountProblem } from './order-amounts';
 import type { Projection } from './types';
 
@@ -63,7 +64,7 @@ function foldBatch(events: RecordedEvent[]): Map<string, OrderChange> {
   for (const recorded of events) {
     // Event type names are only unique within a stream type.
     if (recorded.streamType !== 'order' || !types.has(recorded.type)) continue;
-    const event = { type: recorded.type, data: recorded.data } as OrderEvent;
+    const event = toOrderEvent(recorded);
     // Lower case, as PostgreSQL prints uuids, so one order is one key.
     const orderId = event.data.orderId.toLowerCase();
     const existing = changes.get(orderId);

@@ -4,6 +4,7 @@ import pg from 'pg';
 import { intFromEnv } from '../config/env';
 import { createPool } from '../db/pool';
 import { createEventStore, createSharedReadAll } from '../event-store';
+import { EVENT_SCHEMAS } from '../order-stream';
 import { processNextBatch, type BatchResult } from './batch';
 import { startListener } from '../live/listener';
 import { ensureCheckpoint } from './checkpoint';
@@ -73,7 +74,7 @@ export function startProjectionWorker(options: WorkerOptions): ProjectionWorker 
   const log = options.log ?? (() => {});
   const pool = createPool({ connectionString: options.connectionString, max: options.projections.length + 2 }, log);
   // The projections mostly read the same events at the same moment: one read serves them all.
-  const reader = { readAll: createSharedReadAll(createEventStore(pool).readAll) };
+  const reader = { readAll: createSharedReadAll(createEventStore(pool, { schemas: EVENT_SCHEMAS }).readAll) };
 
   let stopped = false;
   /** Pending sleeps, and whether a notification may end them; stop ends them all. */

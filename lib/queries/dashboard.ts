@@ -3,8 +3,10 @@ import { z } from 'zod';
 import { param, wholeNumber } from './query-params';
 import { formatMoney } from '@/components/format/money';
 import type { Db } from '../db/prisma';
-import { ORDER_EVENT_TYPES, type OrderEvent } from '../domain/order';
+import { cancelReasonLabel, ORDER_EVENT_TYPES, type OrderEvent } from '../domain/order';
 import { formatPosition } from '../event-store/position';
+import type { JsonObject } from '../event-store/types';
+import { orderEventOrNull, upcastStoredOrderEvent } from '../order-stream';
 import { Prisma } from '../generated/prisma/client';
 
 // Reads for the dashboard: the order_metrics projection (order_metrics_minute_v1,
@@ -111,7 +113,8 @@ type RecentEventRecord = {
   global_position: string;
   event_type: string;
   stream_id: string;
-  data: unknown;
+  schema_version: number;
+  data: JsonObject;
   occurred_at: Date;
   stream_version: number;
   actor: string | null;
@@ -133,7 +136,7 @@ export async function listRecentEvents(db: Db, query: RecentEventsQuery): Promis
   const limit = query.limit ?? RECENT_EVENTS_DEFAULT;
   const rows = await db.$queryRaw<RecentEventRecord[]>`
     SELECT e.transaction_id::text AS transaction_id, e.global_position::text AS global_position, e.event_type,
-           e.stream_id, e.data, e.occurred_at, e.stream_version, e.metadata->'actor'->>'name' AS actor,
+           e.stream_id, e.schema_version, e.data, e.occurred_at, e.stream_version, e.metadata->'actor'->>'name' AS actor,
            p.data->>'currency' AS currency
       FROM events e
       LEFT JOIN events p ON p.stream_id = e.stream_id AND p.stream_version = 1
@@ -152,9 +155,18 @@ export async function listRecentEvents(db: Db, query: RecentEventsQuery): Promis
       occurredAt: row.occurred_at.toISOString(),
       version: row.stream_version,
       actor: row.actor,
-      summary: summarize({ type: row.event_type, data: row.data } as OrderEvent, row.currency ?? 'EUR'),
+      summary: summaryOf(row),
     })),
   };
+}
+
+/** The row read as its current shape (SQL reads the stored one), or no summary for a shape this code cannot read. */
+function summaryOf(row: RecentEventRecord): string {
+  const event = orderEventOrNull({
+    type: row.event_type,
+    ...upcastStoredOrderEvent(row.event_type, row.schema_version, row.data),
+  });
+  return event ? summarize(event, row.currency ?? 'EUR') : '';
 }
 
 export function summarize(event: OrderEvent, currency: string): string {
@@ -167,7 +179,7 @@ export function summarize(event: OrderEvent, currency: string): string {
     case 'OrderShipped':
       return 'Order shipped';
     case 'OrderCancelled':
-      return `Order cancelled: ${money(event.data.amount)} (${event.data.reason})`;
+      return `Order cancelled: ${money(event.data.amount)} (${cancelReasonLabel(event.data.reasonCode)}: ${event.data.reason})`;
     case 'OrderPriceAdjusted':
       return `Price adjusted by ${money(event.data.amountDelta, true)} to ${money(event.data.newTotal)}: ${event.data.reason}`;
     case 'ShippingAddressChanged':

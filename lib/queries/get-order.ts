@@ -1,6 +1,6 @@
 import { notFound } from '../errors';
-import { foldHistory, type ExistingOrder, type HistoryRefusal } from '../domain/order';
-import { orderStreamId } from '../commands/handle-order-command';
+import type { ExistingOrder, HistoryRefusal } from '../domain/order';
+import { foldOrderStream, orderStreamId } from '../order-stream';
 import type { EventStore, RecordedEvent } from '../event-store';
 
 export type OrderView = {
@@ -22,7 +22,7 @@ export async function getOrder(
   options: { toVersion?: number } = {},
 ): Promise<OrderView> {
   const events = await store.readStream(orderStreamId(orderId), options);
-  const { state, refused } = foldHistory(events);
+  const { state, refused } = foldOrderStream(events);
   if (state.status === 'empty') {
     throw notFound(
       refused

@@ -2,7 +2,7 @@ import 'server-only';
 import type pg from 'pg';
 import { z } from 'zod';
 import { buildTimeline, stateAtVersion, versionAt, type OrderTimeline, type Verification } from '../audit';
-import { orderStreamId } from '../commands/handle-order-command';
+import { OrderEventShapeError, orderStreamId } from '../order-stream';
 import { withTransaction } from '../db/transaction';
 import { isOrderHistoryError, type ExistingOrder } from '../domain/order';
 import { notFound, validationError } from '../errors';
@@ -160,7 +160,7 @@ function replayTo(orderId: string, events: RecordedEvent[], version: number) {
   try {
     return stateAtVersion(events, version);
   } catch (error) {
-    if (!isOrderHistoryError(error)) throw error;
+    if (!isOrderHistoryError(error) && !(error instanceof OrderEventShapeError)) throw error;
     throw notFound(
       `The state of order ${orderId} at version ${version} cannot be derived: the order's rules refuse ` +
         `its history (${error.message}). The audit timeline shows where.`,

@@ -4,6 +4,7 @@ import { intFromEnv } from '../config/env';
 import { createPool } from '../db/pool';
 import { createPrismaClient, type Db } from '../db/prisma';
 import { createAppendNotifier, createEventStore, type EventStore } from '../event-store';
+import { EVENT_SCHEMAS } from '../order-stream';
 
 export type Services = { pool: pg.Pool; prisma: Db; store: EventStore };
 
@@ -28,7 +29,7 @@ export function getServices(): Services {
     },
     (line) => console.warn(`[db] ${line}`),
   );
-  const store = createEventStore(pool, { onAppended: createAppendNotifier(pool) });
+  const store = createEventStore(pool, { schemas: EVENT_SCHEMAS, onAppended: createAppendNotifier(pool) });
   const services = { pool, prisma: createPrismaClient(pool), store };
   globalForServices.ledgerlineServices = services;
   return services;

@@ -373,7 +373,7 @@ describe('server actions check the session and role', () => {
         commandId: crypto.randomUUID(),
       }),
     ship: () => actions.shipOrderAction(target()),
-    cancel: () => actions.cancelOrderAction({ ...target(), reason: 'Testing access' }),
+    cancel: () => actions.cancelOrderAction({ ...target(), reasonCode: 'customer_request', reason: 'Testing access' }),
     readdress: () => actions.changeShippingAddressAction({ ...target(), address: address() }),
     adjust: () => actions.adjustOrderPriceAction({ ...target(), amountDelta: -100, reason: 'Testing access' }),
   };

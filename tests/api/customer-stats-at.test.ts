@@ -70,7 +70,9 @@ beforeAll(async () => {
   t.a1Adjusted = await recordedMs(
     await adjustOrderPrice(services, a1.orderId, { amountDelta: -230, reason: 'Loyalty discount' }),
   );
-  t.a1Cancelled = await recordedMs(await cancelOrder(services, a1.orderId, { reason: 'Changed my mind' }));
+  t.a1Cancelled = await recordedMs(
+    await cancelOrder(services, a1.orderId, { reasonCode: 'customer_request', reason: 'Changed my mind' }),
+  );
   t.c1 = await recordedMs(await placeOrder(services, { customerId: C.id, items: TWO_DEAR, shippingAddress }));
   const shipped = await shipOrder(services, b1.orderId);
   t.b1Shipped = await recordedMs(shipped);

@@ -61,7 +61,7 @@ beforeAll(async () => {
   await place(ids.c, DEFAULT_ITEMS, at(2, 40), 3);
   await place(ids.d, ONE_CHEAP, at(2, 50), 4);
   await adjustOrderPrice(services, ids.c, { amountDelta: -230, reason: 'Loyalty discount' }, { now: at(1, 1) });
-  await cancelOrder(services, ids.c, { reason: 'Changed my mind' }, { now: at(1, 2) });
+  await cancelOrder(services, ids.c, { reasonCode: 'customer_request', reason: 'Changed my mind' }, { now: at(1, 2) });
   await shipOrder(services, ids.a, { now: at(1, 3) });
   const last = await changeShippingAddress(
     services,
@@ -175,7 +175,7 @@ describe('GET /api/events/recent', () => {
     expect(events.map((e) => [e.type, e.orderId, e.summary])).toEqual([
       ['ShippingAddressChanged', ids.b, 'Shipping address changed to Paris, FR'],
       ['OrderShipped', ids.a, 'Order shipped'],
-      ['OrderCancelled', ids.c, 'Order cancelled: €50.00 (Changed my mind)'],
+      ['OrderCancelled', ids.c, 'Order cancelled: €50.00 (Customer request: Changed my mind)'],
       ['OrderPriceAdjusted', ids.c, 'Price adjusted by -€2.30 to €50.00: Loyalty discount'],
       ['OrderPlaced', ids.d, 'Order placed: 1 item, €4.99'],
       ['OrderPlaced', ids.c, 'Order placed: 3 items, €52.30'],

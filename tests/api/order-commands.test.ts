@@ -42,10 +42,15 @@ const newOrder = async () => (await placeOrder(customer)).orderId;
 
 async function lastEvent(orderId: string) {
   const { rows } = await pool().query(
-    'SELECT event_type, data, metadata FROM events WHERE stream_id = $1 ORDER BY stream_version DESC LIMIT 1',
+    'SELECT event_type, schema_version, data, metadata FROM events WHERE stream_id = $1 ORDER BY stream_version DESC LIMIT 1',
     [`order-${orderId}`],
   );
-  return rows[0] as { event_type: string; data: Record<string, unknown>; metadata: Record<string, unknown> };
+  return rows[0] as {
+    event_type: string;
+    schema_version: number;
+    data: Record<string, unknown>;
+    metadata: Record<string, unknown>;
+  };
 }
 
 beforeAll(async () => {
@@ -63,8 +68,16 @@ describe('commands on an open order', () => {
     expect(await countStream(orderId)).toBe(2);
     expect(await lastEvent(orderId)).toMatchObject({
       event_type: 'OrderCancelled',
-      data: { reason: 'Customer changed their mind', amount: TOTAL },
+      data: { reason: 'Customer changed their mind', amount: TOTAL, reasonCode: 'other' },
     });
+    expect((await lastEvent(orderId)).schema_version).toBe(2);
+  });
+
+  it('cancel records the reason code it is given', async () => {
+    const orderId = await newOrder();
+    const res = await send('cancel', orderId, { reason: 'Card declined twice', reasonCode: 'payment_failed' });
+    expect(res.status).toBe(200);
+    expect(await lastEvent(orderId)).toMatchObject({ data: { reasonCode: 'payment_failed' } });
   });
 
   it('ship answers 200 for `{}` and for an empty body', async () => {
@@ -252,6 +265,8 @@ describe('bad input answers 400 with fields and writes nothing', () => {
     ['cancel', { reason: 42 }, { reason: 'Reason is required.' }],
     ['cancel', { reason: 'r'.repeat(501) }, { reason: 'Reason must be at most 500 characters.' }],
     ['cancel', { reason: 'oops\u0000' }, { reason: expect.stringContaining('NUL') }],
+    ['cancel', { reason: 'x', reasonCode: 'fraud' }, { reasonCode: expect.stringContaining('Choose why') }],
+    ['cancel', { reason: 'x', reasonCode: 'not_recorded' }, { reasonCode: expect.stringContaining('Choose why') }],
     ['adjust', { amountDelta: 0, reason: 'x' }, { amountDelta: 'Amount must not be zero.' }],
     [
       'adjust',

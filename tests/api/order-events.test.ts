@@ -38,7 +38,18 @@ describe('GET /api/orders/{id}/events', () => {
     ]);
     for (const event of list) {
       expect(Object.keys(event).sort()).toEqual(
-        ['data', 'hash', 'metadata', 'occurredAt', 'position', 'prevHash', 'schemaVersion', 'type', 'version'].sort(),
+        [
+          'data',
+          'hash',
+          'metadata',
+          'occurredAt',
+          'position',
+          'prevHash',
+          'schemaVersion',
+          'storedSchemaVersion',
+          'type',
+          'version',
+        ].sort(),
       );
       expect(event.position).toMatch(POSITION);
       expect(event.hash).toMatch(/^[0-9a-f]{64}$/);

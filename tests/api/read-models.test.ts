@@ -89,7 +89,12 @@ beforeAll(async () => {
     );
   }
   await adjustOrderPrice(services, id('a1'), { amountDelta: -230, reason: 'Loyalty discount' }, { now: at(10) });
-  cancelled = await cancelOrder(services, id('a1'), { reason: 'Changed my mind' }, { now: at(11) });
+  cancelled = await cancelOrder(
+    services,
+    id('a1'),
+    { reasonCode: 'customer_request', reason: 'Changed my mind' },
+    { now: at(11) },
+  );
   await adjustOrderPrice(services, id('a2'), { amountDelta: 100, reason: 'Gift wrap' }, { now: at(12) });
   const last = await shipOrder(services, id('a3'), { now: at(13) });
 

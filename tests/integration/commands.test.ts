@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { cancelOrder, changeShippingAddress, placeOrder, shipOrder, orderStreamId } from '../../lib/commands';
+import { cancelOrder, changeShippingAddress, placeOrder, shipOrder } from '../../lib/commands';
+import { orderStreamId } from '../../lib/order-stream';
 import { createPrismaClient } from '../../lib/db/prisma';
 import { seedCustomers } from '../../lib/db/seed';
 import { isAppError, type AppError } from '../../lib/errors';
@@ -65,7 +66,7 @@ describe('order commands', () => {
     const { orderId } = await placeOrder(services, order);
     const [ship, cancel] = await Promise.allSettled([
       shipOrder(services, orderId),
-      cancelOrder(services, orderId, { reason: 'customer changed their mind' }),
+      cancelOrder(services, orderId, { reasonCode: 'customer_request', reason: 'customer changed their mind' }),
     ]);
     const outcomes = [ship.status, cancel.status].sort();
     expect(outcomes).toEqual(['fulfilled', 'rejected']);
@@ -91,7 +92,9 @@ describe('order commands', () => {
   it('turns domain rules into typed errors and writes nothing', async () => {
     const { orderId } = await placeOrder(services, order);
     await shipOrder(services, orderId);
-    const error = await rejection(cancelOrder(services, orderId, { reason: 'too late' }));
+    const error = await rejection(
+      cancelOrder(services, orderId, { reasonCode: 'customer_request', reason: 'too late' }),
+    );
     expect(error.code).toBe('RULE_VIOLATION');
     expect(error.details.rule).toBe('ORDER_ALREADY_SHIPPED');
 

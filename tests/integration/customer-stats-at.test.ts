@@ -1,4 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
+import { EVENT_SCHEMAS } from '../../lib/order-stream';
 import { randomUUID } from 'node:crypto';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -26,7 +27,7 @@ import { fold, loadOrderEvents, type FoldEvent } from '../support/fold';
 const url = await isolatedDatabase();
 const pool = new pg.Pool({ connectionString: url, max: 20 });
 afterAll(() => pool.end());
-const store = createEventStore(pool);
+const store = createEventStore(pool, { schemas: EVENT_SCHEMAS });
 const services = { store, pool };
 const db = createPrismaClient(pool);
 /** A handful of customers, so most of them have several orders, cancellations and adjustments. */
@@ -77,7 +78,7 @@ async function runCommands(workers = 8, commands = 240) {
     } else if (roll < 0.5) {
       await shipOrder(services, someOrder(), { now });
     } else if (roll < 0.66) {
-      await cancelOrder(services, someOrder(), { reason: 'customer asked' }, { now });
+      await cancelOrder(services, someOrder(), { reasonCode: 'customer_request', reason: 'customer asked' }, { now });
     } else if (roll < 0.88) {
       // Negative deltas may exceed the total (NEGATIVE_TOTAL); cancelled orders refuse any.
       const amountDelta = Math.round((rng() - 0.45) * 4_000) || 1;

@@ -204,7 +204,9 @@ async function checkStore(run: Run) {
   // A command is all or nothing: its idempotency row and its events in one transaction, or neither.
   const { rows: halves } = await pool.query(
     `SELECT c.command_id, e.command_id AS event_command FROM commands c
-       FULL JOIN (SELECT metadata->>'commandId' AS command_id, transaction_id, global_position FROM events) e
+       -- A command's row is keyed by its caller and key (<user id>/<Idempotency-Key>).
+       FULL JOIN (SELECT (metadata->'actor'->>'id') || '/' || (metadata->>'commandId') AS command_id,
+                         transaction_id, global_position FROM events) e
          ON e.command_id = c.command_id
       WHERE c.command_id IS NULL OR e.command_id IS NULL
          OR e.transaction_id::text::bigint <> c.transaction_id OR e.global_position <> c.position`,

@@ -1,4 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
+import { EVENT_SCHEMAS } from '../../lib/order-stream';
 import { describe, expect, it } from 'vitest';
 import pg from 'pg';
 import { comparePositions, createEventStore, type RecordedEvent } from '../../lib/event-store';
@@ -92,7 +93,7 @@ describe('global read order', () => {
     // In a database of its own, so the sequence can be placed just below 1000.
     const isolated = new pg.Pool({ connectionString: await isolatedDatabase(), max: 2 });
     try {
-      const s = createEventStore(isolated);
+      const s = createEventStore(isolated, { schemas: EVENT_SCHEMAS });
       await isolated.query(`SELECT setval(pg_get_serial_sequence('events', 'global_position'), 997)`);
       // One transaction: one transaction id, positions 998…1003.
       await s.append(

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { EVENT_SCHEMAS } from '../../lib/order-stream';
 import { once } from 'node:events';
 import { createServer, type Server as HttpServer } from 'node:http';
 import { performance } from 'node:perf_hooks';
@@ -138,7 +139,7 @@ beforeAll(async () => {
   pool = new pg.Pool({ connectionString: url, max: 10 });
   token = await sessionTokenFor(pool);
   services = {
-    store: createEventStore(pool, { onAppended: createAppendNotifier(pool) }),
+    store: createEventStore(pool, { schemas: EVENT_SCHEMAS, onAppended: createAppendNotifier(pool) }),
     pool,
   };
   worker = startProjectionWorker({ connectionString: url, projections: PROJECTIONS, pollMs: 50, lockRetryMs: 50 });

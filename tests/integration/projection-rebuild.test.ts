@@ -1,4 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
+import { EVENT_SCHEMAS } from '../../lib/order-stream';
 import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
 import { adjustOrderPrice, cancelOrder, placeOrder, shipOrder } from '../../lib/commands';
@@ -13,7 +14,7 @@ import { isolatedDatabase } from '../support/db';
 const url = await isolatedDatabase();
 const pool = new pg.Pool({ connectionString: url, max: 10 });
 afterAll(() => pool.end());
-const services = { store: createEventStore(pool), pool };
+const services = { store: createEventStore(pool, { schemas: EVENT_SCHEMAS }), pool };
 const customers = seedCustomers().slice(0, 6);
 const address = { name: 'Linus', line1: '1 Kernel Rd', city: 'Helsinki', postalCode: '00100', country: 'FI' };
 
@@ -57,7 +58,10 @@ describe('rebuild', () => {
         last = placed.position;
         if (i % 3 === 0)
           last = (await adjustOrderPrice(services, placed.orderId, { amountDelta: -50, reason: 'coupon' })).position;
-        if (i % 4 === 0) last = (await cancelOrder(services, placed.orderId, { reason: 'changed mind' })).position;
+        if (i % 4 === 0)
+          last = (
+            await cancelOrder(services, placed.orderId, { reasonCode: 'customer_request', reason: 'changed mind' })
+          ).position;
         else if (i % 5 === 0) last = (await shipOrder(services, placed.orderId)).position;
       }
       await waitPast(last);

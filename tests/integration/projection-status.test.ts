@@ -1,4 +1,5 @@
 import pg from 'pg';
+import { EVENT_SCHEMAS } from '../../lib/order-stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createEventStore, type EventStore } from '../../lib/event-store';
 import { ensureCheckpoint } from '../../lib/projections/checkpoint';
@@ -16,7 +17,7 @@ const projection = countingProjection('held_status');
 
 beforeAll(async () => {
   pool = new pg.Pool({ connectionString: await isolatedDatabase(), max: 4 });
-  store = createEventStore(pool);
+  store = createEventStore(pool, { schemas: EVENT_SCHEMAS });
   await ensureCheckpoint(pool, projection);
 });
 afterAll(async () => {

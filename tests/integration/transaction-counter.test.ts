@@ -1,4 +1,5 @@
 import pg from 'pg';
+import { EVENT_SCHEMAS } from '../../lib/order-stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { prepareDatabase } from '../../lib/db/prepare';
 import {
@@ -23,7 +24,7 @@ let store: EventStore;
 beforeAll(async () => {
   url = await isolatedDatabase();
   pool = new pg.Pool({ connectionString: url, max: 4 });
-  store = createEventStore(pool);
+  store = createEventStore(pool, { schemas: EVENT_SCHEMAS });
 });
 afterAll(async () => {
   await pool.end();

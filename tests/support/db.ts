@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { EVENT_SCHEMAS } from '../../lib/order-stream';
 import pg from 'pg';
 import { afterAll, inject } from 'vitest';
 import { createEventStore } from '../../lib/event-store';
@@ -14,7 +15,7 @@ export function testPool(max = 10) {
 }
 
 export function testStore(pool = testPool()) {
-  return { pool, store: createEventStore(pool) };
+  return { pool, store: createEventStore(pool, { schemas: EVENT_SCHEMAS }) };
 }
 
 export const uniqueStreamId = (prefix = 'test') => `${prefix}-${randomUUID()}`;

@@ -1,5 +1,7 @@
 import type pg from 'pg';
-import { evolve, initialState, type ExistingOrder, type OrderEvent, type OrderState } from '../../lib/domain/order';
+import { evolve, initialState, type ExistingOrder, type OrderState } from '../../lib/domain/order';
+import type { JsonObject } from '../../lib/event-store';
+import { toOrderEvent, upcastStoredOrderEvent } from '../../lib/order-stream';
 
 // The expected read models, computed the plain way: replay every order with
 // the domain's evolve, then derive each table from the final states and the
@@ -13,6 +15,8 @@ export type FoldEvent = {
   streamId: string;
   version: number;
   type: string;
+  /** Upcast to its type's current shape, as every reader of the app sees it. */
+  schemaVersion: number;
   data: Record<string, unknown>;
   occurredAt: Date;
   /** The millisecond its row was recorded in: recorded_at read as text (microseconds) and cut, never rounded up. */
@@ -30,11 +34,12 @@ export async function loadOrderEvents(pool: pg.Pool, orderIds?: readonly string[
     stream_id: string;
     stream_version: number;
     event_type: string;
-    data: Record<string, unknown>;
+    schema_version: number;
+    data: JsonObject;
     occurred_at: Date;
     recorded: string;
   }>(
-    `SELECT global_position::text, transaction_id::text, stream_id, stream_version, event_type, data, occurred_at,
+    `SELECT global_position::text, transaction_id::text, stream_id, stream_version, event_type, schema_version, data, occurred_at,
             to_char(recorded_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US') AS recorded
        FROM events
       WHERE stream_type = 'order' AND ($1::text[] IS NULL OR stream_id = ANY($1::text[]))
@@ -48,7 +53,7 @@ export async function loadOrderEvents(pool: pg.Pool, orderIds?: readonly string[
     streamId: r.stream_id,
     version: r.stream_version,
     type: r.event_type,
-    data: r.data,
+    ...upcastStoredOrderEvent(r.event_type, r.schema_version, r.data),
     occurredAt: r.occurred_at,
     // "2026-11-26T16:41:27.123456" → the millisecond 16:41:27.123, by cutting the text.
     recordedMs: Date.parse(`${r.recorded.slice(0, 23)}Z`),
@@ -106,7 +111,7 @@ export function fold(events: readonly FoldEvent[]): Fold {
   const lastEvent = new Map<string, FoldEvent>();
   for (const e of events) {
     const previous = states.get(e.streamId) ?? initialState();
-    states.set(e.streamId, evolve(previous, { type: e.type, data: e.data } as OrderEvent));
+    states.set(e.streamId, evolve(previous, toOrderEvent(e)));
     lastEvent.set(e.streamId, e);
   }
   const orders = [...states].map(([streamId, state]) => ({

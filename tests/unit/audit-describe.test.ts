@@ -70,7 +70,7 @@ describe('describeEvent', () => {
     const [, , , cancelled] = history;
     expect(describeEvent(cancelled!, 'EUR')).toEqual({
       label: 'Order cancelled',
-      details: ['Amount reversed: €45.69'],
+      details: ['Reason code: Customer request', 'Amount reversed: €45.69'],
       reason: 'Customer changed their mind',
     });
     expect(describeEvent(orderShipped(), 'EUR').details).toEqual(['Handed over for delivery']);

@@ -72,6 +72,7 @@ describe('diffStates', () => {
         'changed status',
         'added cancelledAt',
         'added cancelReason',
+        'added cancelReasonCode',
       ]);
     });
 

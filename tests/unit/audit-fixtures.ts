@@ -1,3 +1,4 @@
+import { ORDER_EVENT_SCHEMA } from '../../lib/order-stream';
 import type { AuditSourceEvent } from '../../lib/audit';
 import type { OrderEvent } from '../../lib/domain/order';
 import type { JsonObject } from '../../lib/event-store/types';
@@ -33,6 +34,7 @@ export function recorded(
     return {
       version,
       type: event.type,
+      schemaVersion: ORDER_EVENT_SCHEMA.current[event.type],
       data: event.data as unknown as JsonObject,
       metadata: metadata(version),
       occurredAt: new Date(recordedAt(version).getTime() - 1_000),

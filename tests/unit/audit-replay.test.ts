@@ -56,6 +56,7 @@ const cancelled: OrderState = {
   status: 'cancelled',
   cancelledAt: LATER,
   cancelReason: 'Customer changed their mind',
+  cancelReasonCode: 'customer_request',
 };
 
 describe('stateAtVersion', () => {

@@ -44,7 +44,7 @@ describe('buildTimeline', () => {
         ['status', 'orderId', 'customerId', 'lines', 'currency', 'total', 'shippingAddress', 'placedAt', 'adjustments'],
         ['shippingAddress.line1', 'shippingAddress.city', 'shippingAddress.postalCode', 'shippingAddress.country'],
         ['total', 'adjustments.0'],
-        ['status', 'cancelledAt', 'cancelReason'],
+        ['status', 'cancelledAt', 'cancelReason', 'cancelReasonCode'],
       ]);
     });
 

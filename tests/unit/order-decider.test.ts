@@ -727,6 +727,7 @@ describe('evolve', () => {
       placedAt: PLACED_AT,
       cancelledAt: EVEN_LATER,
       cancelReason: 'Out of stock',
+      cancelReasonCode: 'customer_request',
       adjustments: [{ amountDelta: -99, reason: 'Typo', adjustedAt: LATER }],
     });
   });
@@ -817,5 +818,31 @@ describe('event payloads', () => {
       priceAdjusted(-1, 'x', 2),
     ] satisfies OrderEvent[];
     expect(JSON.parse(JSON.stringify(samples))).toStrictEqual(samples);
+  });
+});
+
+describe('CancelOrder reason codes', () => {
+  it.each(['customer_request', 'out_of_stock', 'payment_failed', 'suspected_fraud', 'other'] as const)(
+    'records %s with the free-text reason',
+    (code) => {
+      spec
+        .given([orderPlaced])
+        .when(cancelOrder('  Because  ', LATER, code))
+        .then([orderCancelled('Because', PLACED_TOTAL, LATER, code)]);
+    },
+  );
+
+  it.each([['not_recorded'], ['fraud'], [''], [42]])('refuses %s as the code a person chose', (code) => {
+    spec
+      .given([orderPlaced])
+      .when(cancelOrder('Because', LATER, code as never))
+      .thenThrows('INVALID_REASON_CODE', { kind: 'invalid_input', field: 'reasonCode' });
+  });
+
+  it('treats a re-sent cancellation as done, whatever code it carries', () => {
+    spec
+      .given([orderPlaced, orderCancelled('Because', PLACED_TOTAL)])
+      .when(cancelOrder('Again', EVEN_LATER, 'other'))
+      .then([]);
   });
 });

@@ -42,9 +42,10 @@ describe('OrderRuleError', () => {
       MIXED_CURRENCY: 'invalid_input',
       INVALID_ADDRESS: 'invalid_input',
       INVALID_REASON: 'invalid_input',
+      INVALID_REASON_CODE: 'invalid_input',
       INVALID_AMOUNT: 'invalid_input',
     });
-    expect(ORDER_RULE_CODES).toHaveLength(16);
+    expect(ORDER_RULE_CODES).toHaveLength(17);
   });
 
   it('is what decide() throws', () => {

@@ -12,6 +12,7 @@ import type {
   ShipOrder,
   ShippingAddress,
   ShippingAddressChanged,
+  RecordedCancelReasonCode,
 } from '../../lib/domain/order';
 
 export const ORDER_ID = 'ord_0001';
@@ -90,9 +91,13 @@ export const shipOrder = (now = LATER): ShipOrder => ({
   metadata: at(now),
 });
 
-export const cancelOrder = (reason: string, now = LATER): CancelOrder => ({
+export const cancelOrder = (
+  reason: string,
+  now = LATER,
+  reasonCode: CancelOrder['data']['reasonCode'] = 'customer_request',
+): CancelOrder => ({
   type: 'CancelOrder',
-  data: { orderId: ORDER_ID, reason },
+  data: { orderId: ORDER_ID, reason, reasonCode },
   metadata: at(now),
 });
 
@@ -126,9 +131,14 @@ export const orderShipped = (shippedAt = LATER): OrderShipped => ({
   data: { orderId: ORDER_ID, shippedAt },
 });
 
-export const orderCancelled = (reason: string, amount: number, cancelledAt = LATER): OrderCancelled => ({
+export const orderCancelled = (
+  reason: string,
+  amount: number,
+  cancelledAt = LATER,
+  reasonCode: RecordedCancelReasonCode = 'customer_request',
+): OrderCancelled => ({
   type: 'OrderCancelled',
-  data: { orderId: ORDER_ID, reason, amount, cancelledAt },
+  data: { orderId: ORDER_ID, reason, reasonCode, amount, cancelledAt },
 });
 
 export const addressChanged = (

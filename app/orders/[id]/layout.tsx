@@ -2,7 +2,7 @@ import { notFound } from 'next/navigation';
 import { connection } from 'next/server';
 import type { ReactNode } from 'react';
 import { requireUser } from '@/lib/auth/current-user';
-import { orderStreamId } from '@/lib/commands';
+import { orderStreamId } from '@/lib/order-stream';
 import { orderIdSchema } from '@/lib/commands/schemas';
 import { getServices } from '@/lib/server/services';
 

@@ -10,9 +10,16 @@ import type {
   OrderState,
   ShippingAddressChanged,
 } from './events';
-import { MAX_LINES, MAX_ORDER_TOTAL, MIN_LINES } from './rules';
+import { MAX_LINES, MAX_ORDER_TOTAL, MIN_LINES, type CancelReasonCode } from './rules';
 import type { OrderLine, Product, ShippingAddress } from './types';
-import { assertAmountDelta, assertQuantity, normalizeAddress, normalizeReason, sameAddress } from './validation';
+import {
+  assertAmountDelta,
+  assertQuantity,
+  assertReasonCode,
+  normalizeAddress,
+  normalizeReason,
+  sameAddress,
+} from './validation';
 
 /** Time is injected so decide() stays pure and replayable in tests. */
 export type OrderCommandMetadata = {
@@ -53,7 +60,7 @@ export type ShipOrder = {
 
 export type CancelOrder = {
   type: 'CancelOrder';
-  data: { orderId: string; reason: string };
+  data: { orderId: string; reason: string; reasonCode: CancelReasonCode };
   metadata: OrderCommandMetadata;
 };
 
@@ -215,11 +222,18 @@ function cancelOrder({ data, metadata }: CancelOrder, state: OrderState): OrderC
   // because the first cancellation's reason is the one on record.
   if (order.status === 'cancelled') return [];
 
+  const reasonCode = assertReasonCode(data.reasonCode);
   const reason = normalizeReason(data.reason);
   return [
     {
       type: 'OrderCancelled',
-      data: { orderId: order.orderId, reason, amount: order.total, cancelledAt: metadata.now.toISOString() },
+      data: {
+        orderId: order.orderId,
+        reason,
+        reasonCode,
+        amount: order.total,
+        cancelledAt: metadata.now.toISOString(),
+      },
     },
   ];
 }

@@ -20,6 +20,7 @@ export const ORDER_RULE_KINDS = {
   MIXED_CURRENCY: 'invalid_input',
   INVALID_ADDRESS: 'invalid_input',
   INVALID_REASON: 'invalid_input',
+  INVALID_REASON_CODE: 'invalid_input',
   INVALID_AMOUNT: 'invalid_input',
 } as const satisfies Record<string, OrderRuleKind>;
 

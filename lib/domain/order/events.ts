@@ -1,7 +1,7 @@
 import { assertNever } from '../shared/assert-never';
 import { amountProblem, isOrderTotal } from './amounts';
 import { OrderHistoryError } from './errors';
-import { MAX_ORDER_TOTAL } from './rules';
+import { MAX_ORDER_TOTAL, type RecordedCancelReasonCode } from './rules';
 import type { Money, OrderLine, ShippingAddress } from './types';
 
 // Events carry the full context of the decision (names, prices, previous
@@ -39,11 +39,13 @@ export type OrderShipped = {
   };
 };
 
+/** Schema v2: `reasonCode` joined the free-text reason (v1 events read as 'not_recorded'). */
 export type OrderCancelled = {
   type: 'OrderCancelled';
   data: {
     orderId: string;
     reason: string;
+    reasonCode: RecordedCancelReasonCode;
     /** Total at cancellation (after adjustments), so a revenue projection
      * can subtract it without replaying the order. */
     amount: Money;
@@ -99,7 +101,12 @@ export type OrderSnapshot = {
 export type EmptyOrder = { status: 'empty' };
 export type PlacedOrder = { status: 'placed' } & OrderSnapshot;
 export type ShippedOrder = { status: 'shipped'; shippedAt: string } & OrderSnapshot;
-export type CancelledOrder = { status: 'cancelled'; cancelledAt: string; cancelReason: string } & OrderSnapshot;
+export type CancelledOrder = {
+  status: 'cancelled';
+  cancelledAt: string;
+  cancelReason: string;
+  cancelReasonCode: RecordedCancelReasonCode;
+} & OrderSnapshot;
 
 export type ExistingOrder = PlacedOrder | ShippedOrder | CancelledOrder;
 export type OrderState = EmptyOrder | ExistingOrder;
@@ -150,6 +157,7 @@ export function evolve(state: OrderState, event: OrderEvent): OrderState {
         status: 'cancelled',
         cancelledAt: event.data.cancelledAt,
         cancelReason: event.data.reason,
+        cancelReasonCode: event.data.reasonCode,
       };
     }
     case 'OrderPriceAdjusted': {

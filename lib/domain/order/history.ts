@@ -16,14 +16,14 @@ export type FoldedHistory = {
  * event it refuses instead of throwing, so every reader can show the order as
  * far as its history holds together and say where it stops.
  */
-export function foldHistory(events: ReadonlyArray<{ type: string; data: unknown; version: number }>): FoldedHistory {
+export function foldHistory(events: ReadonlyArray<{ event: OrderEvent; version: number }>): FoldedHistory {
   let state = initialState();
-  for (const event of events) {
+  for (const { event, version } of events) {
     try {
-      state = evolve(state, { type: event.type, data: event.data } as OrderEvent);
+      state = evolve(state, event);
     } catch (error) {
       if (!isOrderHistoryError(error)) throw error;
-      return { state, refused: { version: event.version, eventType: event.type, reason: error.reason } };
+      return { state, refused: { version, eventType: event.type, reason: error.reason } };
     }
   }
   return { state, refused: null };

@@ -40,3 +40,32 @@ export const REASON_MAX = 500;
 export const MAX_ORDER_TOTAL = 1_000_000_000;
 /** One adjustment may move a total across its whole range, and no further. */
 export const MAX_ADJUSTMENT = MAX_ORDER_TOTAL;
+
+/** Why an order was cancelled, chosen from a fixed list so it can be counted. */
+export const CANCEL_REASON_CODES = [
+  'customer_request',
+  'out_of_stock',
+  'payment_failed',
+  'suspected_fraud',
+  'other',
+] as const;
+export type CancelReasonCode = (typeof CANCEL_REASON_CODES)[number];
+/** What cancellations recorded before there were codes read as: never chosen by anyone. */
+export const CANCEL_REASON_NOT_RECORDED = 'not_recorded';
+export type RecordedCancelReasonCode = CancelReasonCode | typeof CANCEL_REASON_NOT_RECORDED;
+
+/** The label of a stored code; an unknown one is shown as it is. */
+export const cancelReasonLabel = (code: unknown): string =>
+  typeof code === 'string' && Object.hasOwn(CANCEL_REASON_LABELS, code)
+    ? CANCEL_REASON_LABELS[code as RecordedCancelReasonCode]
+    : String(code);
+
+/** How people read the codes, in forms, the audit trail and the dashboard. */
+export const CANCEL_REASON_LABELS: Record<RecordedCancelReasonCode, string> = {
+  customer_request: 'Customer request',
+  out_of_stock: 'Out of stock',
+  payment_failed: 'Payment failed',
+  suspected_fraud: 'Suspected fraud',
+  other: 'Other',
+  not_recorded: 'Not recorded',
+};

@@ -4,6 +4,8 @@ import {
   ADDRESS_FIELDS,
   ADDRESS_MAX_LENGTH,
   ADDRESS_MIN_LENGTH,
+  CANCEL_REASON_CODES,
+  type CancelReasonCode,
   MAX_ADJUSTMENT,
   MAX_QUANTITY,
   MIN_QUANTITY,
@@ -72,4 +74,16 @@ export function assertAmountDelta(amountDelta: unknown): number {
     );
   }
   return amountDelta;
+}
+
+/** One of the codes a person may choose ('not_recorded' only describes old events). */
+export function assertReasonCode(code: unknown): CancelReasonCode {
+  if (typeof code !== 'string' || !(CANCEL_REASON_CODES as readonly string[]).includes(code)) {
+    throw new OrderRuleError(
+      'INVALID_REASON_CODE',
+      `Reason code must be one of ${CANCEL_REASON_CODES.join(', ')}`,
+      'reasonCode',
+    );
+  }
+  return code as CancelReasonCode;
 }

@@ -95,7 +95,12 @@ export function customerTotalsAsOf(at: number): Prisma.Sql {
                    END AS spent,
                    CASE WHEN e.event_type = 'OrderCancelled' THEN (e.data->>'amount')::bigint ELSE 0 END AS cancelled_amount,
                    CASE WHEN e.event_type = 'OrderPlaced' THEN (e.data->>'placedAt')::timestamptz END AS placed_at
-              FROM events e
+              FROM (
+                -- The current shape of each event, as every other reader sees it (upcast in SQL).
+                SELECT e.stream_id, e.stream_type, e.event_type, e.recorded_at,
+                       ledgerline_order_event_data(e.event_type, e.schema_version, e.data) AS data
+                  FROM events e
+              ) e
              WHERE e.stream_type = 'order'
                AND e.event_type IN ('OrderPlaced', 'OrderCancelled', 'OrderPriceAdjusted')
                AND e.recorded_at < ${epochMs(at + 1)}
