@@ -1,16 +1,13 @@
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { expect } from '@playwright/test';
 import type pg from 'pg';
 import { BASE_URL } from './base-url';
 import { e2eDatabaseClient } from './database';
+import { serveForeignPage } from './foreign-origin';
 import { ADDRESS, test } from './helpers';
 
-// A page on another port of this host is the same *site*, so the browser
-// sends it the SameSite=Lax session cookie. It must still not be able to write.
+// A page on another port of this host must not be able to write with the cookie the browser sends it.
 
-let attacker: Server;
-let attackerUrl: string;
+let attacker: Awaited<ReturnType<typeof serveForeignPage>>;
 let db: pg.Client;
 let order: { customerId: string; items: { sku: string; quantity: number }[]; shippingAddress: typeof ADDRESS };
 
@@ -39,16 +36,11 @@ test.beforeAll(async ({ request }) => {
   const { customers } = (await (await request.get('/api/customers')).json()) as { customers: { id: string }[] };
   order = { customerId: customers[13]!.id, items: [{ sku: 'SKU-0005', quantity: 1 }], shippingAddress: ADDRESS };
   db = await e2eDatabaseClient();
-  attacker = createServer((req, res) => {
-    res.writeHead(200, { 'content-type': 'text/html' });
-    res.end(attackPage(req.url === '/form' ? 'form' : 'fetch'));
-  });
-  await new Promise<void>((resolve) => attacker.listen(0, '127.0.0.1', resolve));
-  attackerUrl = `http://127.0.0.1:${(attacker.address() as AddressInfo).port}`;
+  attacker = await serveForeignPage((path) => attackPage(path === '/form' ? 'form' : 'fetch'));
 });
 
 test.afterAll(async () => {
-  await new Promise((resolve) => attacker.close(resolve));
+  await attacker.close();
   await db.end();
 });
 
@@ -57,11 +49,11 @@ test('a page on another port of this host cannot place orders with the signed-in
   const answer = () =>
     page.waitForResponse((r) => r.url() === `${BASE_URL}/api/orders` && r.request().method() === 'POST');
 
-  await page.goto(`${attackerUrl}/fetch`);
+  await page.goto(`${attacker.url}/fetch`);
   const [fetched] = await Promise.all([answer(), page.getByRole('button', { name: 'Win a prize' }).click()]);
   expect(fetched.status()).toBe(403);
 
-  await page.goto(`${attackerUrl}/form`);
+  await page.goto(`${attacker.url}/form`);
   const [posted] = await Promise.all([answer(), page.getByRole('button', { name: 'Win a prize' }).click()]);
   expect(posted.status()).toBe(403);
   // The form's answer is shown as a page: the refusal says why.

@@ -1,6 +1,5 @@
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { expect, type APIResponse } from '@playwright/test';
+import { serveForeignPage } from './foreign-origin';
 import { placeOrder, test } from './helpers';
 
 // Every response carries the security headers; pages run under a policy with
@@ -142,21 +141,17 @@ test.describe('framing', () => {
     const orderId = await placeOrder(page);
     const target = new URL(`/orders/${orderId}`, baseURL).href;
     // Another port of the same host: another origin, yet the same site, so the session cookie goes along.
-    const framer = createServer((_req, res) => {
-      res.setHeader('content-type', 'text/html; charset=utf-8');
-      res.end(
+    const framer = await serveForeignPage(
+      () =>
         `<!doctype html><title>framer</title>` +
-          `<iframe src="${target}" width="900" height="700" onload="document.title = 'frame loaded'"></iframe>`,
-      );
-    });
-    await new Promise<void>((resolve) => framer.listen(0, '127.0.0.1', resolve));
+        `<iframe src="${target}" width="900" height="700" onload="document.title = 'frame loaded'"></iframe>`,
+    );
     try {
-      const { port } = framer.address() as AddressInfo;
       const refused = page.waitForEvent('console', {
         predicate: (message) => /frame-ancestors/.test(message.text()),
         timeout: 10_000,
       });
-      await page.goto(`http://127.0.0.1:${port}/`);
+      await page.goto(`${framer.url}/`);
       await expect(page).toHaveTitle('frame loaded');
       // The frame holds the browser's error page, never the order page (whose buttons a click-jacker would aim at).
       const frame = page.frames().find((candidate) => candidate !== page.mainFrame());
@@ -164,7 +159,7 @@ test.describe('framing', () => {
       expect(frame!.url()).not.toBe(target);
       await refused;
     } finally {
-      await new Promise((resolve) => framer.close(resolve));
+      await framer.close();
     }
   });
 });
