@@ -14,7 +14,7 @@
  * see each other's data (index sizes, bloat) and nothing is left behind.
  */
 import { intFromEnv } from '../lib/config/env';
-import { EVENT_SCHEMAS } from '../lib/order-stream';
+import { EVENT_SCHEMAS } from '../lib/event-schemas';
 import { withBenchDatabase } from './support';
 import { randomUUID } from 'node:crypto';
 import os from 'node:os';

@@ -31,7 +31,7 @@
  *    sort by spent / orders, with and without q; and the live list beside it.
  */
 import { intFromEnv } from '../lib/config/env';
-import { EVENT_SCHEMAS } from '../lib/order-stream';
+import { EVENT_SCHEMAS } from '../lib/event-schemas';
 import { withBenchDatabase } from './support';
 import { createHash, randomUUID } from 'node:crypto';
 import { register } from 'node:module';

@@ -1,5 +1,5 @@
 import { expect } from '@playwright/test';
-import { EVENT_SCHEMAS } from '../lib/order-stream';
+import { EVENT_SCHEMAS } from '../lib/event-schemas';
 import pg from 'pg';
 import { createEventStore } from '../lib/event-store';
 import { authState } from './auth';

@@ -6,7 +6,7 @@
 import pg from 'pg';
 import { createUpcasting, eventCensus } from '../lib/event-store';
 import { resolveDatabase } from '../lib/db/resolve';
-import { EVENT_SCHEMAS, readAsAppEvent } from '../lib/order-stream';
+import { EVENT_SCHEMAS, readAsAppEvent } from '../lib/event-schemas';
 
 const db = await resolveDatabase();
 const pool = new pg.Pool({ connectionString: db.url, max: 1 });

@@ -96,6 +96,12 @@ export function ProjectionLag() {
                   <p className="mt-1 rounded bg-red-50 px-2 py-1 font-mono text-xs text-red-800 break-anywhere">
                     {p.failedAttempts > 0 && `After ${count(p.failedAttempts)} attempts: `}
                     {p.lastError}
+                    {p.failingEvent && (
+                      <span className="mt-0.5 block" data-testid="failing-event">
+                        On {p.failingEvent.eventType} v{p.failingEvent.streamVersion} of {p.failingEvent.streamId} (
+                        {p.failingEvent.position}).
+                      </span>
+                    )}
                   </p>
                 )}
               </li>

@@ -2,6 +2,7 @@ import 'server-only';
 import type { z } from 'zod';
 import { fieldErrors, orderIdSchema } from '../commands';
 import { notFound, validationError } from '../errors';
+import { findProjection } from '../projections/operations';
 
 export type OrderRouteContext = { params: Promise<{ id: string }> };
 
@@ -20,4 +21,13 @@ export async function orderIdParam(ctx: OrderRouteContext): Promise<string> {
   if (!orderIdSchema.safeParse(id).success) throw notFound('Order not found.');
   // Stream ids hold the lowercase form that randomUUID() produces.
   return id.toLowerCase();
+}
+
+export type ProjectionVersionRouteContext = { params: Promise<{ name: string; version: string }> };
+
+/** The registered projection version named by the path; anything else is a 404. */
+export async function projectionParam(ctx: ProjectionVersionRouteContext) {
+  const { name, version } = await ctx.params;
+  const number = /^[1-9]\d{0,5}$/.test(version) ? Number(version) : NaN;
+  return findProjection(name, number);
 }

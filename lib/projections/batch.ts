@@ -6,6 +6,17 @@ import type { Projection, ProjectionChange } from './types';
 export type Batch = { from: string; to: string; events: RecordedEvent[] };
 export type BatchResult = Batch & { change: ProjectionChange };
 
+/** A batch that could not be applied, with its events: a batch of one names the failing event. */
+export class BatchFailedError extends Error {
+  override readonly name = 'BatchFailedError';
+  constructor(
+    readonly events: RecordedEvent[],
+    override readonly cause: unknown,
+  ) {
+    super(cause instanceof Error ? cause.message : String(cause));
+  }
+}
+
 export type BatchOptions = {
   /**
    * A notification to send with the batch. It goes out with the COMMIT in
@@ -54,7 +65,7 @@ export async function applyBatch(
     return result;
   } catch (error) {
     await tx.query('ROLLBACK').catch(() => {});
-    throw error;
+    throw new BatchFailedError(batch.events, error);
   } finally {
     tx.release();
   }

@@ -42,7 +42,9 @@ export async function moveCheckpoint(
   const result = await tx.query(
     `UPDATE projection_checkpoints
         SET transaction_id = $3, global_position = $4, events_processed = events_processed + $5,
-            processed_at = now(), status = 'running', failed_attempts = 0, last_error = NULL
+            processed_at = now(), status = 'running', failed_attempts = 0, last_error = NULL,
+            failing_transaction_id = NULL, failing_global_position = NULL, failing_stream_id = NULL,
+            failing_stream_version = NULL, failing_event_type = NULL
       WHERE name = $1 AND version = $2 AND transaction_id = $6 AND global_position = $7`,
     [
       projection.name,

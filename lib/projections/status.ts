@@ -28,6 +28,11 @@ export type ProjectionStatus = {
   heldMs: number;
   /** The session whose open transaction holds them, when PostgreSQL shows it (any database of the cluster). */
   heldBy: { pid: number; applicationName: string; openMs: number } | null;
+  /**
+   * The event the projection fails on, once a retry has isolated it (see the
+   * worker): what a skip must name. Null while healthy, or before isolated.
+   */
+  failingEvent: { position: string; streamId: string; streamVersion: number; eventType: string } | null;
   /** Events this version set aside instead of applying (projection_dead_letters); 0 normally. */
   setAsideEvents: number;
   /** The latest of them, with the reason. */
@@ -72,6 +77,11 @@ export async function listProjectionStatus(db: Queryable): Promise<ProjectionSta
     holder_application: string | null;
     holder_since: Date | null;
     set_aside: string;
+    failing_transaction_id: string | null;
+    failing_global_position: string | null;
+    failing_stream_id: string | null;
+    failing_stream_version: number | null;
+    failing_event_type: string | null;
     dl_transaction_id: string | null;
     dl_global_position: string | null;
     dl_stream_id: string | null;
@@ -99,6 +109,7 @@ export async function listProjectionStatus(db: Queryable): Promise<ProjectionSta
         LIMIT 1
      )
      SELECT c.*, c.transaction_id::text, c.global_position::text, c.events_processed::text, now() AS now,
+            c.failing_transaction_id::text, c.failing_global_position::text,
             horizon.held_events::text, horizon.oldest_held, holder.*,
             (SELECT count(*) FROM (
                SELECT 1 FROM events e
@@ -152,6 +163,18 @@ export async function listProjectionStatus(db: Queryable): Promise<ProjectionSta
             pid: row.holder_pid,
             applicationName: row.holder_application ?? '',
             openMs: row.holder_since ? Math.max(0, row.now.getTime() - row.holder_since.getTime()) : 0,
+          },
+    failingEvent:
+      row.failing_transaction_id === null
+        ? null
+        : {
+            position: formatPosition({
+              transactionId: BigInt(row.failing_transaction_id),
+              globalPosition: BigInt(row.failing_global_position!),
+            }),
+            streamId: row.failing_stream_id!,
+            streamVersion: row.failing_stream_version!,
+            eventType: row.failing_event_type!,
           },
     setAsideEvents: Number(row.set_aside),
     lastSetAside:

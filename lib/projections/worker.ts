@@ -3,9 +3,9 @@ import os from 'node:os';
 import pg from 'pg';
 import { intFromEnv } from '../config/env';
 import { createPool } from '../db/pool';
-import { createEventStore, createSharedReadAll } from '../event-store';
-import { EVENT_SCHEMAS } from '../order-stream';
-import { processNextBatch, type BatchResult } from './batch';
+import { createEventStore, createSharedReadAll, parsePosition } from '../event-store';
+import { EVENT_SCHEMAS } from '../event-schemas';
+import { BatchFailedError, processNextBatch, type BatchResult } from './batch';
 import { startListener } from '../live/listener';
 import { ensureCheckpoint } from './checkpoint';
 import type { Projection } from './types';
@@ -31,6 +31,8 @@ const LOCK_CLASS = 0x4c4c;
  * latency at p50 (p99 unchanged, ~30–40 ms).
  */
 const MIN_BATCH_INTERVAL_MS = intFromEnv('LEDGERLINE_MIN_BATCH_INTERVAL_MS', 20, { max: 10_000 });
+/** Payload on EVENTS_CHANNEL that asks the worker holding `<name>:<version>` to retry now. */
+export const RETRY_PAYLOAD = 'retry:';
 /** After this many failures in a row a projection shows as stalled (it keeps retrying). */
 const STALL_AFTER = 5;
 
@@ -98,11 +100,17 @@ export function startProjectionWorker(options: WorkerOptions): ProjectionWorker 
     connectionString: options.connectionString,
     channel: EVENTS_CHANNEL,
     applicationName: 'ledgerline-projector',
-    onPayload: () => wakeAll(),
+    // An operator's retry (see operations.ts) also ends a backoff.
+    onPayload: (payload) => {
+      if (payload.startsWith(RETRY_PAYLOAD)) retryRequested.add(payload.slice(RETRY_PAYLOAD.length));
+      wakeAll(payload.startsWith(RETRY_PAYLOAD));
+    },
     // Appends announced while the connection was down are found by the poll.
     onListening: () => wakeAll(),
     log,
   });
+  /** `<name>:<version>` of projections an operator asked to retry now. */
+  const retryRequested = new Set<string>();
   const loops = options.projections.map((projection) => runProjection(projection));
 
   async function runProjection(projection: Projection) {
@@ -146,6 +154,10 @@ export function startProjectionWorker(options: WorkerOptions): ProjectionWorker 
     /** Where this loop believes the checkpoint is (its last batch's `to`); undefined: read it. */
     let known: string | undefined;
     let lastBatchAt = Number.NEGATIVE_INFINITY;
+    // After a failure, one event at a time until a batch succeeds: the
+    // failing event is then named exactly (and only it can be skipped).
+    let isolating = false;
+    const key = `${projection.name}:${projection.version}`;
     const notify = (result: BatchResult) => notification(projection, result);
     while (!stopped && !lockLost()) {
       if (Date.now() - lastBeat >= heartbeatMs) {
@@ -161,20 +173,24 @@ export function startProjectionWorker(options: WorkerOptions): ProjectionWorker 
       if (gather > 0) await sleep(gather, false);
       try {
         const started = Date.now();
-        const result = await processNextBatch(pool, reader, projection, batchSize, { after: known, notify });
+        const limit = isolating ? 1 : batchSize;
+        const result = await processNextBatch(pool, reader, projection, limit, { after: known, notify });
         failures = 0;
+        isolating = false;
         if (result) {
           known = result.to;
           // A full batch means a backlog: the next one is full too, at once.
-          lastBatchAt = result.events.length >= batchSize ? Number.NEGATIVE_INFINITY : started;
+          lastBatchAt = result.events.length >= limit ? Number.NEGATIVE_INFINITY : started;
           options.onBatch?.(projection, result);
           continue;
         }
       } catch (error) {
         known = undefined;
         failures++;
+        isolating = true;
         await recordFailure(projection, error, failures);
         await sleep(Math.min(maxBackoffMs, 100 * 2 ** (failures - 1)), false);
+        if (retryRequested.delete(key)) failures = 0;
         continue;
       }
       // Caught up. A notification means new events exist, but they only
@@ -206,10 +222,14 @@ export function startProjectionWorker(options: WorkerOptions): ProjectionWorker 
   async function recordFailure(projection: Projection, error: unknown, failures: number) {
     const message = error instanceof Error ? error.message : String(error);
     log(`${projection.name} v${projection.version}: batch failed (attempt ${failures}): ${message}`);
+    const alone = error instanceof BatchFailedError && error.events.length === 1 ? error.events[0]! : null;
+    const at = alone ? parsePosition(alone.position) : null;
     await pool
       .query(
         `UPDATE projection_checkpoints
-            SET status = $3, last_error = $4, last_error_at = now(), failed_attempts = $5, heartbeat_at = now(), owner = $6
+            SET status = $3, last_error = $4, last_error_at = now(), failed_attempts = $5, heartbeat_at = now(), owner = $6,
+                failing_transaction_id = $7, failing_global_position = $8, failing_stream_id = $9,
+                failing_stream_version = $10, failing_event_type = $11
           WHERE name = $1 AND version = $2`,
         [
           projection.name,
@@ -218,6 +238,11 @@ export function startProjectionWorker(options: WorkerOptions): ProjectionWorker 
           message.slice(0, 2000),
           failures,
           id,
+          at?.transactionId.toString() ?? null,
+          at?.globalPosition.toString() ?? null,
+          alone?.streamId ?? null,
+          alone?.version ?? null,
+          alone?.type ?? null,
         ],
       )
       .catch((e: Error) => log(`could not record the failure: ${e.message}`));

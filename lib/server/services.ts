@@ -4,7 +4,7 @@ import { intFromEnv } from '../config/env';
 import { createPool } from '../db/pool';
 import { createPrismaClient, type Db } from '../db/prisma';
 import { createAppendNotifier, createEventStore, type EventStore } from '../event-store';
-import { EVENT_SCHEMAS } from '../order-stream';
+import { EVENT_SCHEMAS } from '../event-schemas';
 
 export type Services = { pool: pg.Pool; prisma: Db; store: EventStore };
 

@@ -14,7 +14,8 @@ import { getServices } from '../../lib/server/services';
 // Each test file runs in a process of its own (isolated forks), so each ends its own pool.
 afterAll(() => getServices().pool.end());
 
-export type Handler = (req: Request, ctx: { params: Promise<{ id: string }> }) => Promise<Response>;
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type Handler = (req: Request, ctx: { params: Promise<any> }) => Promise<Response>;
 
 export type CallOptions = {
   method?: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
@@ -22,6 +23,8 @@ export type CallOptions = {
   body?: unknown;
   headers?: Record<string, string>;
   id?: string;
+  /** Path parameters other than `id` (e.g. a projection's name and version). */
+  params?: Record<string, string>;
   /**
    * Whose bearer token to send: a demo user's role (default operator, who may
    * do everything), or null for no credentials. Ignored when `headers` sets Authorization.
@@ -62,7 +65,7 @@ export async function call(handler: Handler, path: string, options: CallOptions 
     headers,
     body: encoded as BodyInit | undefined,
   });
-  const res = await handler(req, { params: Promise.resolve({ id: options.id ?? '' }) });
+  const res = await handler(req, { params: Promise.resolve({ id: options.id ?? '', ...options.params }) });
   const text = await res.text();
   const json = res.headers.get('content-type')?.includes('json') ?? false;
   return { status: res.status, headers: res.headers, body: text && json ? JSON.parse(text) : text || undefined };

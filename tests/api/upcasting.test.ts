@@ -15,7 +15,7 @@ import { GET as orderRoute } from '../../app/api/orders/[id]/route';
 import { POST as placeRoute } from '../../app/api/orders/route';
 import { GET as statsListRoute } from '../../app/api/stats/customers/route';
 import { createUpcasting, eventCensus } from '../../lib/event-store';
-import { EVENT_SCHEMAS, readAsAppEvent } from '../../lib/order-stream';
+import { EVENT_SCHEMAS, readAsAppEvent } from '../../lib/event-schemas';
 import { PROJECTIONS } from '../../lib/projections/all';
 import { startProjectionWorker, type ProjectionWorker } from '../../lib/projections/worker';
 import { getOrder } from '../../lib/queries/get-order';

@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { EVENT_SCHEMAS } from '../../lib/order-stream';
+import { EVENT_SCHEMAS } from '../../lib/event-schemas';
 import { randomUUID } from 'node:crypto';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';

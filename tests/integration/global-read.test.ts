@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { EVENT_SCHEMAS } from '../../lib/order-stream';
+import { EVENT_SCHEMAS } from '../../lib/event-schemas';
 import { describe, expect, it } from 'vitest';
 import pg from 'pg';
 import { comparePositions, createEventStore, type RecordedEvent } from '../../lib/event-store';

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { EVENT_SCHEMAS } from '../../lib/order-stream';
+import { EVENT_SCHEMAS } from '../../lib/event-schemas';
 import { once } from 'node:events';
 import { createServer, type Server as HttpServer } from 'node:http';
 import { performance } from 'node:perf_hooks';

@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { EVENT_SCHEMAS } from '../../lib/order-stream';
+import { EVENT_SCHEMAS } from '../../lib/event-schemas';
 import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
 import { adjustOrderPrice, cancelOrder, placeOrder, shipOrder } from '../../lib/commands';

@@ -1,5 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { EVENT_SCHEMAS, ORDER_EVENT_SCHEMA, upcastStoredOrderEvent } from '../../lib/order-stream';
+import { ORDER_EVENT_SCHEMA, upcastStoredOrderEvent } from '../../lib/order-stream';
+import { EVENT_SCHEMAS } from '../../lib/event-schemas';
 import { randomUUID } from 'node:crypto';
 import pg, { type PoolClient } from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';

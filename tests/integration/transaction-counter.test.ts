@@ -1,5 +1,5 @@
 import pg from 'pg';
-import { EVENT_SCHEMAS } from '../../lib/order-stream';
+import { EVENT_SCHEMAS } from '../../lib/event-schemas';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { prepareDatabase } from '../../lib/db/prepare';
 import {

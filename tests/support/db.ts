@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { EVENT_SCHEMAS } from '../../lib/order-stream';
+import { EVENT_SCHEMAS } from '../../lib/event-schemas';
 import pg from 'pg';
 import { afterAll, inject } from 'vitest';
 import { createEventStore } from '../../lib/event-store';
