@@ -1,0 +1,47 @@
+import { execFile } from 'node:child_process';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import pg from 'pg';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { PROJECTIONS } from '../../lib/projections/all';
+import { ensureCheckpoint } from '../../lib/projections/checkpoint';
+import { isolatedDatabase } from '../support/db';
+
+// `npm run projections` drives the same use cases as the API; here it runs as
+// a deploy script would, against a database of this file's own.
+const run = promisify(execFile);
+const ROOT = path.resolve(import.meta.dirname, '../..');
+const databaseUrl = await isolatedDatabase();
+
+beforeAll(async () => {
+  // The checkpoint rows a worker creates when it starts.
+  const pool = new pg.Pool({ connectionString: databaseUrl, max: 1 });
+  for (const projection of PROJECTIONS) await ensureCheckpoint(pool, projection);
+  await pool.end();
+});
+
+async function cli(...args: string[]) {
+  try {
+    const { stdout, stderr } = await run('npx', ['tsx', 'scripts/projections.ts', ...args], {
+      cwd: ROOT,
+      env: { ...process.env, DATABASE_URL: databaseUrl, LEDGERLINE_ACTOR: 'deploy-bot' },
+    });
+    return { code: 0, stdout, stderr };
+  } catch (error) {
+    const { code, stdout, stderr } = error as { code: number; stdout: string; stderr: string };
+    return { code, stdout, stderr };
+  }
+}
+
+describe('npm run projections', () => {
+  it('refuses an impossible action with its code and exit status, changing nothing', async () => {
+    const refused = await cli('skip', 'order_summaries', '1', '1:1', 'no', 'reason');
+    expect(refused).toMatchObject({ code: 1, stderr: expect.stringContaining('RULE_VIOLATION NOT_FAILING') });
+  }, 30_000);
+
+  it('lists the projections', async () => {
+    const status = await cli('status');
+    expect(status.code).toBe(0);
+    expect(status.stdout).toContain('order_summaries v1');
+  }, 30_000);
+});
