@@ -1,9 +1,9 @@
 import pg from 'pg';
-import { parsePosition, type ReadAll, type RecordedEvent } from '../event-store';
+import { parsePosition, type ReadAll, type ProjectionEvent } from '../event-store';
 import { moveCheckpoint, readCheckpoint } from './checkpoint';
 import type { Projection, ProjectionChange } from './types';
 
-export type Batch = { from: string; to: string; events: RecordedEvent[] };
+export type Batch = { from: string; to: string; events: ProjectionEvent[] };
 export type BatchResult = Batch & { change: ProjectionChange };
 
 export type BatchOptions = {
@@ -80,7 +80,7 @@ export async function applyBatch(
  */
 export async function processNextBatch(
   pool: pg.Pool,
-  store: { readAll: ReadAll },
+  store: { readAll: ReadAll<ProjectionEvent> },
   projection: Projection,
   limit: number,
   options: BatchOptions & { after?: string } = {},
@@ -101,11 +101,11 @@ export async function processNextBatch(
 async function applyEvents(
   tx: pg.PoolClient,
   projection: Projection,
-  events: RecordedEvent[],
+  events: ProjectionEvent[],
 ): Promise<ProjectionChange> {
   const types = new Set(projection.eventTypes);
-  const relevant: RecordedEvent[] = [];
-  const rejected: Array<{ event: RecordedEvent; reason: string }> = [];
+  const relevant: ProjectionEvent[] = [];
+  const rejected: Array<{ event: ProjectionEvent; reason: string }> = [];
   for (const event of events) {
     if (!types.has(event.type)) continue;
     const reason = projection.rejects?.(event) ?? null;
@@ -119,7 +119,7 @@ async function applyEvents(
 async function setAside(
   tx: pg.PoolClient,
   projection: Projection,
-  rejected: Array<{ event: RecordedEvent; reason: string }>,
+  rejected: Array<{ event: ProjectionEvent; reason: string }>,
 ) {
   const positions = rejected.map(({ event }) => parsePosition(event.position));
   // DO NOTHING: a batch delivered twice never gets here (its checkpoint

@@ -1,7 +1,7 @@
 import type { PoolClient } from 'pg';
 import { assertNever } from '../domain/shared/assert-never';
 import type { OrderEventType } from '../domain/order';
-import type { RecordedEvent } from '../event-store';
+import type { ProjectionEvent } from '../event-store';
 import { toOrderEvent } from '../order-stream';
 import { orderAmountProblem } from './order-amounts';
 import type { Projection } from './types';
@@ -39,7 +39,7 @@ type OrderChange = {
   /** The status after the batch, when the batch changed it. */
   status?: Status;
   /** The batch's last event of this order: version, position and change time come from it. */
-  last: RecordedEvent;
+  last: ProjectionEvent;
 };
 
 export const orderSummaries: Projection = {
@@ -58,7 +58,7 @@ export const orderSummaries: Projection = {
   },
 };
 
-function foldBatch(events: RecordedEvent[]): Map<string, OrderChange> {
+function foldBatch(events: ProjectionEvent[]): Map<string, OrderChange> {
   const types = new Set<string>(EVENT_TYPES);
   const changes = new Map<string, OrderChange>();
   for (const recorded of events) {
@@ -214,7 +214,7 @@ function lastColumns() {
   };
 }
 
-function pushLast(cols: ReturnType<typeof lastColumns>, last: RecordedEvent) {
+function pushLast(cols: ReturnType<typeof lastColumns>, last: ProjectionEvent) {
   cols.lastChangeAt.push(last.occurredAt.toISOString());
   cols.lastEventType.push(last.type);
   cols.version.push(last.version);
