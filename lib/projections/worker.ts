@@ -169,6 +169,13 @@ export function startProjectionWorker(options: WorkerOptions): ProjectionWorker 
     let lastBatchAt = Number.NEGATIVE_INFINITY;
     /** The live batch size, or the catch-up one right after a full batch. */
     let limit = batchSize;
+    /**
+     * A batch failed since the projection last caught up: until it catches up
+     * again, batches stay at the live size, so a poison event is reached one
+     * small batch at a time (what precedes it is applied, as without catch-up
+     * batches) instead of every large batch failing on it.
+     */
+    let failedInBacklog = false;
     const notify = (result: BatchResult) => notification(projection, result);
     while (!stopped && !lockLost()) {
       if (Date.now() - lastBeat >= heartbeatMs) {
@@ -192,16 +199,17 @@ export function startProjectionWorker(options: WorkerOptions): ProjectionWorker 
           // and larger; a batch that is not full means it is nearly gone.
           const full = result.events.length >= limit;
           lastBatchAt = full ? Number.NEGATIVE_INFINITY : started;
-          limit = full ? catchUpBatchSize : batchSize;
+          if (!full) failedInBacklog = false;
+          limit = full && !failedInBacklog ? catchUpBatchSize : batchSize;
           options.onBatch?.(projection, result);
           continue;
         }
         limit = batchSize;
+        failedInBacklog = false;
       } catch (error) {
         known = undefined;
-        // A batch that fails is retried at the live size: a poison event
-        // then holds back (and rolls back) as little as possible each time.
         limit = batchSize;
+        failedInBacklog = true;
         failures++;
         await recordFailure(projection, error, failures);
         await sleep(Math.min(maxBackoffMs, 100 * 2 ** (failures - 1)), false);
