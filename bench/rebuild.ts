@@ -40,7 +40,7 @@ import { spawn } from 'node:child_process';
 import os from 'node:os';
 import pg from 'pg';
 import { intFromEnv } from '../lib/config/env';
-import { EVENT_COLUMNS } from '../lib/event-store/sql';
+import { EVENT_COLUMNS, PROJECTION_EVENT_COLUMNS } from '../lib/event-store/sql';
 import { ORDER_EVENT_SCHEMA } from '../lib/order-stream';
 import { PROJECTIONS } from '../lib/projections/all';
 import { generateHistory, writeHistory } from './history';
@@ -117,8 +117,12 @@ async function childProjection(url: string, name: string) {
   report({ contender: `Ledgerline ${projection.name}`, events: seen, ms, startRss, batches });
 }
 
-/** The limit: nothing but reading the rows readAll reads, in its order. */
-async function childCursor(url: string) {
+/**
+ * The limit: nothing but reading the rows, in readAll's order: all of
+ * readAll's columns, or only those of readAllForProjections (what the
+ * worker reads).
+ */
+async function childCursor(url: string, columns: 'all' | 'projection') {
   const client = new pg.Client({ connectionString: url });
   await client.connect();
   const startRss = process.memoryUsage().rss;
@@ -128,7 +132,8 @@ async function childCursor(url: string) {
   await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
   await client.query(
     `DECLARE all_events NO SCROLL CURSOR FOR
-       SELECT ${EVENT_COLUMNS} FROM events ORDER BY events.transaction_id, events.global_position`,
+       SELECT ${columns === 'all' ? EVENT_COLUMNS : PROJECTION_EVENT_COLUMNS} FROM events
+        ORDER BY events.transaction_id, events.global_position`,
   );
   for (;;) {
     const { rows } = await client.query(`FETCH ${CURSOR_FETCH} FROM all_events`);
@@ -139,7 +144,13 @@ async function childCursor(url: string) {
   await client.query('COMMIT');
   const ms = performance.now() - started;
   await client.end();
-  report({ contender: `cursor read (FETCH ${CURSOR_FETCH})`, events, ms, startRss, batches });
+  report({
+    contender: `cursor read, ${columns === 'all' ? "readAll's" : "the worker's"} columns (FETCH ${CURSOR_FETCH})`,
+    events,
+    ms,
+    startRss,
+    batches,
+  });
 }
 
 /** The peer: Emmett's rebuild of a customer-stats projection over its copy of the events. */
@@ -355,7 +366,8 @@ async function main() {
           results.push(result);
         }
         const check = await checkLedgerline(pool, written);
-        results.push(await runChild(['cursor', url]));
+        results.push(await runChild(['cursor', url, 'all']));
+        results.push(await runChild(['cursor', url, 'projection']));
 
         let emmettNote = 'Emmett skipped (BENCH_EMMETT=0)';
         if (RUN_EMMETT) {
@@ -415,7 +427,7 @@ async function main() {
 if (process.argv[2] === 'child') {
   const [mode, url, arg] = process.argv.slice(3) as [string, string, string | undefined];
   if (mode === 'projection') await childProjection(url, arg!);
-  else if (mode === 'cursor') await childCursor(url);
+  else if (mode === 'cursor') await childCursor(url, arg === 'all' ? 'all' : 'projection');
   else if (mode === 'emmett') await childEmmett(url, Number(arg));
   else throw new Error(`unknown child mode ${mode}`);
   process.exit(0);
