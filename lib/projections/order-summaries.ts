@@ -183,7 +183,11 @@ async function updateExisting(tx: PoolClient, changes: OrderChange[]) {
     pushLast(cols, change.last);
   }
   // int + bigint is bigint; assigning it back to the int column fails loudly
-  // on overflow instead of wrapping.
+  // on overflow instead of wrapping. The ANY is the join condition again, on
+  // purpose: given only the join, the planner hashes the unnest and reads the
+  // whole table for a few thousand rows (EXPLAIN during a rebuild: a seq scan
+  // of every order for each catch-up batch, so batches slow down as the table
+  // grows); with it, it fetches just those rows through the primary key.
   const { rows } = await tx.query<{ order_id: string }>(
     `UPDATE ${TABLE} AS s SET
        total = s.total + t.total_delta,
@@ -192,7 +196,7 @@ async function updateExisting(tx: PoolClient, changes: OrderChange[]) {
        version = t.version, position = t.position
      FROM unnest($1::uuid[], $2::bigint[], $3::text[], $4::timestamptz[], $5::text[], $6::int[], $7::text[])
           AS t(order_id, total_delta, status, last_change_at, last_event_type, version, position)
-     WHERE s.order_id = t.order_id
+     WHERE s.order_id = t.order_id AND s.order_id = ANY($1::uuid[])
      RETURNING s.order_id`,
     [cols.orderId, cols.totalDelta, cols.status, cols.lastChangeAt, cols.lastEventType, cols.version, cols.position],
   );
