@@ -32,8 +32,8 @@
  */
 import { intFromEnv } from '../lib/config/env';
 import { EVENT_SCHEMAS } from '../lib/event-schemas';
+import { generateHistory, writeHistory, type SeedEvent } from './history';
 import { withBenchDatabase } from './support';
-import { createHash, randomUUID } from 'node:crypto';
 import { register } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
@@ -53,7 +53,6 @@ register(
 
 const { createPrismaClient } = await import('../lib/db/prisma');
 const { seedCustomers, seedProducts } = await import('../lib/db/seed');
-const { decide, evolve, initialState, isOrderRuleError } = await import('../lib/domain/order');
 const { createEventStore } = await import('../lib/event-store');
 const { processNextBatch } = await import('../lib/projections/batch');
 const { ensureCheckpoint } = await import('../lib/projections/checkpoint');
@@ -61,9 +60,6 @@ const { customerStats } = await import('../lib/projections/customer-stats');
 const { listCustomerStatsAt } = await import('../lib/queries/customer-stats-at');
 const { listCustomerStats } = await import('../lib/queries/read-models');
 
-type OrderCommand = import('../lib/domain/order').OrderCommand;
-type OrderEvent = import('../lib/domain/order').OrderEvent;
-type OrderState = import('../lib/domain/order').OrderState;
 type Db = import('../lib/db/prisma').Db;
 type CustomerStatsRow = import('../lib/queries/read-models').CustomerStatsRow;
 
@@ -76,223 +72,7 @@ const KEEP = process.env.BENCH_KEEP === '1';
 const CHUNK = 2_000;
 const SEARCH = 'an';
 
-// ---------------------------------------------------------------------------
-// 1. History
-// ---------------------------------------------------------------------------
-
-type SeedEvent = {
-  streamId: string;
-  version: number;
-  type: string;
-  data: Record<string, unknown>;
-  metadata: Record<string, unknown>;
-  occurredAt: Date;
-  recordedAt: Date;
-  commandId: string;
-  fingerprint: string;
-  /** For the Node fold: the order's customer. */
-  customerId: string;
-};
-
-/**
- * Commands at random moments over DAYS (new orders, then ships, cancels,
- * price adjustments and new addresses of earlier ones), each decided on the
- * order's state exactly as handleOrderCommand decides it. Refused commands
- * (a negative total, say) write nothing, as in the app.
- */
-function generateHistory(count: number, end: number): SeedEvent[] {
-  const rng = seededRandom(SEED);
-  const pick = <T>(items: readonly T[]) => items[Math.floor(rng() * items.length)]!;
-  const customers = seedCustomers().map((c) => c.id);
-  const products = Object.fromEntries(seedProducts().map((p) => [p.sku, p]));
-  const skus = Object.keys(products);
-  const address = { name: 'Bench Buyer', line1: '1 Load Street', city: 'Oslo', postalCode: '0150', country: 'NO' };
-  const orders = new Map<string, { state: OrderState; version: number; customerId: string }>();
-  const open: string[] = []; // placed, not yet shipped or cancelled
-  const billable: string[] = []; // placed or shipped: price adjustments allowed
-  const events: SeedEvent[] = [];
-  const meanGap = (DAYS * 86_400_000) / count;
-  let now = end - DAYS * 86_400_000;
-
-  const someOf = (list: string[], alive: (s: OrderState) => boolean) => {
-    while (list.length > 0) {
-      const i = Math.floor(rng() * list.length);
-      const id = list[i]!;
-      if (alive(orders.get(id)!.state)) return id;
-      list[i] = list[list.length - 1]!; // gone from this list for good: swap-remove
-      list.pop();
-    }
-    return undefined;
-  };
-
-  while (events.length < count) {
-    // Random gaps add up to the span only on average: never past `end`, which
-    // is just before the real now (a future recorded_at would be left out of
-    // "as of now" while the projection counts it).
-    now = Math.min(end, now + Math.max(1, Math.round(-Math.log(1 - rng()) * meanGap)));
-    const at = new Date(now);
-    const roll = rng();
-    let orderId: string | undefined;
-    let command: OrderCommand;
-    let input: unknown;
-    if (open.length < 20 || roll < 0.45) {
-      orderId = randomUUID();
-      const lineSkus = [...new Set(Array.from({ length: 1 + Math.floor(rng() * 4) }, () => pick(skus)))];
-      const items = lineSkus.map((sku) => ({ sku, quantity: 1 + Math.floor(rng() * 3) }));
-      const customerId = pick(customers);
-      input = { customerId, items, shippingAddress: address };
-      orders.set(orderId, { state: initialState(), version: 0, customerId });
-      command = {
-        type: 'PlaceOrder',
-        data: { orderId, customerId, items, shippingAddress: address, customerExists: true, products },
-        metadata: { now: at },
-      };
-    } else if (roll < 0.7) {
-      orderId = someOf(open, (s) => s.status === 'placed');
-      input = { orderId };
-      command = { type: 'ShipOrder', data: { orderId: orderId! }, metadata: { now: at } };
-    } else if (roll < 0.78) {
-      orderId = someOf(open, (s) => s.status === 'placed');
-      input = { orderId, reason: 'Customer changed their mind', reasonCode: 'customer_request' };
-      command = {
-        type: 'CancelOrder',
-        data: { orderId: orderId!, reason: 'Customer changed their mind', reasonCode: 'customer_request' },
-        metadata: { now: at },
-      };
-    } else if (roll < 0.9) {
-      orderId = someOf(billable, (s) => s.status !== 'cancelled');
-      const amountDelta = Math.round((rng() - 0.6) * 3_000) || 100;
-      input = { orderId, amountDelta, reason: 'Price match' };
-      command = {
-        type: 'AdjustOrderPrice',
-        data: { orderId: orderId!, amountDelta, reason: 'Price match' },
-        metadata: { now: at },
-      };
-    } else {
-      orderId = someOf(open, (s) => s.status === 'placed');
-      const newAddress = { ...address, line1: `${events.length} Relay Row` };
-      input = { orderId, address: newAddress };
-      command = {
-        type: 'ChangeShippingAddress',
-        data: { orderId: orderId!, address: newAddress },
-        metadata: { now: at },
-      };
-    }
-    if (!orderId) continue;
-    const order = orders.get(orderId)!;
-    let decided: OrderEvent[];
-    try {
-      decided = decide(command, order.state);
-    } catch (error) {
-      if (isOrderRuleError(error)) continue;
-      throw error;
-    }
-    if (decided.length === 0) continue;
-    // As handleOrderCommand: one command id, correlation and causation default to it.
-    const commandId = randomUUID();
-    const fingerprint = createHash('sha256')
-      .update(JSON.stringify({ type: command.type, input }))
-      .digest('hex');
-    const metadata = { commandId, commandType: command.type, correlationId: commandId, causationId: commandId };
-    // The append's transaction starts a moment after the command's clock read.
-    const recordedAt = new Date(now + 1 + Math.floor(rng() * 4));
-    for (const event of decided) {
-      order.state = evolve(order.state, event);
-      order.version += 1;
-      events.push({
-        streamId: `order-${orderId}`,
-        version: order.version,
-        type: event.type,
-        data: event.data,
-        metadata,
-        occurredAt: at,
-        recordedAt,
-        commandId,
-        fingerprint,
-        customerId: order.customerId,
-      });
-    }
-    if (command.type === 'PlaceOrder') {
-      open.push(orderId);
-      billable.push(orderId);
-    }
-  }
-  return events.slice(0, count);
-}
-
-/**
- * Chunks in log order, each holding at most one event per stream (so the
- * previous hash of every event in a chunk is its stream's head before the chunk).
- */
-function* chunks(events: SeedEvent[]) {
-  let chunk: SeedEvent[] = [];
-  let streams = new Set<string>();
-  for (const event of events) {
-    if (chunk.length >= CHUNK || streams.has(event.streamId)) {
-      yield chunk;
-      chunk = [];
-      streams = new Set();
-    }
-    chunk.push(event);
-    streams.add(event.streamId);
-  }
-  if (chunk.length > 0) yield chunk;
-}
-
-/** One chunk in one statement: events (hash-chained as APPEND_FIRST / APPEND_NEXT do), commands, streams. */
-const INSERT_CHUNK = `
-WITH input AS (
-  SELECT * FROM unnest($1::text[], $2::int[], $3::text[], $4::jsonb[], $5::jsonb[], $6::timestamptz[],
-                       $7::timestamptz[], $8::text[], $9::text[])
-    WITH ORDINALITY AS i(stream_id, stream_version, event_type, data, metadata, occurred_at, recorded_at,
-                         command_id, fingerprint, ord)
-),
-chained AS (
-  SELECT i.*, coalesce(s.head_hash, repeat('0', 64)) AS prev_hash, s.version AS head_version
-    FROM input i LEFT JOIN streams s ON s.stream_id = i.stream_id
-),
-ins AS (
-  INSERT INTO events (stream_id, stream_type, stream_version, event_type, schema_version, data, metadata,
-                      occurred_at, recorded_at, prev_hash, hash)
-  SELECT stream_id, 'order', stream_version, event_type, 1, data, metadata, occurred_at, recorded_at, prev_hash,
-         ll_event_hash(prev_hash, stream_id, stream_version, event_type, 1, data, metadata, occurred_at)
-    FROM chained
-   WHERE stream_version = coalesce(head_version, 0) + 1
-   ORDER BY ord
-  RETURNING stream_id, stream_version, prev_hash, hash, global_position, transaction_id
-),
-cmd AS (
-  INSERT INTO commands (command_id, stream_id, fingerprint, version, transaction_id, position, created_at)
-  SELECT c.command_id, ins.stream_id, c.fingerprint, ins.stream_version, ins.transaction_id::text::bigint,
-         ins.global_position, c.recorded_at
-    FROM ins JOIN chained c USING (stream_id)
-)
-INSERT INTO streams AS s (stream_id, stream_type, version, head_hash, prev_head_hash, created_at, updated_at)
-SELECT ins.stream_id, 'order', ins.stream_version, ins.hash, ins.prev_hash, c.recorded_at, c.recorded_at
-  FROM ins JOIN chained c USING (stream_id)
-ON CONFLICT (stream_id) DO UPDATE SET
-  version = excluded.version, head_hash = excluded.head_hash, prev_head_hash = excluded.prev_head_hash,
-  updated_at = excluded.updated_at
-RETURNING 1`;
-
-async function writeHistory(pool: pg.Pool, events: SeedEvent[]) {
-  for (const chunk of chunks(events)) {
-    const { rowCount } = await pool.query(INSERT_CHUNK, [
-      chunk.map((e) => e.streamId),
-      chunk.map((e) => e.version),
-      chunk.map((e) => e.type),
-      chunk.map((e) => JSON.stringify(e.data)),
-      chunk.map((e) => JSON.stringify(e.metadata)),
-      chunk.map((e) => e.occurredAt.toISOString()),
-      chunk.map((e) => e.recordedAt.toISOString()),
-      chunk.map((e) => e.commandId),
-      chunk.map((e) => e.fingerprint),
-    ]);
-    // A version that is not the head's next would be skipped by the WHERE: fail instead.
-    if (rowCount !== chunk.length) throw new Error(`chunk wrote ${rowCount} of ${chunk.length} events`);
-  }
-  await pool.query('ANALYZE events; ANALYZE streams; ANALYZE commands');
-}
+// 1. History: generateHistory and writeHistory (bench/history.ts).
 
 // ---------------------------------------------------------------------------
 // 2. The rows are the store's
@@ -491,10 +271,10 @@ async function main() {
       const db = createPrismaClient(pool);
       try {
         let started = performance.now();
-        const events = generateHistory(EVENTS, Date.now() - 60_000);
+        const events = [...generateHistory({ count: EVENTS, end: Date.now() - 60_000, days: DAYS, seed: SEED })];
         const generatedMs = performance.now() - started;
         started = performance.now();
-        await writeHistory(pool, events);
+        await writeHistory(pool, events, { chunkSize: CHUNK });
         const writtenMs = performance.now() - started;
         console.error(
           `Generated ${events.length} events in ${(generatedMs / 1000).toFixed(1)} s, wrote them in ${(writtenMs / 1000).toFixed(1)} s; checking…`,

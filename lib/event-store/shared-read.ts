@@ -1,9 +1,13 @@
 import { comparePositions } from './position';
 import type { ReadAllResult } from './store';
+import type { RecordedEvent } from './types';
 
-export type ReadAll = (options: { after?: string; limit?: number }) => Promise<ReadAllResult>;
+export type ReadAll<E extends { position: string } = RecordedEvent> = (options: {
+  after?: string;
+  limit?: number;
+}) => Promise<ReadAllResult<E>>;
 
-type Cached = { after: string; limit: number; result: ReadAllResult; at: number };
+type Cached<E> = { after: string; limit: number; result: ReadAllResult<E>; at: number };
 
 /**
  * How long a read may be handed out again, and how many are kept. Short on
@@ -32,9 +36,9 @@ const KEEP = 8;
  * reader gets fewer events at most, never other ones, and asks again. An
  * empty read is never handed out again: by now there may be something.
  */
-export function createSharedReadAll(readAll: ReadAll): ReadAll {
-  const inFlight = new Map<string, Promise<ReadAllResult>>();
-  let recent: Cached[] = [];
+export function createSharedReadAll<E extends { position: string }>(readAll: ReadAll<E>): ReadAll<E> {
+  const inFlight = new Map<string, Promise<ReadAllResult<E>>>();
+  let recent: Cached<E>[] = [];
 
   return async ({ after = '0:0', limit = 1000 }) => {
     const key = `${after}/${limit}`;
@@ -60,7 +64,11 @@ export function createSharedReadAll(readAll: ReadAll): ReadAll {
 }
 
 /** The events of `cached` after `after` (at most `limit`), when `after` lies within it and some are left. */
-function suffix(cached: Cached, after: string, limit: number): ReadAllResult | null {
+function suffix<E extends { position: string }>(
+  cached: Cached<E>,
+  after: string,
+  limit: number,
+): ReadAllResult<E> | null {
   const { events } = cached.result;
   let start: number;
   if (after === cached.after) start = 0;

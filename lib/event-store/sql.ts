@@ -8,10 +8,28 @@ export const EVENT_COLUMNS = `
   stream_id, stream_type, stream_version, event_type, schema_version, data, metadata,
   occurred_at, recorded_at, hash, prev_hash`;
 
+/** The columns of a ProjectionEvent: EVENT_COLUMNS without metadata, hashes and recorded_at. */
+export const PROJECTION_EVENT_COLUMNS = `
+  global_position::text AS global_position, transaction_id::text AS transaction_id,
+  stream_id, stream_type, stream_version, event_type, schema_version, data, occurred_at`;
+
 /** The canonical text forms the hash covers (see ll_event_hash in the migrations). */
 export const HASHED_TEXT_COLUMNS = `
   data::text AS data_text, metadata::text AS metadata_text,
   to_char(occurred_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS occurred_at_text`;
+
+export type ProjectionEventRow = Pick<
+  EventRow,
+  | 'global_position'
+  | 'transaction_id'
+  | 'stream_id'
+  | 'stream_type'
+  | 'stream_version'
+  | 'event_type'
+  | 'schema_version'
+  | 'data'
+  | 'occurred_at'
+>;
 
 export type EventRow = {
   global_position: string;

@@ -1,5 +1,8 @@
 import type { JsonObject, RecordedEvent } from './types';
 
+/** What upcasting reads and replaces of an event (a RecordedEvent or a ProjectionEvent). */
+type UpcastableEvent = Pick<RecordedEvent, 'streamType' | 'type' | 'schemaVersion' | 'data'>;
+
 // Events are never rewritten: when the shape of an event type changes, new
 // events are written with the next schema version, and stored ones are
 // upcast when they are read, one version at a time, by pure functions. The
@@ -19,7 +22,7 @@ export type EventSchema = {
 
 export type Upcasting = {
   /** The event in its type's current shape; unchanged when its stream or type has no schema, or no path. */
-  upcast(event: RecordedEvent): RecordedEvent;
+  upcast<E extends UpcastableEvent>(event: E): E;
   /** The data at `version` turned into the current shape, for readers that hold rows rather than events. */
   upcastData(streamType: string, eventType: string, version: number, data: JsonObject): UpcastResult;
   /** Why (stream type, event type, version) cannot reach the current shape, or null when it can. */

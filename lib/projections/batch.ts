@@ -1,16 +1,16 @@
 import pg from 'pg';
-import { parsePosition, type ReadAll, type RecordedEvent } from '../event-store';
+import { parsePosition, type ReadAll, type ProjectionEvent } from '../event-store';
 import { moveCheckpoint, readCheckpoint } from './checkpoint';
 import type { Projection, ProjectionChange } from './types';
 
-export type Batch = { from: string; to: string; events: RecordedEvent[] };
+export type Batch = { from: string; to: string; events: ProjectionEvent[] };
 export type BatchResult = Batch & { change: ProjectionChange };
 
 /** A batch that could not be applied, with its events: a batch of one names the failing event. */
 export class BatchFailedError extends Error {
   override readonly name = 'BatchFailedError';
   constructor(
-    readonly events: RecordedEvent[],
+    readonly events: ProjectionEvent[],
     override readonly cause: unknown,
   ) {
     super(cause instanceof Error ? cause.message : String(cause));
@@ -91,7 +91,7 @@ export async function applyBatch(
  */
 export async function processNextBatch(
   pool: pg.Pool,
-  store: { readAll: ReadAll },
+  store: { readAll: ReadAll<ProjectionEvent> },
   projection: Projection,
   limit: number,
   options: BatchOptions & { after?: string } = {},
@@ -112,11 +112,11 @@ export async function processNextBatch(
 async function applyEvents(
   tx: pg.PoolClient,
   projection: Projection,
-  events: RecordedEvent[],
+  events: ProjectionEvent[],
 ): Promise<ProjectionChange> {
   const types = new Set(projection.eventTypes);
-  const relevant: RecordedEvent[] = [];
-  const rejected: Array<{ event: RecordedEvent; reason: string }> = [];
+  const relevant: ProjectionEvent[] = [];
+  const rejected: Array<{ event: ProjectionEvent; reason: string }> = [];
   for (const event of events) {
     if (!types.has(event.type)) continue;
     const reason = projection.rejects?.(event) ?? null;
@@ -130,7 +130,7 @@ async function applyEvents(
 async function setAside(
   tx: pg.PoolClient,
   projection: Projection,
-  rejected: Array<{ event: RecordedEvent; reason: string }>,
+  rejected: Array<{ event: ProjectionEvent; reason: string }>,
 ) {
   const positions = rejected.map(({ event }) => parsePosition(event.position));
   // DO NOTHING: a batch delivered twice never gets here (its checkpoint

@@ -1,6 +1,6 @@
 import { amountProblem } from '../domain/order';
 import { toOrderEvent } from '../order-stream';
-import type { RecordedEvent } from '../event-store';
+import type { ProjectionEvent } from '../event-store';
 
 /**
  * For every projection that adds up order amounts: an order event whose
@@ -8,7 +8,7 @@ import type { RecordedEvent } from '../event-store';
  * evolve() refuses the same events, so the order's page and these rows agree
  * on what counts.
  */
-export function orderAmountProblem(event: RecordedEvent): string | null {
+export function orderAmountProblem(event: ProjectionEvent): string | null {
   if (event.streamType !== 'order') return null;
   return amountProblem(toOrderEvent(event));
 }

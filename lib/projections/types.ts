@@ -1,5 +1,5 @@
 import type { PoolClient } from 'pg';
-import type { RecordedEvent } from '../event-store';
+import type { ProjectionEvent } from '../event-store';
 
 /**
  * A projection turns events into rows of its own tables. Each version owns
@@ -21,14 +21,14 @@ export type Projection = {
    * and never look up reference data that may change: what it needs is in the
    * events. Returns what changed, for live push.
    */
-  apply(tx: PoolClient, events: RecordedEvent[]): Promise<ProjectionChange>;
+  apply(tx: PoolClient, events: ProjectionEvent[]): Promise<ProjectionChange>;
   /**
    * Why an event must not be applied (its content cannot be true), or null.
    * The runtime sets such an event aside in projection_dead_letters, in the
    * batch's transaction, and applies the rest: it is neither lost silently
    * nor able to stall the projection for good.
    */
-  rejects?(event: RecordedEvent): string | null;
+  rejects?(event: ProjectionEvent): string | null;
 };
 
 /** What a batch changed: row keys per view, so clients can refresh just those. */

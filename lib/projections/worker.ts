@@ -33,6 +33,21 @@ const LOCK_CLASS = 0x4c4c;
 const MIN_BATCH_INTERVAL_MS = intFromEnv('LEDGERLINE_MIN_BATCH_INTERVAL_MS', 20, { max: 10_000 });
 /** Payload on EVENTS_CHANNEL that asks the worker holding `<name>:<version>` to retry now. */
 export const RETRY_PAYLOAD = 'retry:';
+/**
+ * Batch size while a projection catches up (LEDGERLINE_CATCH_UP_BATCH_SIZE
+ * overrides it): once a batch comes back full there is a backlog (a rebuild
+ * from zero, a new version, a worker back after downtime), and then the
+ * next batches read this many events. A batch costs about six round trips and
+ * one transaction whatever its size, and a projection writes each key once a
+ * batch (a customer with 400 events in it is one upsert), so a rebuild at
+ * the live batch size spends most of its time waiting on those trips rather
+ * than on the events. Live traffic keeps the small batch, so a push stays
+ * small and a batch's transaction short. bench:rebuild measures it.
+ */
+export const DEFAULT_CATCH_UP_BATCH_SIZE = intFromEnv('LEDGERLINE_CATCH_UP_BATCH_SIZE', 10_000, {
+  min: 1,
+  max: 100_000,
+});
 /** After this many failures in a row a projection shows as stalled (it keeps retrying). */
 const STALL_AFTER = 5;
 
@@ -41,6 +56,8 @@ export type WorkerOptions = {
   projections: readonly Projection[];
   id?: string;
   batchSize?: number;
+  /** Batch size after a full batch, while catching up (see DEFAULT_CATCH_UP_BATCH_SIZE); never below batchSize. */
+  catchUpBatchSize?: number;
   /** A projection's next batch starts at least this long after its previous one started (see MIN_BATCH_INTERVAL_MS). */
   minBatchIntervalMs?: number;
   /** Fallback poll when no notification arrives. */
@@ -67,6 +84,7 @@ export type ProjectionWorker = { id: string; stop: () => Promise<void> };
 export function startProjectionWorker(options: WorkerOptions): ProjectionWorker {
   const id = options.id ?? `${os.hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
   const batchSize = options.batchSize ?? 500;
+  const catchUpBatchSize = Math.max(batchSize, options.catchUpBatchSize ?? DEFAULT_CATCH_UP_BATCH_SIZE);
   const minBatchIntervalMs = options.minBatchIntervalMs ?? MIN_BATCH_INTERVAL_MS;
   const pollMs = options.pollMs ?? 1_000;
   const lockRetryMs = options.lockRetryMs ?? 1_000;
@@ -76,7 +94,10 @@ export function startProjectionWorker(options: WorkerOptions): ProjectionWorker 
   const log = options.log ?? (() => {});
   const pool = createPool({ connectionString: options.connectionString, max: options.projections.length + 2 }, log);
   // The projections mostly read the same events at the same moment: one read serves them all.
-  const reader = { readAll: createSharedReadAll(createEventStore(pool, { schemas: EVENT_SCHEMAS }).readAll) };
+  // Projections get ProjectionEvents: only the columns they read (see ProjectionEvent).
+  const reader = {
+    readAll: createSharedReadAll(createEventStore(pool, { schemas: EVENT_SCHEMAS }).readAllForProjections),
+  };
 
   let stopped = false;
   /** Pending sleeps, and whether a notification may end them; stop ends them all. */
@@ -154,6 +175,15 @@ export function startProjectionWorker(options: WorkerOptions): ProjectionWorker 
     /** Where this loop believes the checkpoint is (its last batch's `to`); undefined: read it. */
     let known: string | undefined;
     let lastBatchAt = Number.NEGATIVE_INFINITY;
+    /** The live batch size, or the catch-up one right after a full batch. */
+    let limit = batchSize;
+    /**
+     * A batch failed since the projection last caught up: until it catches up
+     * again, batches stay at the live size, so a poison event is reached one
+     * small batch at a time (what precedes it is applied, as without catch-up
+     * batches) instead of every large batch failing on it.
+     */
+    let failedInBacklog = false;
     // After a failure, one event at a time until a batch succeeds: the
     // failing event is then named exactly (and only it can be skipped).
     let isolating = false;
@@ -173,19 +203,28 @@ export function startProjectionWorker(options: WorkerOptions): ProjectionWorker 
       if (gather > 0) await sleep(gather, false);
       try {
         const started = Date.now();
-        const limit = isolating ? 1 : batchSize;
-        const result = await processNextBatch(pool, reader, projection, limit, { after: known, notify });
+        // Isolating a failure reads one event at a time (see above).
+        const size = isolating ? 1 : limit;
+        const result = await processNextBatch(pool, reader, projection, size, { after: known, notify });
         failures = 0;
         isolating = false;
         if (result) {
           known = result.to;
-          // A full batch means a backlog: the next one is full too, at once.
-          lastBatchAt = result.events.length >= limit ? Number.NEGATIVE_INFINITY : started;
+          // A full batch means a backlog: the next one is full too, at once,
+          // and larger; a batch that is not full means it is nearly gone.
+          const full = result.events.length >= size;
+          lastBatchAt = full ? Number.NEGATIVE_INFINITY : started;
+          if (!full) failedInBacklog = false;
+          limit = full && !failedInBacklog ? catchUpBatchSize : batchSize;
           options.onBatch?.(projection, result);
           continue;
         }
+        limit = batchSize;
+        failedInBacklog = false;
       } catch (error) {
         known = undefined;
+        limit = batchSize;
+        failedInBacklog = true;
         failures++;
         isolating = true;
         await recordFailure(projection, error, failures);

@@ -114,6 +114,31 @@ describe('projection runtime', () => {
     expect(twice.projected).toEqual(once.projected);
   });
 
+  it('reads catch-up batches after a full batch, and only then', async () => {
+    const name = newName();
+    await createCountingTables(pool, name);
+    const prefix = `${name}-s`;
+    // One writer: racing writers on three streams can run out of retries on a busy machine.
+    await writeTicks(store, prefix, 3, 60, 1);
+    const sizes: number[] = [];
+    const worker = startProjectionWorker({
+      connectionString: url,
+      projections: [countingProjection(name)],
+      batchSize: 5,
+      catchUpBatchSize: 40,
+      pollMs: 20,
+      onBatch: (_, result) => sizes.push(result.events.length),
+    });
+    workers.push(worker);
+    const { projected, folded } = await waitUntilCaughtUp(name, prefix);
+    expect(projected).toEqual(folded);
+    // The log holds at least these 60 events: the first batch is full at the
+    // live size, the next one reads the catch-up size, none reads more.
+    expect(sizes[0]).toBe(5);
+    expect(sizes[1]).toBe(40);
+    expect(Math.max(...sizes)).toBe(40);
+  });
+
   it('stops on a throwing handler, shows the error, never skips the event, and resumes after the fix', async () => {
     const name = newName();
     await createCountingTables(pool, name);

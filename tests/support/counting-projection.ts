@@ -1,5 +1,5 @@
 import type pg from 'pg';
-import type { RecordedEvent } from '../../lib/event-store';
+import type { ProjectionEvent } from '../../lib/event-store';
 import type { Projection } from '../../lib/projections/types';
 
 /** The event type the runtime tests append; no other test writes it. */
@@ -12,7 +12,7 @@ export const TICK = 'RuntimeTick';
  */
 export function countingProjection(
   name: string,
-  options: { poison?: () => ((event: RecordedEvent) => boolean) | null } = {},
+  options: { poison?: () => ((event: ProjectionEvent) => boolean) | null } = {},
 ): Projection {
   const counts = `${name}_counts`;
   const applied = `${name}_applied`;
