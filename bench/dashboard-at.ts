@@ -52,7 +52,7 @@ register(
 );
 
 const { createPrismaClient } = await import('../lib/db/prisma');
-const { seedCustomers, seedProducts } = await import('../lib/db/seed');
+const { seedCustomers } = await import('../lib/db/seed');
 const { createEventStore } = await import('../lib/event-store');
 const { processNextBatch } = await import('../lib/projections/batch');
 const { ensureCheckpoint } = await import('../lib/projections/checkpoint');
