@@ -333,20 +333,11 @@ function toProjectionEvent(row: ProjectionEventRow): ProjectionEvent {
   };
 }
 
+/** A projection's event plus what only other readers need (metadata, the chain, the recording time). */
 function toRecordedEvent(row: EventRow): RecordedEvent {
   return {
-    position: rowPosition(row),
-    globalPosition: Number(row.global_position),
-    transactionId: row.transaction_id,
-    streamId: row.stream_id,
-    streamType: row.stream_type,
-    version: row.stream_version,
-    type: row.event_type,
-    schemaVersion: row.schema_version,
-    storedSchemaVersion: row.schema_version,
-    data: row.data as JsonObject,
+    ...toProjectionEvent(row),
     metadata: row.metadata as EventMetadata,
-    occurredAt: row.occurred_at,
     recordedAt: row.recorded_at,
     hash: row.hash,
     prevHash: row.prev_hash,

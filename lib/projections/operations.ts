@@ -50,18 +50,24 @@ type FailingRow = {
   failing_event_type: string | null;
 };
 
-async function lockCheckpoint(tx: pg.PoolClient, projection: Projection): Promise<FailingRow> {
+/** The checkpoint row, locked against the worker's batches; NOT_FAILING unless the projection fails. */
+async function lockFailing(tx: pg.PoolClient, projection: Projection, action: 'skip' | 'retry'): Promise<FailingRow> {
   const { rows } = await tx.query<FailingRow>(
     `SELECT status, last_error, failing_transaction_id::text, failing_global_position::text, failing_stream_id,
             failing_stream_version, failing_event_type
        FROM projection_checkpoints WHERE name = $1 AND version = $2 FOR UPDATE`,
     [projection.name, projection.version],
   );
-  if (!rows[0]) throw notFound(`Projection ${projection.name} v${projection.version} has not started yet.`);
-  return rows[0];
+  const row = rows[0];
+  if (!row) throw notFound(`Projection ${projection.name} v${projection.version} has not started yet.`);
+  if (row.status !== 'retrying' && row.status !== 'stalled') {
+    throw ruleViolation(
+      'NOT_FAILING',
+      `${projection.name} v${projection.version} is not failing: there is nothing to ${action}.`,
+    );
+  }
+  return row;
 }
-
-const failing = (row: FailingRow) => row.status === 'retrying' || row.status === 'stalled';
 
 /**
  * Passes over the one event the projection fails on: the checkpoint moves to
@@ -76,12 +82,7 @@ export async function skipFailingEvent(
   actor: Actor,
 ) {
   return withTransaction(services.pool, async (tx) => {
-    const row = await lockCheckpoint(tx, projection);
-    if (!failing(row))
-      throw ruleViolation(
-        'NOT_FAILING',
-        `${projection.name} v${projection.version} is not failing: there is nothing to skip.`,
-      );
+    const row = await lockFailing(tx, projection, 'skip');
     if (row.failing_transaction_id === null) {
       throw ruleViolation(
         'FAILING_EVENT_NOT_ISOLATED',
@@ -146,12 +147,7 @@ export async function requestRetry(
   actor: Actor,
 ) {
   return withTransaction(services.pool, async (tx) => {
-    const row = await lockCheckpoint(tx, projection);
-    if (!failing(row))
-      throw ruleViolation(
-        'NOT_FAILING',
-        `${projection.name} v${projection.version} is not failing: there is nothing to retry.`,
-      );
+    const row = await lockFailing(tx, projection, 'retry');
     const data = {
       projection: projection.name,
       version: projection.version,
