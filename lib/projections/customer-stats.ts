@@ -36,6 +36,10 @@ export const customerStats: Projection = {
   version: 1,
   eventTypes: EVENT_TYPES,
   tables: [STATS, ORDERS],
+  compare: [
+    { view: 'customers', table: STATS, key: ['customer_id'] },
+    { view: 'orders', table: ORDERS, key: ['order_id'] },
+  ],
   rejects: orderAmountProblem,
   async apply(tx, events) {
     const types = new Set<string>(EVENT_TYPES);

@@ -32,6 +32,10 @@ export const orderMetrics: Projection = {
   version: 1,
   eventTypes: EVENT_TYPES,
   tables: [MINUTES, STATUS_COUNTS],
+  compare: [
+    { view: 'minutes', table: MINUTES, key: ['minute'] },
+    { view: 'statuses', table: STATUS_COUNTS, key: ['status'] },
+  ],
   rejects: orderAmountProblem,
   async apply(tx, events) {
     const types = new Set<string>(EVENT_TYPES);

@@ -47,6 +47,7 @@ export const orderSummaries: Projection = {
   version: 1,
   eventTypes: EVENT_TYPES,
   tables: [TABLE],
+  compare: [{ view: 'orders', table: TABLE, key: ['order_id'] }],
   rejects: orderAmountProblem,
   async apply(tx, events) {
     const changes = foldBatch(events);

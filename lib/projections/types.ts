@@ -29,6 +29,33 @@ export type Projection = {
    * nor able to stall the projection for good.
    */
   rejects?(event: ProjectionEvent): string | null;
+  /**
+   * How its rows line up with another version's for a comparison
+   * (lib/projections/compare.ts): one entry per view, matched across versions
+   * by `view`. Columns both tables have are compared, keyed by `key`, except
+   * those either version names in `expected` (a new meaning, a fixed bug),
+   * each with why. A view only one version has is reported, not failed.
+   */
+  compare: readonly CompareView[];
+};
+
+export type CompareView = {
+  view: string;
+  table: string;
+  /** Column (or columns) that identify a row in both versions. */
+  key: readonly string[];
+  /** Column → why it may differ from another version's. */
+  expected?: Readonly<Record<string, string>>;
+};
+
+/**
+ * A read model: one folder under lib/read-models, owning every version of its
+ * projection, their tables, its queries, live rooms and client query keys.
+ */
+export type ReadModel = {
+  name: string;
+  /** Every registered version, oldest first; projection_serving says which one serves. */
+  versions: readonly Projection[];
 };
 
 /** What a batch changed: row keys per view, so clients can refresh just those. */

@@ -21,6 +21,7 @@ export function countingProjection(
     version: 1,
     eventTypes: [TICK],
     tables: [counts, applied],
+    compare: [{ view: 'counts', table: counts, key: ['stream_id'] }],
     async apply(tx, events) {
       const poison = options.poison?.();
       const bad = poison ? events.find(poison) : undefined;
