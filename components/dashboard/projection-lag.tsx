@@ -1,6 +1,7 @@
 'use client';
 
 import { useQuery } from '@tanstack/react-query';
+import Link from 'next/link';
 import type { ProjectionStatus } from '@/lib/projections/status';
 import { count, duration } from './format';
 import { Panel, PanelEmpty, PanelError, Skeleton } from './panel';
@@ -33,7 +34,18 @@ function heldBackNote(p: ProjectionStatus): string {
 export function ProjectionLag() {
   const query = useQuery(projectionsQuery());
   return (
-    <Panel title="Projections" description="How far each read model trails the event log">
+    <Panel
+      title="Projections"
+      description="How far each read model trails the event log"
+      actions={
+        <Link
+          href="/projections"
+          className="rounded-md text-sm font-medium text-indigo-700 hover:text-indigo-600 focus-visible:outline-2 focus-visible:outline-indigo-600"
+        >
+          Manage projections
+        </Link>
+      }
+    >
       {query.isPending ? (
         <div aria-busy="true" className="space-y-2">
           <span className="sr-only">Loading projections…</span>

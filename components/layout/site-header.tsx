@@ -32,6 +32,9 @@ export function SiteHeader({ user }: { user: SessionUser | null }) {
                 <li>
                   <NavLink href="/dashboard">Dashboard</NavLink>
                 </li>
+                <li>
+                  <NavLink href="/projections">Projections</NavLink>
+                </li>
               </ul>
             </nav>
             <UserMenu user={user} />

@@ -17,27 +17,51 @@ export class ApiError extends Error {
     message: string,
     /** VALIDATION: parameter → what is wrong with it. */
     readonly fields: Readonly<Record<string, string>> = {},
+    /** RULE_VIOLATION: which rule refused it (e.g. COMPARISON_FAILED). */
+    readonly rule?: string,
+    /** The whole error body, for refusals that carry more than the error (a switch's comparison). */
+    readonly body?: unknown,
   ) {
     super(message);
     this.name = 'ApiError';
   }
 }
 
-type ErrorBody = { error?: { code?: string; message?: string; fields?: Record<string, string> } };
+type ErrorBody = { error?: { code?: string; message?: string; fields?: Record<string, string>; rule?: string } };
+
+async function toApiError(res: Response): Promise<ApiError> {
+  const body = (await res.json().catch(() => null)) as ErrorBody | null;
+  return new ApiError(
+    res.status,
+    body?.error?.code ?? 'HTTP',
+    body?.error?.message ?? `Request failed (${res.status}).`,
+    body?.error?.fields,
+    body?.error?.rule,
+    body ?? undefined,
+  );
+}
 
 /** GET a JSON route; a non-2xx answer throws ApiError. */
 export async function getJson<T>(path: string, signal?: AbortSignal): Promise<T> {
   const res = await fetch(path, { signal, headers: { accept: 'application/json' }, cache: 'no-store' });
-  if (!res.ok) {
-    const body = (await res.json().catch(() => null)) as ErrorBody | null;
-    throw new ApiError(
-      res.status,
-      body?.error?.code ?? 'HTTP',
-      body?.error?.message ?? `Request failed (${res.status}).`,
-      body?.error?.fields,
-    );
-  }
+  if (!res.ok) throw await toApiError(res);
   return (await res.json()) as T;
+}
+
+/**
+ * A JSON write from our own page: the browser sends its Origin, which the
+ * API's CSRF check asks for (lib/http/same-origin.ts). A non-2xx answer
+ * throws ApiError; a failed call throws the fetch's own error.
+ */
+export async function sendJson<T>(method: 'POST' | 'DELETE', path: string, body: unknown): Promise<T> {
+  const res = await fetch(path, {
+    method,
+    headers: { accept: 'application/json', 'content-type': 'application/json' },
+    body: JSON.stringify(body ?? {}),
+    cache: 'no-store',
+  });
+  if (!res.ok) throw await toApiError(res);
+  return (await res.json().catch(() => ({}))) as T;
 }
 
 export const ORDERS_PAGE_SIZE = 20;

@@ -1,0 +1,116 @@
+'use client';
+
+import { useId, useState, type FormEvent, type ReactNode } from 'react';
+import { Button, type ButtonVariant } from '@/components/ui/button';
+import { ErrorBanner } from '@/components/ui/alert';
+import { controlA11y, controlClass, Field } from '@/components/ui/field';
+import type { ProjectionAction } from './api';
+import { actionErrorMessage, useProjectionAction } from './use-projection-action';
+
+/** What the API accepts as a reason (lib/projections/operations.ts). */
+export const REASON_MAX = 500;
+
+type ActionFormProps = {
+  /** The button's name, and the form's. */
+  label: string;
+  confirmLabel: string;
+  variant?: ButtonVariant;
+  /** What will happen, said before the operator confirms. */
+  description?: ReactNode;
+  reasonRequired: boolean;
+  build: (reason: string) => ProjectionAction;
+  /** Shown once it is done, until the form is opened again. */
+  done: string;
+};
+
+/**
+ * A button that opens a short form: what will happen, a reason (kept in the
+ * operations log), confirm. The API's refusal is shown in its own words and
+ * the form stays open so the operator can change the reason or give up.
+ */
+export function ActionForm({
+  label,
+  confirmLabel,
+  variant = 'secondary',
+  description,
+  reasonRequired,
+  build,
+  done,
+}: ActionFormProps) {
+  const id = useId();
+  const action = useProjectionAction();
+  const [open, setOpen] = useState(false);
+  const [reason, setReason] = useState('');
+  const [missing, setMissing] = useState(false);
+
+  function onSubmit(event: FormEvent<HTMLFormElement>) {
+    event.preventDefault();
+    if (reasonRequired && reason.trim() === '') {
+      setMissing(true);
+      return;
+    }
+    action.mutate(build(reason), {
+      onSuccess: () => {
+        setOpen(false);
+        setReason('');
+      },
+    });
+  }
+
+  if (!open) {
+    return (
+      <div className="flex flex-wrap items-center gap-2">
+        <Button
+          variant={variant}
+          onClick={() => {
+            action.reset();
+            setOpen(true);
+          }}
+        >
+          {label}
+        </Button>
+        {action.isSuccess && (
+          <p role="status" className="text-sm text-emerald-700">
+            {done}
+          </p>
+        )}
+      </div>
+    );
+  }
+
+  const error = missing ? 'Reason is required.' : undefined;
+  const hint = reasonRequired ? 'Kept in the operations log.' : 'Optional; kept in the operations log.';
+  return (
+    <form
+      onSubmit={onSubmit}
+      noValidate
+      aria-label={label}
+      className="w-full space-y-3 rounded-lg border border-slate-200 bg-slate-50 p-3"
+    >
+      {description && <div className="text-sm text-slate-700">{description}</div>}
+      {action.isError && <ErrorBanner title={`${label}: refused`}>{actionErrorMessage(action.error)}</ErrorBanner>}
+      <Field id={`${id}-reason`} label="Reason" error={error} hint={hint}>
+        <input
+          type="text"
+          maxLength={REASON_MAX}
+          value={reason}
+          autoFocus
+          onChange={(event) => {
+            setReason(event.target.value);
+            setMissing(false);
+          }}
+          {...controlA11y(`${id}-reason`, error, hint)}
+          className={controlClass}
+        />
+      </Field>
+      <div className="flex flex-wrap justify-end gap-2">
+        <Button variant="ghost" onClick={() => setOpen(false)} disabled={action.isPending}>
+          Cancel
+        </Button>
+        <Button type="submit" variant={variant === 'secondary' ? 'primary' : variant} pending={action.isPending}>
+          {confirmLabel}
+        </Button>
+      </div>
+    </form>
+  );
+}

@@ -1,0 +1,96 @@
+import { getJson, sendJson } from '@/lib/client/fetchers';
+import type { ProjectionStatus } from '@/lib/projections/status';
+import type { ComparisonReport, OperationEntry, ProjectionOverview, VersionStatus } from './types';
+
+// The projections API as the page calls it: reads for the queries, writes for
+// the actions. Writes go through fetch from this page (cookie plus the
+// browser's own Origin), so they meet the API's same-origin check.
+
+const base = (name: string) => `/api/projections/${encodeURIComponent(name)}`;
+const ofVersion = (name: string, version: number) => `${base(name)}/versions/${version}`;
+
+type Listed = ProjectionStatus & { versions?: VersionStatus[] };
+
+export async function fetchOverview(signal?: AbortSignal): Promise<ProjectionOverview[]> {
+  const { projections } = await getJson<{ projections: Listed[] }>('/api/projections', signal);
+  return withVersions(projections);
+}
+
+/**
+ * An API without `versions` lists one entry per version (the lowest serves);
+ * grouping them keeps the page working against it.
+ */
+export function withVersions(listed: readonly Listed[]): ProjectionOverview[] {
+  if (listed.every((p) => Array.isArray(p.versions))) return listed as ProjectionOverview[];
+  const byName = new Map<string, ProjectionStatus[]>();
+  for (const p of listed) byName.set(p.name, [...(byName.get(p.name) ?? []), p]);
+  return [...byName.values()].map((entries) => {
+    const sorted = [...entries].sort((a, b) => a.version - b.version);
+    const serving = sorted[0]!;
+    return {
+      ...serving,
+      versions: sorted.map((p) => ({
+        version: p.version,
+        state: p === serving ? 'serving' : p.lagEvents > 0 ? 'building' : 'ready',
+        position: p.position,
+        lagEvents: p.lagEvents,
+        progress: p.lagEvents === 0 ? 1 : p.eventsProcessed / (p.eventsProcessed + p.lagEvents),
+        eventsPerSecond: 0,
+        etaSeconds: null,
+        status: p.status,
+        lastError: p.lastError,
+        failedAttempts: p.failedAttempts,
+        failingEvent: p.failingEvent,
+        setAsideEvents: p.setAsideEvents,
+        rebuild: null,
+      })),
+    };
+  });
+}
+
+export async function fetchOperations(signal?: AbortSignal): Promise<OperationEntry[]> {
+  return (await getJson<{ operations: OperationEntry[] }>('/api/operations', signal)).operations;
+}
+
+export function fetchComparison(name: string, a: number, b: number, signal?: AbortSignal): Promise<ComparisonReport> {
+  return getJson<ComparisonReport>(`${base(name)}/compare?a=${a}&b=${b}`, signal);
+}
+
+export type ProjectionAction =
+  | { kind: 'rebuild'; name: string; version: number; reason: string }
+  | { kind: 'switch'; name: string; version: number; reason: string; override: boolean }
+  | { kind: 'rollback'; name: string; reason: string }
+  | { kind: 'retire'; name: string; version: number; reason: string }
+  | { kind: 'retry'; name: string; version: number; reason: string }
+  | { kind: 'skip'; name: string; version: number; position: string; reason: string };
+
+export type SwitchResult = { serving: unknown; comparison: ComparisonReport | null; operation: unknown };
+
+/** Sends one operator action; an empty reason is left out where the API makes it optional. */
+export function runAction(action: ProjectionAction): Promise<unknown> {
+  const reason = action.reason.trim() || undefined;
+  switch (action.kind) {
+    case 'rebuild':
+      return sendJson('POST', `${base(action.name)}/rebuild`, { version: action.version, reason });
+    case 'switch':
+      return sendJson<SwitchResult>('POST', `${ofVersion(action.name, action.version)}/switch`, {
+        reason,
+        ...(action.override ? { override: true } : {}),
+      });
+    case 'rollback':
+      return sendJson('POST', `${base(action.name)}/rollback`, { reason });
+    case 'retire':
+      return sendJson('DELETE', ofVersion(action.name, action.version), { reason });
+    case 'retry':
+      return sendJson('POST', `${ofVersion(action.name, action.version)}/retry`, { reason });
+    case 'skip':
+      return sendJson('POST', `${ofVersion(action.name, action.version)}/skip`, {
+        position: action.position,
+        reason,
+      });
+    default: {
+      const unknown: never = action;
+      throw new Error(`unknown action ${JSON.stringify(unknown)}`);
+    }
+  }
+}
