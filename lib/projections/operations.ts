@@ -40,6 +40,33 @@ export function findProjection(name: string, version: number): Projection {
   return projection;
 }
 
+/** The registered version of `name` numbered `version`, or undefined. */
+export const versionOf = (name: string) => (version: number) =>
+  PROJECTIONS.find((p) => p.name === name && p.version === version);
+
+/** The registered versions of a projection, oldest first, or NOT_FOUND. */
+export function findVersions(name: string): readonly Projection[] {
+  const versions = PROJECTIONS.filter((p) => p.name === name).sort((a, b) => a.version - b.version);
+  if (versions.length === 0) throw notFound(`There is no projection ${name}.`);
+  return versions;
+}
+
+const versionNumber = (label: string) =>
+  z.coerce
+    .number({ error: `${label} must be a version number.` })
+    .int(`${label} must be a version number.`)
+    .min(1, `${label} must be a version number.`)
+    .max(999_999, `${label} must be a version number.`);
+
+export const rebuildInputSchema = z.object({ version: versionNumber('Version').optional(), reason: reason.optional() });
+export const compareQuerySchema = z.object({ a: versionNumber('a').optional(), b: versionNumber('b') });
+export const switchInputSchema = z.object({
+  reason: reason.optional(),
+  override: z.boolean({ error: 'Override must be true or false.' }).optional(),
+});
+export const rollbackInputSchema = z.object({ reason });
+export const retireInputSchema = z.object({ reason: reason.optional() });
+
 type FailingRow = {
   slot: string;
   status: string;
@@ -192,4 +219,13 @@ export async function listOperations(store: EventStore, limit = 100): Promise<Op
       actor: (event.metadata.actor as Actor | undefined) ?? null,
       hash: event.hash,
     }));
+}
+
+/** The serving version's number, read now (not from a process's cache: operations must not act on a stale pointer). */
+export async function servingNow(pool: pg.Pool, name: string): Promise<number> {
+  const { rows } = await pool.query<{ version: number }>('SELECT version FROM projection_serving WHERE name = $1', [
+    name,
+  ]);
+  if (!rows[0]) throw notFound(`There is no projection ${name}.`);
+  return rows[0].version;
 }
