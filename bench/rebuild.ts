@@ -19,12 +19,13 @@
  *    generator bench:dashboard-at uses), written by bulk INSERT … SELECT in
  *    chunks that do what the store's append does (hash chain, streams and
  *    commands rows).
- * 2. Each projection in its own child process: its checkpoint reset to the
- *    start (resetProjection: tables truncated, nothing served from them), then
+ * 2. Each projection in its own child process: a rebuild requested as an
+ *    operator does (requestRebuild: fresh copies of its tables beside the
+ *    ones that serve), then
  *    startProjectionWorker with that projection alone, as `npm run
  *    start:worker` runs it (processNextBatch → gap-safe readAll → applyBatch:
  *    rows and checkpoint in one transaction by compare-and-set), until its
- *    checkpoint has passed every event. A child of its own so that its peak
+ *    rebuild slot has passed every event (its take-over follows). A child of its own so that its peak
  *    RSS (getrusage ru_maxrss, read by the child when done) is the rebuild's
  *    alone, not the generator's.
  * 3. The limit: the same events, the same columns readAll selects, through
@@ -85,13 +86,16 @@ async function totalEvents(pool: pg.Pool) {
 /** The product's rebuild: reset, then the worker catches up as it does after a deploy of a new version. */
 async function childProjection(url: string, name: string) {
   const { startProjectionWorker } = await import('../lib/projections/worker');
-  const { resetProjection } = await import('../lib/projections/reset');
+  const { requestRebuild } = await import('../lib/projections/rebuild');
+  const { createEventStore } = await import('../lib/event-store');
+  const { EVENT_SCHEMAS } = await import('../lib/event-schemas');
   const { ensureCheckpoint } = await import('../lib/projections/checkpoint');
   const projection = PROJECTIONS.find((p) => p.name === name);
   if (!projection) throw new Error(`no projection ${name}`);
   const pool = new pg.Pool({ connectionString: url, max: 1 });
   await ensureCheckpoint(pool, projection);
-  await resetProjection(pool, projection);
+  const store = createEventStore(pool, { schemas: EVENT_SCHEMAS });
+  await requestRebuild({ pool, store }, projection, { reason: 'bench:rebuild' }, { id: 'bench', name: 'bench' });
   const total = await totalEvents(pool);
   await pool.end();
 
@@ -105,7 +109,8 @@ async function childProjection(url: string, name: string) {
     connectionString: url,
     projections: [projection],
     log: (line) => console.error(`[worker] ${line}`),
-    onBatch: (_, result) => {
+    onBatch: (_, result, slot) => {
+      if (slot !== 'rebuild') return;
       seen += result.events.length;
       batches += 1;
       if (seen >= total) finish();

@@ -37,7 +37,13 @@ export class AppError extends Error {
   constructor(
     readonly code: AppErrorCode,
     message: string,
-    readonly details: { fields?: FieldErrors; rule?: string; retryAfterSeconds?: number } = {},
+    readonly details: {
+      fields?: FieldErrors;
+      rule?: string;
+      retryAfterSeconds?: number;
+      /** A refused switch carries the comparison that refused it. */
+      comparison?: unknown;
+    } = {},
   ) {
     super(message);
   }

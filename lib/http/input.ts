@@ -23,6 +23,7 @@ export async function orderIdParam(ctx: OrderRouteContext): Promise<string> {
   return id.toLowerCase();
 }
 
+export type ProjectionRouteContext = { params: Promise<{ name: string }> };
 export type ProjectionVersionRouteContext = { params: Promise<{ name: string; version: string }> };
 
 /** The registered projection version named by the path; anything else is a 404. */

@@ -1,7 +1,7 @@
 import pg from 'pg';
 import { parsePosition, type ReadAll, type ProjectionEvent } from '../event-store';
 import { moveCheckpoint, readCheckpoint } from './checkpoint';
-import type { Projection, ProjectionChange } from './types';
+import { rebuildSchema, type Projection, type ProjectionChange, type Slot } from './types';
 
 export type Batch = { from: string; to: string; events: ProjectionEvent[] };
 export type BatchResult = Batch & { change: ProjectionChange };
@@ -18,6 +18,8 @@ export class BatchFailedError extends Error {
 }
 
 export type BatchOptions = {
+  /** Which of the version's slots the batch goes to (see Slot); main by default. */
+  slot?: Slot;
   /**
    * A notification to send with the batch. It goes out with the COMMIT in
    * one round trip, and PostgreSQL delivers it when, and only if, the batch
@@ -48,11 +50,12 @@ export async function applyBatch(
   const tx = await pool.connect();
   try {
     await tx.query('BEGIN');
-    if (!(await moveCheckpoint(tx, projection, batch.from, batch.to, batch.events.length))) {
+    const slot = options.slot ?? 'main';
+    if (!(await moveCheckpoint(tx, projection, slot, batch.from, batch.to, batch.events.length))) {
       await tx.query('ROLLBACK');
       return null;
     }
-    const change = await applyEvents(tx, projection, batch.events);
+    const change = await applyEvents(tx, projection, slot, batch.events);
     const result = { ...batch, change };
     const note = options.notify?.(result);
     // Both in one simple query, which takes no parameters: hence the literals.
@@ -96,8 +99,10 @@ export async function processNextBatch(
   limit: number,
   options: BatchOptions & { after?: string } = {},
 ): Promise<BatchResult | null> {
-  let from = options.after ?? (await readCheckpoint(pool, projection));
+  const slot = options.slot ?? 'main';
+  let from = options.after ?? (await readCheckpoint(pool, projection, slot));
   for (let attempt = 1; ; attempt++) {
+    if (from === null) return null; // no such slot (a rebuild that has finished)
     const { events, checkpoint: to } = await store.readAll({ after: from, limit });
     if (events.length === 0) return null;
     const result = await applyBatch(pool, projection, { from, to, events }, options);
@@ -105,13 +110,14 @@ export async function processNextBatch(
     if (attempt >= 3) {
       throw new Error(`Checkpoint of ${projection.name} v${projection.version} keeps moving under this worker`);
     }
-    from = await readCheckpoint(pool, projection);
+    from = await readCheckpoint(pool, projection, slot);
   }
 }
 
 async function applyEvents(
   tx: pg.PoolClient,
   projection: Projection,
+  slot: Slot,
   events: ProjectionEvent[],
 ): Promise<ProjectionChange> {
   const types = new Set(projection.eventTypes);
@@ -124,7 +130,12 @@ async function applyEvents(
     else rejected.push({ event, reason });
   }
   if (rejected.length > 0) await setAside(tx, projection, rejected);
-  return relevant.length > 0 ? projection.apply(tx, relevant) : { keys: {} };
+  if (relevant.length === 0) return { keys: {} };
+  // A rebuild writes the same SQL into its copies of the tables: the schema
+  // holds only them, so a projection that reached for any other table fails
+  // there instead of writing to a serving one. SET LOCAL ends with the batch.
+  if (slot === 'rebuild') await tx.query(`SET LOCAL search_path TO ${pg.escapeIdentifier(rebuildSchema(projection))}`);
+  return projection.apply(tx, relevant);
 }
 
 async function setAside(

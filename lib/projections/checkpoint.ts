@@ -1,38 +1,51 @@
 import type pg from 'pg';
 import { formatPosition, parsePosition } from '../event-store';
 import type { Queryable } from '../event-store/store';
-import type { Projection } from './types';
+import type { Projection, Slot } from './types';
 
-/** Creates the projection's checkpoint row at the start of the log, once. */
+/** The version was retired (its tables dropped): nothing may be applied to it any more. */
+export class RetiredError extends Error {
+  override readonly name = 'RetiredError';
+}
+
+/** Creates the version's main checkpoint row at the start of the log, once. */
 export async function ensureCheckpoint(db: Queryable, projection: Projection) {
   await db.query(
-    `INSERT INTO projection_checkpoints (name, version) VALUES ($1, $2) ON CONFLICT (name, version) DO NOTHING`,
+    `INSERT INTO projection_checkpoints (name, version) VALUES ($1, $2) ON CONFLICT (name, version, slot) DO NOTHING`,
     [projection.name, projection.version],
   );
 }
 
 /**
- * Where the projection stands, without locking anything: the batch's
- * compare-and-set (moveCheckpoint) is what settles a race.
+ * Where the slot stands, without locking anything: the batch's
+ * compare-and-set (moveCheckpoint) is what settles a race. Null when the
+ * slot has no row (a rebuild not requested, or finished).
  */
-export async function readCheckpoint(db: Queryable, projection: Projection): Promise<string> {
-  const { rows } = await db.query<{ transaction_id: string; global_position: string }>(
-    `SELECT transaction_id::text, global_position::text FROM projection_checkpoints WHERE name = $1 AND version = $2`,
-    [projection.name, projection.version],
+export async function readCheckpoint(
+  db: Queryable,
+  projection: Projection,
+  slot: Slot = 'main',
+): Promise<string | null> {
+  const { rows } = await db.query<{ transaction_id: string; global_position: string; retired: boolean }>(
+    `SELECT transaction_id::text, global_position::text, retired_at IS NOT NULL AS retired
+       FROM projection_checkpoints WHERE name = $1 AND version = $2 AND slot = $3`,
+    [projection.name, projection.version, slot],
   );
   const row = rows[0];
-  if (!row) throw new Error(`Projection ${projection.name} v${projection.version} has no checkpoint row`);
+  if (!row) return null;
+  if (row.retired) throw new RetiredError(`${projection.name} v${projection.version} is retired`);
   return formatPosition({ transactionId: BigInt(row.transaction_id), globalPosition: BigInt(row.global_position) });
 }
 
 /**
  * Compare-and-set: moves the checkpoint from `from` to `to` only if it is
- * still at `from`. False means someone else moved it, and the caller must
- * roll back everything it wrote in this transaction.
+ * still at `from` (and the version is not retired). False means someone else
+ * moved it, and the caller must roll back everything it wrote in this transaction.
  */
 export async function moveCheckpoint(
   tx: pg.PoolClient,
   projection: Projection,
+  slot: Slot,
   from: string,
   to: string,
   eventCount: number,
@@ -45,7 +58,8 @@ export async function moveCheckpoint(
             processed_at = now(), status = 'running', failed_attempts = 0, last_error = NULL,
             failing_transaction_id = NULL, failing_global_position = NULL, failing_stream_id = NULL,
             failing_stream_version = NULL, failing_event_type = NULL
-      WHERE name = $1 AND version = $2 AND transaction_id = $6 AND global_position = $7`,
+      WHERE name = $1 AND version = $2 AND slot = $8 AND transaction_id = $6 AND global_position = $7
+        AND retired_at IS NULL`,
     [
       projection.name,
       projection.version,
@@ -54,6 +68,7 @@ export async function moveCheckpoint(
       eventCount,
       f.transactionId.toString(),
       f.globalPosition.toString(),
+      slot,
     ],
   );
   return result.rowCount === 1;

@@ -2,17 +2,17 @@ import type pg from 'pg';
 import { z } from 'zod';
 import { withTransaction } from '../db/transaction';
 import { notFound, ruleViolation } from '../errors';
-import { formatPosition, isPosition, type EventStore, type NewEvent } from '../event-store';
+import { formatPosition, isPosition, type EventStore } from '../event-store';
 import { PROJECTIONS } from './all';
 import {
-  OPERATIONS_SCHEMA,
   OPERATIONS_STREAM_ID,
-  OPERATIONS_STREAM_TYPE,
+  recordOperation,
   toOperationEvent,
+  type Actor,
   type OperationEvent,
 } from './operations-log';
 import type { Projection } from './types';
-import { EVENTS_CHANNEL, RETRY_PAYLOAD } from './worker';
+import { EVENTS_CHANNEL, RETRY_PAYLOAD } from './channels';
 
 // What an operator may do about a projection that fails on an event: ask for
 // a retry now (after fixing the code or the data it needs), or skip that one
@@ -20,7 +20,7 @@ import { EVENTS_CHANNEL, RETRY_PAYLOAD } from './worker';
 // transaction as its effect, and wakes the worker holding the projection.
 
 export type OperationServices = { pool: pg.Pool; store: EventStore };
-export type Actor = { id: string; name: string };
+export type { Actor };
 
 const reason = z
   .string({ error: 'Reason is required.' })
@@ -40,7 +40,35 @@ export function findProjection(name: string, version: number): Projection {
   return projection;
 }
 
+/** The registered version of `name` numbered `version`, or undefined. */
+export const versionOf = (name: string) => (version: number) =>
+  PROJECTIONS.find((p) => p.name === name && p.version === version);
+
+/** The registered versions of a projection, oldest first, or NOT_FOUND. */
+export function findVersions(name: string): readonly Projection[] {
+  const versions = PROJECTIONS.filter((p) => p.name === name).sort((a, b) => a.version - b.version);
+  if (versions.length === 0) throw notFound(`There is no projection ${name}.`);
+  return versions;
+}
+
+const versionNumber = (label: string) =>
+  z.coerce
+    .number({ error: `${label} must be a version number.` })
+    .int(`${label} must be a version number.`)
+    .min(1, `${label} must be a version number.`)
+    .max(999_999, `${label} must be a version number.`);
+
+export const rebuildInputSchema = z.object({ version: versionNumber('Version').optional(), reason: reason.optional() });
+export const compareQuerySchema = z.object({ a: versionNumber('a').optional(), b: versionNumber('b') });
+export const switchInputSchema = z.object({
+  reason: reason.optional(),
+  override: z.boolean({ error: 'Override must be true or false.' }).optional(),
+});
+export const rollbackInputSchema = z.object({ reason });
+export const retireInputSchema = z.object({ reason: reason.optional() });
+
 type FailingRow = {
+  slot: string;
   status: string;
   last_error: string | null;
   failing_transaction_id: string | null;
@@ -50,16 +78,19 @@ type FailingRow = {
   failing_event_type: string | null;
 };
 
-/** The checkpoint row, locked against the worker's batches; NOT_FAILING unless the projection fails. */
+/**
+ * The failing slot's checkpoint row (the version's own, else its rebuild's),
+ * locked against the worker's batches; NOT_FAILING unless one fails.
+ */
 async function lockFailing(tx: pg.PoolClient, projection: Projection, action: 'skip' | 'retry'): Promise<FailingRow> {
   const { rows } = await tx.query<FailingRow>(
-    `SELECT status, last_error, failing_transaction_id::text, failing_global_position::text, failing_stream_id,
+    `SELECT slot, status, last_error, failing_transaction_id::text, failing_global_position::text, failing_stream_id,
             failing_stream_version, failing_event_type
-       FROM projection_checkpoints WHERE name = $1 AND version = $2 FOR UPDATE`,
+       FROM projection_checkpoints WHERE name = $1 AND version = $2 ORDER BY slot FOR UPDATE`,
     [projection.name, projection.version],
   );
-  const row = rows[0];
-  if (!row) throw notFound(`Projection ${projection.name} v${projection.version} has not started yet.`);
+  if (rows.length === 0) throw notFound(`Projection ${projection.name} v${projection.version} has not started yet.`);
+  const row = rows.find((r) => r.status === 'retrying' || r.status === 'stalled') ?? rows[0]!;
   if (row.status !== 'retrying' && row.status !== 'stalled') {
     throw ruleViolation(
       'NOT_FAILING',
@@ -115,8 +146,8 @@ export async function skipFailingEvent(
               events_processed = events_processed + 1, status = 'running', failed_attempts = 0, last_error = NULL,
               failing_transaction_id = NULL, failing_global_position = NULL, failing_stream_id = NULL,
               failing_stream_version = NULL, failing_event_type = NULL
-        WHERE name = $1 AND version = $2`,
-      [projection.name, projection.version],
+        WHERE name = $1 AND version = $2 AND slot = $3`,
+      [projection.name, projection.version, row.slot],
     );
     await tx.query(
       `INSERT INTO projection_dead_letters
@@ -133,7 +164,12 @@ export async function skipFailingEvent(
         `skipped by ${actor.name}: ${input.reason}`,
       ],
     );
-    const recorded = await record(services, tx, { type: 'ProjectionEventSkipped', data: skipped }, actor);
+    const recorded = await recordOperation(
+      services.store,
+      tx,
+      { type: 'ProjectionEventSkipped', data: skipped },
+      actor,
+    );
     await wake(tx, projection);
     return { skipped, operation: recorded };
   });
@@ -154,26 +190,10 @@ export async function requestRetry(
       error: row.last_error,
       reason: input.reason ?? null,
     };
-    const recorded = await record(services, tx, { type: 'ProjectionRetryRequested', data }, actor);
+    const recorded = await recordOperation(services.store, tx, { type: 'ProjectionRetryRequested', data }, actor);
     await wake(tx, projection);
     return { operation: recorded };
   });
-}
-
-async function record(services: OperationServices, tx: pg.PoolClient, event: OperationEvent, actor: Actor) {
-  const newEvent: NewEvent = {
-    type: event.type,
-    data: event.data,
-    schemaVersion: OPERATIONS_SCHEMA.current[event.type],
-    metadata: { actor, commandType: event.type },
-  };
-  const result = await services.store.append(
-    OPERATIONS_STREAM_ID,
-    [newEvent],
-    { expectedVersion: 'any', streamType: OPERATIONS_STREAM_TYPE },
-    tx,
-  );
-  return { version: result.version, position: result.position };
 }
 
 /** Delivered at COMMIT, so the worker never wakes to a change it cannot see yet. */
@@ -199,4 +219,13 @@ export async function listOperations(store: EventStore, limit = 100): Promise<Op
       actor: (event.metadata.actor as Actor | undefined) ?? null,
       hash: event.hash,
     }));
+}
+
+/** The serving version's number, read now (not from a process's cache: operations must not act on a stale pointer). */
+export async function servingNow(pool: pg.Pool, name: string): Promise<number> {
+  const { rows } = await pool.query<{ version: number }>('SELECT version FROM projection_serving WHERE name = $1', [
+    name,
+  ]);
+  if (!rows[0]) throw notFound(`There is no projection ${name}.`);
+  return rows[0].version;
 }

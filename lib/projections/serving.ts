@@ -29,10 +29,7 @@ const SQL = `SELECT name, version, previous_version, switched_at FROM projection
 type Row = { name: string; version: number; previous_version: number | null; switched_at: Date };
 
 async function load(source: Source): Promise<Map<string, Serving>> {
-  const rows =
-    'query' in source
-      ? (await source.query<Row>(SQL)).rows
-      : await source.$queryRawUnsafe<Row[]>(SQL);
+  const rows = 'query' in source ? (await source.query<Row>(SQL)).rows : await source.$queryRawUnsafe<Row[]>(SQL);
   return new Map(
     rows.map((r) => [
       r.name,

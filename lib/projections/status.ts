@@ -1,9 +1,12 @@
 import type { Queryable } from '../event-store/store';
 import { formatPosition } from '../event-store';
+import type { Projection, Slot } from './types';
 
 export type ProjectionStatus = {
   name: string;
   version: number;
+  /** Which of the version's slots this row describes (see Slot). */
+  slot: Slot;
   position: string;
   /** Committed events after the checkpoint (counted up to LAG_COUNT_CAP). */
   lagEvents: number;
@@ -14,6 +17,13 @@ export type ProjectionStatus = {
   lastErrorAt: string | null;
   failedAttempts: number;
   eventsProcessed: number;
+  /** Over the worker's last heartbeat interval; 0 when idle. */
+  eventsPerSecond: number;
+  /** When the slot first had nothing left to read; null while it builds. */
+  caughtUpAt: string | null;
+  retiredAt: string | null;
+  /** When the slot's row was created: for a rebuild, when it started. */
+  createdAt: string;
   processedAt: string | null;
   heartbeatAt: string | null;
   owner: string | null;
@@ -54,7 +64,7 @@ export const LAG_COUNT_CAP = 1_000_000;
  * a reader may already see (same horizon as readAll), so a projection that is
  * caught up shows 0 even while writers are mid-transaction.
  */
-export async function listProjectionStatus(db: Queryable): Promise<ProjectionStatus[]> {
+export async function listProjectionStatus(db: Queryable, slots: 'main' | 'all' = 'main'): Promise<ProjectionStatus[]> {
   const { rows } = await db.query<{
     name: string;
     version: number;
@@ -65,6 +75,11 @@ export async function listProjectionStatus(db: Queryable): Promise<ProjectionSta
     last_error_at: Date | null;
     failed_attempts: number;
     events_processed: string;
+    slot: Slot;
+    events_per_second: number;
+    caught_up_at: Date | null;
+    retired_at: Date | null;
+    created_at: Date;
     processed_at: Date | null;
     heartbeat_at: Date | null;
     owner: string | null;
@@ -121,7 +136,7 @@ export async function listProjectionStatus(db: Queryable): Promise<ProjectionSta
                 AND e.transaction_id < pg_snapshot_xmin(pg_current_snapshot())
               ORDER BY e.transaction_id, e.global_position LIMIT 1) AS oldest_pending,
             (SELECT count(*) FROM projection_dead_letters d
-              WHERE d.name = c.name AND d.version = c.version)::text AS set_aside,
+              WHERE d.name = c.name AND d.version = c.version AND c.slot = 'main')::text AS set_aside,
             dl.*
        FROM projection_checkpoints c
        CROSS JOIN horizon
@@ -131,15 +146,21 @@ export async function listProjectionStatus(db: Queryable): Promise<ProjectionSta
                 d.stream_id AS dl_stream_id, d.stream_version AS dl_stream_version, d.event_type AS dl_event_type,
                 d.reason AS dl_reason, d.created_at AS dl_at
            FROM projection_dead_letters d
-          WHERE d.name = c.name AND d.version = c.version
+          WHERE d.name = c.name AND d.version = c.version AND c.slot = 'main'
           ORDER BY d.transaction_id DESC, d.global_position DESC
           LIMIT 1
        ) dl ON true
-      ORDER BY c.name, c.version`,
+      ${slots === 'main' ? "WHERE c.slot = 'main'" : ''}
+      ORDER BY c.name, c.version, c.slot`,
   );
   return rows.map((row) => ({
     name: row.name,
     version: row.version,
+    slot: row.slot,
+    eventsPerSecond: row.events_per_second,
+    caughtUpAt: row.caught_up_at?.toISOString() ?? null,
+    retiredAt: row.retired_at?.toISOString() ?? null,
+    createdAt: row.created_at.toISOString(),
     position: formatPosition({
       transactionId: BigInt(row.transaction_id),
       globalPosition: BigInt(row.global_position),
@@ -192,4 +213,129 @@ export async function listProjectionStatus(db: Queryable): Promise<ProjectionSta
             at: row.dl_at!.toISOString(),
           },
   }));
+}
+
+// ---------------------------------------------------------------------------
+// Versions
+
+/**
+ * building → ready (caught up) → serving → previous (kept up to date, for a
+ * rollback) → retired (tables dropped, history kept). Serving and previous
+ * come from projection_serving; the others from the version's checkpoint.
+ */
+export type VersionState = 'building' | 'ready' | 'serving' | 'previous' | 'retired';
+
+/** Progress of a slot that replays the log: share done, speed and what is left. */
+export type Progress = {
+  position: string;
+  lagEvents: number;
+  /** Share of the log applied, 0..1 (1 when caught up). */
+  progress: number;
+  eventsPerSecond: number;
+  /** At the current speed; null when idle or caught up. */
+  etaSeconds: number | null;
+  status: string;
+  lastError: string | null;
+};
+
+export type VersionStatus = Progress & {
+  version: number;
+  state: VersionState;
+  /** Registered in this build of the code (a version may be in the database only, from an older build). */
+  registered: boolean;
+  failedAttempts: number;
+  failingEvent: ProjectionStatus['failingEvent'];
+  setAsideEvents: number;
+  caughtUpAt: string | null;
+  retiredAt: string | null;
+  /** A rebuild running beside the version's tables, or null. */
+  rebuild: (Progress & { startedAt: string; failingEvent: ProjectionStatus['failingEvent'] }) | null;
+};
+
+/** The serving version's status (today's fields), with every version of the projection. */
+export type ProjectionOverview = ProjectionStatus & {
+  servingVersion: number;
+  previousVersion: number | null;
+  switchedAt: string | null;
+  versions: VersionStatus[];
+};
+
+function progressOf(row: ProjectionStatus): Progress {
+  const total = row.eventsProcessed + row.lagEvents;
+  return {
+    position: row.position,
+    lagEvents: row.lagEvents,
+    progress: total === 0 ? 1 : row.eventsProcessed / total,
+    eventsPerSecond: Math.round(row.eventsPerSecond),
+    etaSeconds: row.lagEvents > 0 && row.eventsPerSecond > 0 ? Math.ceil(row.lagEvents / row.eventsPerSecond) : null,
+    status: row.status,
+    lastError: row.lastError,
+  };
+}
+
+/**
+ * Every projection with its versions: the registered ones (which may not
+ * have started yet) and any the database knows of. Each entry carries the
+ * serving version's fields at its top level, as /api/projections always did.
+ */
+export async function listProjections(
+  db: Queryable,
+  registered: readonly Pick<Projection, 'name' | 'version'>[],
+): Promise<ProjectionOverview[]> {
+  const [rows, serving] = await Promise.all([
+    listProjectionStatus(db, 'all'),
+    db.query<{ name: string; version: number; previous_version: number | null; switched_at: Date }>(
+      'SELECT name, version, previous_version, switched_at FROM projection_serving',
+    ),
+  ]);
+  const pointers = new Map(serving.rows.map((r) => [r.name, r]));
+  const names = [...new Set([...registered.map((p) => p.name), ...rows.map((r) => r.name)])].sort();
+  const overviews: ProjectionOverview[] = [];
+  for (const name of names) {
+    const pointer = pointers.get(name);
+    const mains = rows.filter((r) => r.name === name && r.slot === 'main');
+    const numbers = [
+      ...new Set([...registered.filter((p) => p.name === name).map((p) => p.version), ...mains.map((r) => r.version)]),
+    ].sort((a, b) => a - b);
+    const versions = numbers.flatMap((version): VersionStatus[] => {
+      const main = mains.find((r) => r.version === version);
+      if (!main) return []; // registered, not started: the worker creates its row first thing
+      const rebuild = rows.find((r) => r.name === name && r.version === version && r.slot === 'rebuild');
+      const state: VersionState = main.retiredAt
+        ? 'retired'
+        : pointer?.version === version
+          ? 'serving'
+          : pointer?.previous_version === version
+            ? 'previous'
+            : main.caughtUpAt
+              ? 'ready'
+              : 'building';
+      return [
+        {
+          version,
+          state,
+          registered: registered.some((p) => p.name === name && p.version === version),
+          ...progressOf(main),
+          failedAttempts: main.failedAttempts,
+          failingEvent: main.failingEvent,
+          setAsideEvents: main.setAsideEvents,
+          caughtUpAt: main.caughtUpAt,
+          retiredAt: main.retiredAt,
+          rebuild: rebuild
+            ? { ...progressOf(rebuild), startedAt: rebuild.createdAt, failingEvent: rebuild.failingEvent }
+            : null,
+        },
+      ];
+    });
+    const top = mains.find((r) => r.version === pointer?.version);
+    if (!top) continue; // nothing serves yet (the worker has not started): no status to show
+    overviews.push({
+      ...top,
+      servingVersion: top.version,
+      previousVersion: pointer?.previous_version ?? null,
+      switchedAt: pointer?.switched_at.toISOString() ?? null,
+      versions,
+    });
+  }
+  return overviews;
 }

@@ -60,3 +60,16 @@ export type ReadModel = {
 
 /** What a batch changed: row keys per view, so clients can refresh just those. */
 export type ProjectionChange = { keys: Record<string, string[]> };
+
+/**
+ * Where a version's rows are built. main: its own tables, the ones reads use
+ * when it serves. rebuild: a replay from the start of the log into fresh
+ * copies of those tables in a schema of their own (rebuildSchema), which
+ * take the main tables' place once they have caught up (lib/projections/rebuild.ts).
+ */
+export type Slot = 'main' | 'rebuild';
+
+/** The schema a rebuild of the version fills: its tables keep their names, so the projection's SQL is the same. */
+export function rebuildSchema(projection: Pick<Projection, 'name' | 'version'>): string {
+  return `ll_rebuild_${projection.name}_v${projection.version}`;
+}

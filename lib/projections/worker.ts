@@ -7,13 +7,13 @@ import { createEventStore, createSharedReadAll, parsePosition } from '../event-s
 import { EVENT_SCHEMAS } from '../event-schemas';
 import { BatchFailedError, processNextBatch, type BatchResult } from './batch';
 import { startListener } from '../live/listener';
-import { ensureCheckpoint } from './checkpoint';
-import type { Projection } from './types';
+import { ensureCheckpoint, readCheckpoint, RetiredError } from './checkpoint';
+import type { Projection, Slot } from './types';
 
-/** Channel that writers NOTIFY after an append (see lib/event-store/notify.ts). */
-export const EVENTS_CHANNEL = 'll_events';
-/** Channel the worker NOTIFYs after each committed batch, for live push. */
-export const PROJECTIONS_CHANNEL = 'll_projections';
+import { EVENTS_CHANNEL, PROJECTIONS_CHANNEL, REBUILD_PAYLOAD, RETRY_PAYLOAD } from './channels';
+import { swapInRebuild } from './rebuild';
+
+export { EVENTS_CHANNEL, PROJECTIONS_CHANNEL, RETRY_PAYLOAD };
 /** First key of the projections' advisory locks ("LL"). */
 const LOCK_CLASS = 0x4c4c;
 /**
@@ -31,8 +31,6 @@ const LOCK_CLASS = 0x4c4c;
  * latency at p50 (p99 unchanged, ~30–40 ms).
  */
 const MIN_BATCH_INTERVAL_MS = intFromEnv('LEDGERLINE_MIN_BATCH_INTERVAL_MS', 20, { max: 10_000 });
-/** Payload on EVENTS_CHANNEL that asks the worker holding `<name>:<version>` to retry now. */
-export const RETRY_PAYLOAD = 'retry:';
 /**
  * Batch size while a projection catches up (LEDGERLINE_CATCH_UP_BATCH_SIZE
  * overrides it): once a batch comes back full there is a backlog (a rebuild
@@ -69,7 +67,7 @@ export type WorkerOptions = {
   /** stop() returns within this even when a batch hangs. */
   stopTimeoutMs?: number;
   log?: (line: string) => void;
-  onBatch?: (projection: Projection, result: BatchResult) => void;
+  onBatch?: (projection: Projection, result: BatchResult, slot: Slot) => void;
 };
 
 export type ProjectionWorker = { id: string; stop: () => Promise<void> };
@@ -92,12 +90,12 @@ export function startProjectionWorker(options: WorkerOptions): ProjectionWorker 
   const maxBackoffMs = options.maxBackoffMs ?? 30_000;
   const stopTimeoutMs = options.stopTimeoutMs ?? 5_000;
   const log = options.log ?? (() => {});
-  const pool = createPool({ connectionString: options.connectionString, max: options.projections.length + 2 }, log);
+  // Each version has a main loop and a rebuild loop (idle unless a rebuild runs).
+  const pool = createPool({ connectionString: options.connectionString, max: 2 * options.projections.length + 2 }, log);
+  const store = createEventStore(pool, { schemas: EVENT_SCHEMAS });
   // The projections mostly read the same events at the same moment: one read serves them all.
   // Projections get ProjectionEvents: only the columns they read (see ProjectionEvent).
-  const reader = {
-    readAll: createSharedReadAll(createEventStore(pool, { schemas: EVENT_SCHEMAS }).readAllForProjections),
-  };
+  const reader = { readAll: createSharedReadAll(store.readAllForProjections) };
 
   let stopped = false;
   /** Pending sleeps, and whether a notification may end them; stop ends them all. */
@@ -124,7 +122,7 @@ export function startProjectionWorker(options: WorkerOptions): ProjectionWorker 
     // An operator's retry (see operations.ts) also ends a backoff.
     onPayload: (payload) => {
       if (payload.startsWith(RETRY_PAYLOAD)) retryRequested.add(payload.slice(RETRY_PAYLOAD.length));
-      wakeAll(payload.startsWith(RETRY_PAYLOAD));
+      wakeAll(payload.startsWith(RETRY_PAYLOAD) || payload.startsWith(REBUILD_PAYLOAD));
     },
     // Appends announced while the connection was down are found by the poll.
     onListening: () => wakeAll(),
@@ -157,7 +155,20 @@ export function startProjectionWorker(options: WorkerOptions): ProjectionWorker 
         if (stopped) break;
         log(`${label}: processing (worker ${id})`);
         await ensureCheckpoint(pool, projection);
-        await processLoop(projection, () => lockLost);
+        // The lock covers both slots of the version, so the rebuild's take-over
+        // never races another worker's batch of the same version.
+        // Either loop ending (an error) ends the other before the lock goes.
+        let ended = false;
+        const gone = () => lockLost || ended;
+        const results = await Promise.allSettled(
+          (['main', 'rebuild'] as const).map((slot) =>
+            processLoop(projection, slot, gone).finally(() => {
+              ended = true;
+            }),
+          ),
+        );
+        const failed = results.find((r) => r.status === 'rejected');
+        if (failed) throw failed.reason;
       } catch (error) {
         log(`${label}: ${(error as Error).message}`);
         if (!stopped) await sleep(lockRetryMs, false);
@@ -168,8 +179,12 @@ export function startProjectionWorker(options: WorkerOptions): ProjectionWorker 
     }
   }
 
-  async function processLoop(projection: Projection, lockLost: () => boolean) {
+  async function processLoop(projection: Projection, slot: Slot, lockLost: () => boolean) {
     let failures = 0;
+    /** Events applied since the last heartbeat, for its events/s. */
+    let applied = 0;
+    /** Whether this loop has recorded that the slot caught up (ready to serve). */
+    let caughtUp = false;
     let fastPolls = 0;
     let lastBeat = 0;
     /** Where this loop believes the checkpoint is (its last batch's `to`); undefined: read it. */
@@ -188,14 +203,26 @@ export function startProjectionWorker(options: WorkerOptions): ProjectionWorker 
     // failing event is then named exactly (and only it can be skipped).
     let isolating = false;
     const key = `${projection.name}:${projection.version}`;
-    const notify = (result: BatchResult) => notification(projection, result);
+    const notify = (result: BatchResult) => notification(projection, slot, result);
     while (!stopped && !lockLost()) {
       if (Date.now() - lastBeat >= heartbeatMs) {
-        await heartbeat(projection);
-        lastBeat = Date.now();
+        const now = Date.now();
+        await heartbeat(projection, slot, lastBeat > 0 ? (applied * 1000) / (now - lastBeat) : 0);
+        applied = 0;
+        lastBeat = now;
         // Now and then, ask where the checkpoint is rather than trust our
         // own record of it: a reset while nothing new arrives shows up here.
         known = undefined;
+      }
+      // No rebuild requested: wait for one (requestRebuild's NOTIFY wakes this).
+      const noRebuild = async () =>
+        (await readCheckpoint(pool, projection, 'rebuild').catch((e: unknown) => {
+          if (e instanceof RetiredError) return null;
+          throw e;
+        })) === null;
+      if (slot === 'rebuild' && known === undefined && (await noRebuild())) {
+        await sleep(pollMs * 5, false);
+        continue;
       }
       // Under load, let events gather for a moment between batches: fewer,
       // larger batches cost fewer transactions and fewer pushes per event.
@@ -205,29 +232,47 @@ export function startProjectionWorker(options: WorkerOptions): ProjectionWorker 
         const started = Date.now();
         // Isolating a failure reads one event at a time (see above).
         const size = isolating ? 1 : limit;
-        const result = await processNextBatch(pool, reader, projection, size, { after: known, notify });
+        const result = await processNextBatch(pool, reader, projection, size, { after: known, notify, slot });
         failures = 0;
         isolating = false;
         if (result) {
           known = result.to;
+          applied += result.events.length;
           // A full batch means a backlog: the next one is full too, at once,
           // and larger; a batch that is not full means it is nearly gone.
           const full = result.events.length >= size;
           lastBatchAt = full ? Number.NEGATIVE_INFINITY : started;
           if (!full) failedInBacklog = false;
           limit = full && !failedInBacklog ? catchUpBatchSize : batchSize;
-          options.onBatch?.(projection, result);
+          options.onBatch?.(projection, result, slot);
+          // Near the head of the log, a rebuild may have caught up with its version.
+          if (slot === 'rebuild' && !full && (await swapInRebuild({ pool, store }, projection))) {
+            log(`${projection.name} v${projection.version}: rebuild took over at ${result.to}`);
+            known = undefined;
+          }
           continue;
         }
         limit = batchSize;
         failedInBacklog = false;
+        if (!caughtUp) caughtUp = await markCaughtUp(projection, slot);
+        if (slot === 'rebuild' && (await swapInRebuild({ pool, store }, projection))) {
+          log(`${projection.name} v${projection.version}: rebuild took over`);
+          caughtUp = false;
+          known = undefined;
+        }
       } catch (error) {
+        if (error instanceof RetiredError) {
+          // Nothing to do for a retired version; look again now and then (history is kept, the loop idles).
+          known = undefined;
+          await sleep(pollMs * 5, false);
+          continue;
+        }
         known = undefined;
         limit = batchSize;
         failedInBacklog = true;
         failures++;
         isolating = true;
-        await recordFailure(projection, error, failures);
+        await recordFailure(projection, slot, error, failures);
         await sleep(Math.min(maxBackoffMs, 100 * 2 ** (failures - 1)), false);
         if (retryRequested.delete(key)) failures = 0;
         continue;
@@ -249,16 +294,26 @@ export function startProjectionWorker(options: WorkerOptions): ProjectionWorker 
     }
   }
 
-  async function heartbeat(projection: Projection) {
+  async function heartbeat(projection: Projection, slot: Slot, eventsPerSecond: number) {
     await pool.query(
-      `UPDATE projection_checkpoints SET heartbeat_at = now(), owner = $3,
+      `UPDATE projection_checkpoints SET heartbeat_at = now(), owner = $3, events_per_second = $5,
               status = CASE WHEN status = 'idle' THEN 'running' ELSE status END
-        WHERE name = $1 AND version = $2`,
-      [projection.name, projection.version, id],
+        WHERE name = $1 AND version = $2 AND slot = $4 AND retired_at IS NULL`,
+      [projection.name, projection.version, id, slot, eventsPerSecond],
     );
   }
 
-  async function recordFailure(projection: Projection, error: unknown, failures: number) {
+  /** The slot found nothing left to read: it is ready to serve. False when it has no row (no rebuild runs). */
+  async function markCaughtUp(projection: Projection, slot: Slot): Promise<boolean> {
+    const { rowCount } = await pool.query(
+      `UPDATE projection_checkpoints SET caught_up_at = coalesce(caught_up_at, now())
+        WHERE name = $1 AND version = $2 AND slot = $3 AND retired_at IS NULL`,
+      [projection.name, projection.version, slot],
+    );
+    return rowCount === 1;
+  }
+
+  async function recordFailure(projection: Projection, slot: Slot, error: unknown, failures: number) {
     const message = error instanceof Error ? error.message : String(error);
     log(`${projection.name} v${projection.version}: batch failed (attempt ${failures}): ${message}`);
     const alone = error instanceof BatchFailedError && error.events.length === 1 ? error.events[0]! : null;
@@ -269,7 +324,7 @@ export function startProjectionWorker(options: WorkerOptions): ProjectionWorker 
             SET status = $3, last_error = $4, last_error_at = now(), failed_attempts = $5, heartbeat_at = now(), owner = $6,
                 failing_transaction_id = $7, failing_global_position = $8, failing_stream_id = $9,
                 failing_stream_version = $10, failing_event_type = $11
-          WHERE name = $1 AND version = $2`,
+          WHERE name = $1 AND version = $2 AND slot = $12 AND retired_at IS NULL`,
         [
           projection.name,
           projection.version,
@@ -282,6 +337,7 @@ export function startProjectionWorker(options: WorkerOptions): ProjectionWorker 
           alone?.streamId ?? null,
           alone?.version ?? null,
           alone?.type ?? null,
+          slot,
         ],
       )
       .catch((e: Error) => log(`could not record the failure: ${e.message}`));
@@ -295,12 +351,13 @@ export function startProjectionWorker(options: WorkerOptions): ProjectionWorker 
    * a listener stopped reading for a long time, the batch fails, retries and
    * shows the error, rather than dropping pushes unseen.)
    */
-  function notification(projection: Projection, result: BatchResult) {
+  function notification(projection: Projection, slot: Slot, result: BatchResult) {
     const message = {
       projection: projection.name,
       version: projection.version,
       checkpoint: result.to,
-      keys: result.change.keys,
+      // A rebuild's rows are not read until it takes over: only status pages care about its batches.
+      ...(slot === 'rebuild' ? { slot, keys: {} } : { keys: result.change.keys }),
     };
     let payload = JSON.stringify(message);
     if (payload.length > 7_500) payload = JSON.stringify({ ...message, keys: null });

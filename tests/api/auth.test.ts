@@ -161,10 +161,17 @@ describe('every API route checks the caller', () => {
     });
   }
 
-  it('lets a viewer read every GET route', async () => {
+  /** GETs that are operator actions: a comparison is kept and recorded in the operations log. */
+  const operatorGets = ['/api/projections/[name]/compare'];
+
+  it('lets a viewer read every GET route but the operators\' comparison', async () => {
     for (const file of routeFiles()) {
       for (const { method, handler, url } of await handlersOf(file)) {
         if (method !== 'GET') continue;
+        if (operatorGets.includes(url)) {
+          expectError(await call(handler, url, { id: ID, as: 'viewer' }), 403, 'FORBIDDEN');
+          continue;
+        }
         const res = await call(handler, url, { id: ID, as: 'viewer' });
         // Some GETs need query parameters (400) or a projected row (404); none may refuse a viewer.
         expect([200, 400, 404], `GET ${url} → ${res.status} ${JSON.stringify(res.body)}`).toContain(res.status);

@@ -167,7 +167,11 @@ export async function waitForProjections(position: string, timeoutMs = 20_000) {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const { body } = await call(projectionsRoute as Handler, '/api/projections');
-    const statuses = body.projections as Array<{ name: string; position: string; lastError: string | null }>;
+    // Every version of every projection, not only the serving ones.
+    type Version = { version: number; position: string; lastError: string | null };
+    const statuses = (body.projections as Array<{ name: string; versions: Version[] }>).flatMap((p) =>
+      p.versions.map((v) => ({ ...v, name: `${p.name} v${v.version}` })),
+    );
     const failed = statuses.find((p) => p.lastError);
     if (failed) throw new Error(`projection ${failed.name} failed: ${failed.lastError}`);
     const done = statuses.filter((p) => comparePositions(p.position, position) >= 0);

@@ -6,7 +6,8 @@ import { adjustOrderPrice, cancelOrder, placeOrder, shipOrder } from '../../lib/
 import { seedCustomers } from '../../lib/db/seed';
 import { comparePositions, createEventStore } from '../../lib/event-store';
 import { PROJECTIONS } from '../../lib/projections/all';
-import { resetProjection } from '../../lib/projections/reset';
+import { listOperations } from '../../lib/projections/operations';
+import { requestRebuild } from '../../lib/projections/rebuild';
 import { listProjectionStatus } from '../../lib/projections/status';
 import { startProjectionWorker } from '../../lib/projections/worker';
 import { isolatedDatabase } from '../support/db';
@@ -68,10 +69,22 @@ describe('rebuild', () => {
       const live = await snapshot();
       expect((live['order_summaries_v1'] ?? []).length).toBe(40);
 
-      // Rebuild every projection from the events while the worker keeps running.
-      for (const projection of PROJECTIONS) await resetProjection(pool, projection);
+      // Rebuild every projection from the events while the worker keeps running
+      // and the tables keep serving: they never lose a row on the way.
+      const actor = { id: 'test', name: 'test' };
+      for (const projection of PROJECTIONS) await requestRebuild(services, projection, { reason: 'test' }, actor);
+      const rebuilt = async () =>
+        (await listOperations(services.store)).filter((o) => o.type === 'ProjectionRebuilt').length;
+      for (const deadline = Date.now() + 30_000; (await rebuilt()) < PROJECTIONS.length; await sleep(10)) {
+        if (Date.now() > deadline) throw new Error('the rebuilds did not take over');
+        const { rows } = await pool.query<{ n: number }>('SELECT count(*)::int AS n FROM order_summaries_v1');
+        expect(rows[0]!.n).toBe(40);
+      }
       await waitPast(last);
       expect(await snapshot()).toEqual(live);
+      // The copies took the place of the tables: no rebuild schema is left.
+      const { rows: schemas } = await pool.query(`SELECT nspname FROM pg_namespace WHERE nspname LIKE 'll_rebuild_%'`);
+      expect(schemas).toEqual([]);
     } finally {
       await worker.stop();
     }

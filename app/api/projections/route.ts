@@ -1,11 +1,12 @@
 import { handle } from '@/lib/http/respond';
-import { listProjectionStatus } from '@/lib/projections/status';
+import { PROJECTIONS } from '@/lib/projections/all';
+import { listProjections } from '@/lib/projections/status';
 import { getServices } from '@/lib/server/services';
 
 export const dynamic = 'force-dynamic';
 
 export async function GET(req: Request) {
   return handle(req, 'read', async () =>
-    Response.json({ projections: await listProjectionStatus(getServices().pool) }),
+    Response.json({ projections: await listProjections(getServices().pool, PROJECTIONS) }),
   );
 }
