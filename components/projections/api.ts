@@ -1,6 +1,5 @@
 import { getJson, sendJson } from '@/lib/client/fetchers';
-import type { ProjectionStatus } from '@/lib/projections/status';
-import type { ComparisonReport, OperationEntry, ProjectionOverview, VersionStatus } from './types';
+import type { ComparisonReport, OperationEntry, ProjectionOverview } from './types';
 
 // The projections API as the page calls it: reads for the queries, writes for
 // the actions. Writes go through fetch from this page (cookie plus the
@@ -9,43 +8,8 @@ import type { ComparisonReport, OperationEntry, ProjectionOverview, VersionStatu
 const base = (name: string) => `/api/projections/${encodeURIComponent(name)}`;
 const ofVersion = (name: string, version: number) => `${base(name)}/versions/${version}`;
 
-type Listed = ProjectionStatus & { versions?: VersionStatus[] };
-
 export async function fetchOverview(signal?: AbortSignal): Promise<ProjectionOverview[]> {
-  const { projections } = await getJson<{ projections: Listed[] }>('/api/projections', signal);
-  return withVersions(projections);
-}
-
-/**
- * An API without `versions` lists one entry per version (the lowest serves);
- * grouping them keeps the page working against it.
- */
-export function withVersions(listed: readonly Listed[]): ProjectionOverview[] {
-  if (listed.every((p) => Array.isArray(p.versions))) return listed as ProjectionOverview[];
-  const byName = new Map<string, ProjectionStatus[]>();
-  for (const p of listed) byName.set(p.name, [...(byName.get(p.name) ?? []), p]);
-  return [...byName.values()].map((entries) => {
-    const sorted = [...entries].sort((a, b) => a.version - b.version);
-    const serving = sorted[0]!;
-    return {
-      ...serving,
-      versions: sorted.map((p) => ({
-        version: p.version,
-        state: p === serving ? 'serving' : p.lagEvents > 0 ? 'building' : 'ready',
-        position: p.position,
-        lagEvents: p.lagEvents,
-        progress: p.lagEvents === 0 ? 1 : p.eventsProcessed / (p.eventsProcessed + p.lagEvents),
-        eventsPerSecond: 0,
-        etaSeconds: null,
-        status: p.status,
-        lastError: p.lastError,
-        failedAttempts: p.failedAttempts,
-        failingEvent: p.failingEvent,
-        setAsideEvents: p.setAsideEvents,
-        rebuild: null,
-      })),
-    };
-  });
+  return (await getJson<{ projections: ProjectionOverview[] }>('/api/projections', signal)).projections;
 }
 
 export async function fetchOperations(signal?: AbortSignal): Promise<OperationEntry[]> {

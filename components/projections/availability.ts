@@ -38,6 +38,11 @@ export function versionActions(projection: ProjectionOverview, v: VersionStatus)
     const retired = no('Retired: its tables are dropped.');
     return { rebuild: retired, switch: retired, rollback: null, retire: no('Already retired.') };
   }
+  if (!v.registered) {
+    // Its code is gone from this build: the server knows no projection to run for it.
+    const gone = no('Not in this build of the code.');
+    return { rebuild: gone, switch: gone, rollback: null, retire: gone };
+  }
   const target = rollbackTarget(projection);
   return {
     rebuild: v.rebuild

@@ -1,6 +1,6 @@
 import { count } from '@/components/dashboard/format';
 import { LocalTime } from '@/components/format/local-time';
-import type { ComparedView, ComparisonReport as Report } from './types';
+import type { ViewComparison, ComparisonReport as Report } from './types';
 
 /**
  * A comparison of two versions at one log position: per view, the rows only
@@ -98,10 +98,10 @@ function Num({ n }: { n: number }) {
   );
 }
 
-const hasSamples = (v: ComparedView) =>
+const hasSamples = (v: ViewComparison) =>
   v.samples.onlyInA.length + v.samples.onlyInB.length + v.samples.differing.length > 0;
 
-function Samples({ view }: { view: ComparedView }) {
+function Samples({ view }: { view: ViewComparison }) {
   return (
     <details className="rounded-lg border border-slate-200 text-sm">
       <summary className="cursor-pointer px-3 py-2 font-medium text-slate-800">

@@ -1,69 +1,79 @@
+import { count, duration } from '@/components/dashboard/format';
 import type { OperationEntry } from './types';
 
-// An entry of the operations log in words. Types this page does not know yet
-// are shown by name with their data, so a newer server never breaks the log.
+// An entry of the operations log in words: what was done, why (the
+// operator's reason), and details. The switch covers every operation the
+// server records (a new one fails to compile until it is described); one this
+// page does not know at run time (a newer server) shows by name with its data.
 
 export type DescribedOperation = { what: string; why: string | null; details: string[] };
 
-const str = (data: Record<string, unknown>, ...keys: string[]): string | null => {
-  for (const key of keys) {
-    const value = data[key];
-    if (typeof value === 'string' && value !== '') return value;
-    if (typeof value === 'number') return String(value);
-  }
-  return null;
-};
+/** An entry as it may arrive: one of ours, or of a type this build does not know. */
+export type AnyOperationEntry =
+  OperationEntry | (Omit<OperationEntry, 'type' | 'data'> & { type: string; data: unknown });
 
-const v = (n: string | null) => (n === null ? '' : ` v${n}`);
-
-export function describeOperation(entry: OperationEntry): DescribedOperation {
-  const d = entry.data ?? {};
-  const name = str(d, 'projection', 'name') ?? 'a projection';
-  const version = str(d, 'version');
-  const why = str(d, 'reason');
-  const error = str(d, 'error');
-  const details: string[] = [];
-  switch (entry.type) {
+export function describeOperation(entry: AnyOperationEntry): DescribedOperation {
+  const known = entry as OperationEntry;
+  switch (known.type) {
     case 'ProjectionEventSkipped': {
-      if (error) details.push(`It failed with: ${error}`);
+      const d = known.data;
       return {
-        what: `Skipped ${str(d, 'eventType') ?? 'an event'}${v(str(d, 'streamVersion'))} of ${str(d, 'streamId') ?? 'a stream'} (at ${str(d, 'position') ?? '?'}) in ${name}${v(version)}`,
-        why,
-        details,
+        what: `Skipped ${d.eventType} v${d.streamVersion} of ${d.streamId} (at ${d.position}) in ${d.projection} v${d.version}`,
+        why: d.reason,
+        details: d.error ? [`It failed with: ${d.error}`] : [],
       };
     }
-    case 'ProjectionRetryRequested':
-      if (error) details.push(`It had failed with: ${error}`);
-      return { what: `Asked ${name}${v(version)} to retry its failing event`, why, details };
-    case 'ProjectionRebuildRequested':
-      return { what: `Requested a rebuild of ${name}${v(version)}`, why, details };
+    case 'ProjectionRetryRequested': {
+      const d = known.data;
+      return {
+        what: `Asked ${d.projection} v${d.version} to retry its failing event`,
+        why: d.reason,
+        details: d.error ? [`It had failed with: ${d.error}`] : [],
+      };
+    }
+    case 'ProjectionRebuildRequested': {
+      const d = known.data;
+      return { what: `Requested a rebuild of ${d.projection} v${d.version}`, why: d.reason, details: [] };
+    }
     case 'ProjectionRebuilt': {
-      const events = str(d, 'eventsProcessed', 'events');
-      if (events) details.push(`${events} events replayed`);
-      return { what: `${name}${v(version)} finished rebuilding`, why, details };
+      const d = known.data;
+      return {
+        what: `${d.projection} v${d.version} finished rebuilding and took over`,
+        why: null,
+        details: [`${count(d.eventsProcessed)} events in ${duration(d.durationMs)}, up to ${d.position}`],
+      };
     }
     case 'ProjectionsCompared': {
-      const passed = d.passed;
+      const d = known.data;
       return {
-        what: `Compared ${name}${v(str(d, 'a'))} with${v(str(d, 'b'))}${passed === true ? ': they agree' : passed === false ? ': differences found' : ''}`,
-        why,
-        details: str(d, 'position') ? [`At position ${str(d, 'position')}`] : [],
+        what: `Compared ${d.projection} v${d.a} with v${d.b}: ${d.passed ? 'they agree' : 'differences found'}`,
+        why: null,
+        details: [`At position ${d.position}`],
       };
     }
     case 'ProjectionSwitched': {
-      const from = str(d, 'from', 'fromVersion', 'previousVersion');
-      const to = str(d, 'to', 'toVersion', 'version');
-      if (d.override === true) details.push('The comparison did not pass: switched by override');
-      return { what: `Switched ${name}${from ? ` from v${from}` : ''} to v${to ?? '?'}`, why, details };
+      const d = known.data;
+      return {
+        what: `Switched ${d.projection} from v${d.from} to v${d.to}`,
+        why: d.reason,
+        details: d.override ? ['Without a passing comparison: by override'] : [],
+      };
     }
     case 'ProjectionRolledBack': {
-      const from = str(d, 'from', 'fromVersion');
-      const to = str(d, 'to', 'toVersion', 'version');
-      return { what: `Rolled ${name} back${from ? ` from v${from}` : ''} to v${to ?? '?'}`, why, details };
+      const d = known.data;
+      return { what: `Rolled ${d.projection} back from v${d.from} to v${d.to}`, why: d.reason, details: [] };
     }
-    case 'ProjectionRetired':
-      return { what: `Retired ${name}${v(version)}`, why, details };
-    default:
-      return { what: `${entry.type} on ${name}${v(version)}`, why, details: [JSON.stringify(d)] };
+    case 'ProjectionRetired': {
+      const d = known.data;
+      return {
+        what: `Retired ${d.projection} v${d.version}`,
+        why: d.reason,
+        details: d.tables.length ? [`Dropped ${d.tables.join(', ')}`] : [],
+      };
+    }
+    default: {
+      known satisfies never;
+      return { what: entry.type, why: null, details: [JSON.stringify(entry.data)] };
+    }
   }
 }

@@ -1,6 +1,7 @@
 'use client';
 
 import { count, duration } from '@/components/dashboard/format';
+import { LocalTime } from '@/components/format/local-time';
 import { compareAvailability, servingOf } from './availability';
 import { ComparePanel } from './compare-panel';
 import type { ProjectionOverview } from './types';
@@ -26,8 +27,14 @@ export function ProjectionCard({ projection, canOperate }: { projection: Project
         <p className="text-sm text-slate-600">
           {serving ? (
             <>
-              Serving <span className="font-mono">v{serving.version}</span> ·{' '}
-              {projection.lagMs > 0 ? `${duration(projection.lagMs)} behind` : 'up to date'}
+              Serving <span className="font-mono">v{serving.version}</span>
+              {projection.switchedAt && (
+                <>
+                  {' '}
+                  since <LocalTime iso={projection.switchedAt} />
+                </>
+              )}{' '}
+              · {projection.lagMs > 0 ? `${duration(projection.lagMs)} behind` : 'up to date'}
             </>
           ) : (
             'No version serves'

@@ -75,7 +75,13 @@ export function VersionCard({
           />
           <p className="text-xs text-slate-600">
             Into fresh tables beside the ones it reads from; they take over once caught up.
-            {v.rebuild.lastError && <span className="block font-mono text-red-700">{v.rebuild.lastError}</span>}
+            {v.rebuild.lastError && (
+              <span className="block font-mono text-red-700 break-anywhere">
+                {v.rebuild.lastError}
+                {v.rebuild.failingEvent &&
+                  ` (on ${v.rebuild.failingEvent.eventType} v${v.rebuild.failingEvent.streamVersion} of ${v.rebuild.failingEvent.streamId}, at ${v.rebuild.failingEvent.position})`}
+              </span>
+            )}
           </p>
         </div>
       )}

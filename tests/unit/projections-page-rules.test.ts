@@ -1,9 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { withVersions } from '@/components/projections/api';
 import { compareAvailability, skipAvailability, versionActions } from '@/components/projections/availability';
-import { describeOperation } from '@/components/projections/describe-operation';
+import { describeOperation, type AnyOperationEntry } from '@/components/projections/describe-operation';
 import type { ProjectionOverview, VersionStatus } from '@/components/projections/types';
-import type { ProjectionStatus } from '@/lib/projections/status';
 
 const version = (v: Partial<VersionStatus> & Pick<VersionStatus, 'version' | 'state'>): VersionStatus => ({
   position: '1:1',
@@ -16,21 +14,29 @@ const version = (v: Partial<VersionStatus> & Pick<VersionStatus, 'version' | 'st
   failedAttempts: 0,
   failingEvent: null,
   setAsideEvents: 0,
+  registered: true,
+  caughtUpAt: '2026-01-01T00:00:00.000Z',
+  retiredAt: null,
   rebuild: null,
   ...v,
 });
 
-const status = (name: string, v: number, lagEvents = 0): ProjectionStatus => ({
-  name,
-  version: v,
+const projection = (versions: VersionStatus[]): ProjectionOverview => ({
+  name: 'customer_stats',
+  version: 1,
+  slot: 'main',
   position: '1:1',
-  lagEvents,
+  lagEvents: 0,
   lagMs: 0,
   status: 'running',
   lastError: null,
   lastErrorAt: null,
   failedAttempts: 0,
   eventsProcessed: 100,
+  eventsPerSecond: 0,
+  caughtUpAt: null,
+  retiredAt: null,
+  createdAt: '2026-01-01T00:00:00.000Z',
   processedAt: null,
   heartbeatAt: null,
   owner: null,
@@ -40,9 +46,11 @@ const status = (name: string, v: number, lagEvents = 0): ProjectionStatus => ({
   failingEvent: null,
   setAsideEvents: 0,
   lastSetAside: null,
+  servingVersion: 1,
+  previousVersion: null,
+  switchedAt: null,
+  versions,
 });
-
-const projection = (versions: VersionStatus[]): ProjectionOverview => ({ ...status('customer_stats', 1), versions });
 
 describe('which actions a version offers', () => {
   const serving = version({ version: 1, state: 'serving' });
@@ -82,12 +90,19 @@ describe('which actions a version offers', () => {
         status: 'running',
         lastError: null,
         startedAt: '2026-01-01T00:00:00.000Z',
+        failingEvent: null,
       },
     });
     expect(versionActions(projection([rebuilding]), rebuilding).rebuild).toEqual({
       ok: false,
       why: expect.stringContaining('50%'),
     });
+  });
+
+  it('offers nothing on a version this build has no code for', () => {
+    const gone = version({ version: 2, state: 'ready', registered: false });
+    const actions = versionActions(projection([serving, gone]), gone);
+    expect([actions.rebuild.ok, actions.switch.ok, actions.retire.ok]).toEqual([false, false, false]);
   });
 
   it('compares only with two versions that have tables', () => {
@@ -104,26 +119,16 @@ describe('which actions a version offers', () => {
   });
 });
 
-describe('the status list without versions', () => {
-  it('groups one entry per version by name, the lowest version serving', () => {
-    const grouped = withVersions([status('order_summaries', 1), status('order_summaries', 2, 50), status('x', 1)]);
-    expect(grouped.map((p) => [p.name, p.versions.map((v) => `${v.version}:${v.state}`)])).toEqual([
-      ['order_summaries', ['1:serving', '2:building']],
-      ['x', ['1:serving']],
-    ]);
-    expect(grouped[0]!.versions[1]!.progress).toBeCloseTo(100 / 150);
-  });
-});
-
 describe('operations in words', () => {
-  const entry = (type: string, data: Record<string, unknown>) => ({
-    type,
-    data,
-    version: 1,
-    at: '2026-01-01T00:00:00.000Z',
-    actor: null,
-    hash: 'h',
-  });
+  const entry = (type: string, data: Record<string, unknown>) =>
+    ({
+      type,
+      data,
+      version: 1,
+      at: '2026-01-01T00:00:00.000Z',
+      actor: null,
+      hash: 'h',
+    }) as AnyOperationEntry;
 
   it('names the skipped event and keeps the reason apart', () => {
     const described = describeOperation(
@@ -145,7 +150,7 @@ describe('operations in words', () => {
 
   it('shows an operation it does not know by its type and data', () => {
     const described = describeOperation(entry('ProjectionFrobbed', { projection: 'p', level: 3 }));
-    expect(described.what).toBe('ProjectionFrobbed on p');
+    expect(described.what).toBe('ProjectionFrobbed');
     expect(described.details).toEqual(['{"projection":"p","level":3}']);
   });
 });
