@@ -177,16 +177,19 @@ test('an operator rebuilds a projection while the dashboard keeps showing data',
   const serving = card(page, name).locator('[data-testid="version"][data-state="serving"]');
   const version = Number(await serving.getAttribute('data-version'));
   const target = versionCard(page, name, version);
+  // Watched from the click on: a small database rebuilds in moments.
+  const bar = target.getByRole('progressbar', { name: `Rebuilding ${name} v${version}` });
+  const barSeen = bar.waitFor({ state: 'visible', timeout: 30_000 }).then(
+    () => true,
+    () => false,
+  );
   await confirm(target, 'Rebuild', 'Rebuild', 'e2e: rebuild after a fix', `Rebuild v${version}`);
 
-  // A small database rebuilds in moments: the bar may come and go between two looks, the log stays.
   const log = page.getByRole('region', { name: 'Operations log' });
   await expect(log.getByText(`Requested a rebuild of ${name} v${version}`).first()).toBeVisible();
-  let sawProgress = false;
   await expect
     .poll(
       async () => {
-        if (await target.getByRole('progressbar').isVisible()) sawProgress = true;
         await expectDashboardShowsData(dashboard);
         return (
           (await target.getAttribute('data-state')) === 'serving' &&
@@ -197,8 +200,11 @@ test('an operator rebuilds a projection while the dashboard keeps showing data',
       { timeout: 120_000, intervals: [100, 250, 500] },
     )
     .toBe(true);
-  test.info().annotations.push({ type: 'progress bar seen', description: String(sawProgress) });
-  await expect(log.getByText(`Requested a rebuild of ${name} v${version}`).first()).toBeVisible();
+  // The bar may come and go between two refetches; the log keeps both ends of the rebuild.
+  const sawBar = await Promise.race([barSeen, Promise.resolve(false)]);
+  console.log(`[projections.spec] rebuild progress bar seen: ${sawBar}`);
+  test.info().annotations.push({ type: 'progress bar seen', description: String(sawBar) });
+  await expect(log.getByText(`${name} v${version} finished rebuilding and took over`).first()).toBeVisible();
   await expectDashboardShowsData(dashboard);
   await screenshot(page, 'projections-after-rebuild');
   await context.close();

@@ -7,19 +7,18 @@ import { NavLink } from './nav-link';
 export function SiteHeader({ user }: { user: SessionUser | null }) {
   return (
     <header className="border-b border-slate-200 bg-white">
-      <div className="mx-auto flex max-w-6xl items-center justify-between gap-2 px-4 py-3 sm:gap-4 sm:px-6">
+      {/* On a phone the nav takes a row of its own under the name and the sign-out: four links do not fit beside them. */}
+      <div className="mx-auto flex max-w-6xl flex-wrap items-center justify-between gap-x-2 gap-y-2 px-4 py-3 sm:flex-nowrap sm:gap-3 sm:px-6">
         <Link
           href="/orders"
           className="flex items-center gap-2 rounded-md font-semibold text-slate-900 focus-visible:outline-2 focus-visible:outline-indigo-600"
         >
           <LogoMark />
-          {/* The wordmark gives way to the nav links on a phone; the logo still names the app. */}
-          <span className="hidden sm:inline">Ledgerline</span>
-          <span className="sr-only sm:hidden">Ledgerline</span>
+          <span>Ledgerline</span>
         </Link>
         {user && (
-          <div className="flex items-center gap-1 sm:gap-3">
-            <nav aria-label="Main">
+          <>
+            <nav aria-label="Main" className="order-last -mx-2 w-full sm:order-none sm:mx-0 sm:ml-auto sm:w-auto">
               <ul className="flex items-center gap-1">
                 <li>
                   <NavLink href="/orders">Orders</NavLink>
@@ -38,7 +37,7 @@ export function SiteHeader({ user }: { user: SessionUser | null }) {
               </ul>
             </nav>
             <UserMenu user={user} />
-          </div>
+          </>
         )}
       </div>
     </header>

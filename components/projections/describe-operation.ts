@@ -40,7 +40,9 @@ export function describeOperation(entry: AnyOperationEntry): DescribedOperation 
       return {
         what: `${d.projection} v${d.version} finished rebuilding and took over`,
         why: null,
-        details: [`${count(d.eventsProcessed)} events in ${duration(d.durationMs)}, up to ${d.position}`],
+        details: [
+          `${count(d.eventsProcessed)} ${d.eventsProcessed === 1 ? 'event' : 'events'} in ${duration(d.durationMs)}, up to ${d.position}`,
+        ],
       };
     }
     case 'ProjectionsCompared': {

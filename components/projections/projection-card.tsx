@@ -63,7 +63,7 @@ export function ProjectionCard({ projection, canOperate }: { projection: Project
         </div>
       )}
 
-      <ul className="grid gap-3 lg:grid-cols-2">
+      <ul className={`grid gap-3 ${versions.length > 1 ? 'lg:grid-cols-2' : ''}`}>
         {versions.map((v) => (
           <VersionCard key={v.version} projection={projection} version={v} canOperate={canOperate} />
         ))}
