@@ -121,6 +121,8 @@ export function orderMetricsProjection(version: number, tables: OrderMetricsTabl
 }
 
 export const orderMetricsV1 = orderMetricsProjection(1, ORDER_METRICS_TABLES[1]!);
+/** v1 plus cancellations by reason code; builds beside v1 until switched to. */
+export const orderMetricsV2 = orderMetricsProjection(2, ORDER_METRICS_TABLES[2]!);
 
 async function upsertMinutes(tx: PoolClient, table: string, minutes: Map<number, MinuteChange>) {
   if (minutes.size === 0) return;

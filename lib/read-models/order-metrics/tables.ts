@@ -14,4 +14,5 @@ export type OrderMetricsTables = {
 
 export const ORDER_METRICS_TABLES: Readonly<Record<number, OrderMetricsTables>> = {
   1: { minutes: 'order_metrics_minute_v1', statuses: 'order_status_counts_v1' },
+  2: { minutes: 'order_metrics_minute_v2', statuses: 'order_status_counts_v2', reasons: 'order_cancel_reasons_v2' },
 };
