@@ -8,7 +8,7 @@ import { GET as projectionsRoute } from '../../app/api/projections/route';
 import { POST as retryRoute } from '../../app/api/projections/[name]/versions/[version]/retry/route';
 import { POST as skipRoute } from '../../app/api/projections/[name]/versions/[version]/skip/route';
 import type { Role } from '../../lib/auth/permissions';
-import { PROJECTIONS } from '../../lib/projections/all';
+import { PROJECTIONS } from '../../lib/read-models';
 import { OPERATIONS_STREAM_ID } from '../../lib/projections/operations-log';
 import { startProjectionWorker, type ProjectionWorker } from '../../lib/projections/worker';
 import { getServices } from '../../lib/server/services';
