@@ -190,6 +190,39 @@ describe('projection versions', () => {
     });
   }, 60_000);
 
+  it('never lets a stalled serving version block a switch to a healthy one', async () => {
+    const name = 'vt_stall';
+    let poisoned = false;
+    const v1 = countingVersion(name, 1, { poison: () => (poisoned ? (e) => e.streamId === `${name}-poison` : null) });
+    const v2 = countingVersion(name, 2);
+    for (const v of [v1, v2]) await createCountingTables(pool, `${name}_v${v.version}`);
+    await pool.query('INSERT INTO projection_serving (name, version) VALUES ($1, 1)', [name]);
+    const lookup = (version: number) => [v1, v2].find((p) => p.version === version);
+    await writeTicks(`${name}-s`, 100);
+    workers.push(
+      startProjectionWorker({ connectionString: url, projections: [v1, v2], pollMs: 20, maxBackoffMs: 200 }),
+    );
+    await until('both versions caught up', caughtUp(name, [v1, v2]));
+
+    poisoned = true;
+    await store.append(`${name}-poison`, [{ type: TICK, data: { n: -1 } }], {
+      expectedVersion: 'any',
+      streamType: 'tick',
+    });
+    await until('v1 stalls on the poison event while v2 goes past it', async () => {
+      const [a, b] = await versionsOf(name, [v1, v2]);
+      return a?.failingEvent?.streamId === `${name}-poison` && b?.lagEvents === 0;
+    });
+    const refused = await refusal(() => switchVersion(services, v2, lookup, {}, actor));
+    expect(refused.details.rule).toBe('COMPARISON_UNAVAILABLE');
+    const { serving } = await switchVersion(services, v2, lookup, { override: true, reason: 'v1 is stalled' }, actor);
+    expect(serving.version).toBe(2);
+    // And the way back is refused while v1 would take readers back in time.
+    expect((await refusal(() => rollBack(services, name, lookup, { reason: 'x' }, actor))).details.rule).toBe(
+      'VERSION_BEHIND',
+    );
+  }, 60_000);
+
   it('resumes a rebuild from its own checkpoint after the worker is SIGKILLed, and takes over without reads going empty', async () => {
     const name = 'vt_kill';
     const [v1] = await twoVersions(name);
