@@ -9,7 +9,7 @@ import { resolveDatabase } from './lib/db/resolve';
 import { stampClientAddress } from './lib/auth/client-address';
 import { secureResponses } from './lib/http/security-headers';
 import { attachLive } from './lib/live/server';
-import { PROJECTIONS } from './lib/projections/all';
+import { PROJECTIONS } from './lib/read-models';
 import { startProjectionWorker } from './lib/projections/worker';
 import { exitAtShutdownLimit } from './lib/server/shutdown-limit';
 

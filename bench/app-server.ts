@@ -16,7 +16,7 @@ import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { pathToFileURL } from 'node:url';
 import { attachLive } from '../lib/live/server';
 
-type Handler = (req: Request, ctx: { params: Promise<{ id: string }> }) => Promise<Response>;
+type Handler = (req: Request, ctx: { params: Promise<Record<string, string>> }) => Promise<Response>;
 
 export type AppServer = {
   port: number;
@@ -28,11 +28,28 @@ export type AppServer = {
 export type ServerStats = { cpuMs: number; loopDelayP99: number; loopDelayMax: number };
 
 /**
- * Route handlers by "METHOD path" (`:id` stands for an order id, as `[id]` does
- * in app/); a module that does not exist (yet) leaves its route out.
+ * Route handlers by "METHOD path" (`:id`, `:name`, `:version` stand for the
+ * path's parameters, as `[id]` does in app/); a module that does not exist
+ * (yet) leaves its route out.
  */
 const ROUTES: Array<{ method: string; path: string; module: string; name: 'GET' | 'POST' }> = [
   { method: 'POST', path: '/api/orders', module: '@/app/api/orders/route', name: 'POST' },
+  { method: 'GET', path: '/api/orders', module: '@/app/api/orders/route', name: 'GET' },
+  { method: 'GET', path: '/api/stats/metrics', module: '@/app/api/stats/metrics/route', name: 'GET' },
+  { method: 'GET', path: '/api/stats/customers', module: '@/app/api/stats/customers/route', name: 'GET' },
+  { method: 'GET', path: '/api/projections', module: '@/app/api/projections/route', name: 'GET' },
+  {
+    method: 'POST',
+    path: '/api/projections/:name/versions/:version/switch',
+    module: '@/app/api/projections/[name]/versions/[version]/switch/route',
+    name: 'POST',
+  },
+  {
+    method: 'POST',
+    path: '/api/projections/:name/rollback',
+    module: '@/app/api/projections/[name]/rollback/route',
+    name: 'POST',
+  },
   { method: 'POST', path: '/api/auth/token', module: '@/app/api/auth/token/route', name: 'POST' },
   { method: 'GET', path: '/api/auth/me', module: '@/app/api/auth/me/route', name: 'GET' },
   { method: 'GET', path: '/api/health', module: '@/app/api/health/route', name: 'GET' },
@@ -45,12 +62,17 @@ const ROUTES: Array<{ method: string; path: string; module: string; name: 'GET' 
   })),
 ];
 
-/** The handler key of a request path: an order id segment becomes `:id`. */
-function routeOf(method: string, url: string): { key: string; id: string } {
-  const [, api, orders, id, ...rest] = url.split('?')[0]!.split('/');
-  if (api === 'api' && orders === 'orders' && id && rest.length)
-    return { key: `${method} /api/orders/:id/${rest.join('/')}`, id };
-  return { key: `${method} ${url.split('?')[0]}`, id: '' };
+/** The route a request matches, with its path parameters; null for none. */
+function routeOf(method: string, url: string): { key: string; params: Record<string, string> } | null {
+  const segments = url.split('?')[0]!.split('/');
+  for (const route of ROUTES) {
+    const pattern = route.path.split('/');
+    if (route.method !== method || pattern.length !== segments.length) continue;
+    const params: Record<string, string> = {};
+    if (pattern.every((p, i) => (p.startsWith(':') ? ((params[p.slice(1)] = segments[i]!), true) : p === segments[i])))
+      return { key: `${route.method} ${route.path}`, params };
+  }
+  return null;
 }
 
 let serverOnlyRegistered = false;
@@ -85,8 +107,8 @@ export async function startAppServer(options: { log?: (line: string) => void } =
   const server = createServer((req, res) => void route(req, res));
   async function route(req: IncomingMessage, res: ServerResponse) {
     try {
-      const { key, id } = routeOf(req.method ?? 'GET', req.url ?? '/');
-      const handler = handlers.get(key);
+      const matched = routeOf(req.method ?? 'GET', req.url ?? '/');
+      const handler = matched && handlers.get(matched.key);
       if (!handler) {
         res.writeHead(404).end();
         return;
@@ -102,7 +124,7 @@ export async function startAppServer(options: { log?: (line: string) => void } =
           headers,
           body: hasBody ? Buffer.concat(chunks) : undefined,
         }),
-        { params: Promise.resolve({ id }) },
+        { params: Promise.resolve(matched.params) },
       );
       const body = Buffer.from(await response.arrayBuffer());
       res.writeHead(response.status, Object.fromEntries(response.headers));

@@ -56,12 +56,12 @@ const { seedCustomers } = await import('../lib/db/seed');
 const { createEventStore } = await import('../lib/event-store');
 const { processNextBatch } = await import('../lib/projections/batch');
 const { ensureCheckpoint } = await import('../lib/projections/checkpoint');
-const { customerStats } = await import('../lib/projections/customer-stats');
-const { listCustomerStatsAt } = await import('../lib/queries/customer-stats-at');
-const { listCustomerStats } = await import('../lib/queries/read-models');
+const { customerStatsV1: customerStats } = await import('../lib/read-models/customer-stats/projection');
+const { listCustomerStatsAt } = await import('../lib/read-models/customer-stats/at');
+const { listCustomerStats } = await import('../lib/read-models/customer-stats/queries');
 
 type Db = import('../lib/db/prisma').Db;
-type CustomerStatsRow = import('../lib/queries/read-models').CustomerStatsRow;
+type CustomerStatsRow = import('../lib/read-models/customer-stats/types').CustomerStatsRow;
 
 const EVENTS = intFromEnv('BENCH_EVENTS', 100_000, { min: 1 });
 const DAYS = intFromEnv('BENCH_DAYS', 30, { min: 1 });

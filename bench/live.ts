@@ -62,7 +62,7 @@ import pg from 'pg';
 import { io as connectClient, type Socket } from 'socket.io-client';
 import { seedCustomers, seedProducts } from '../lib/db/seed';
 import { parsePosition, type Position } from '../lib/event-store/position';
-import { PROJECTIONS } from '../lib/projections/all';
+import { PROJECTIONS } from '../lib/read-models';
 import { listProjectionStatus } from '../lib/projections/status';
 import { startProjectionWorker, type ProjectionWorker } from '../lib/projections/worker';
 import type { ServerStats } from './app-server';

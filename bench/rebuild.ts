@@ -1,5 +1,5 @@
 /**
- * Projection rebuild throughput: each projection of lib/projections/all.ts
+ * Projection rebuild throughput: each projection of lib/read-models (PROJECTIONS)
  * rebuilt from zero over a log of 1,000,000 events by the product's own
  * worker, beside the limit (a cursor read of the same events into Node) and
  * the peer (Emmett's rebuildPostgreSQLProjections with the same customer
@@ -43,7 +43,7 @@ import pg from 'pg';
 import { intFromEnv } from '../lib/config/env';
 import { EVENT_COLUMNS, PROJECTION_EVENT_COLUMNS } from '../lib/event-store/sql';
 import { ORDER_EVENT_SCHEMA } from '../lib/order-stream';
-import { PROJECTIONS } from '../lib/projections/all';
+import { PROJECTIONS } from '../lib/read-models';
 import { generateHistory, writeHistory } from './history';
 import { withBenchDatabase } from './support';
 
@@ -161,7 +161,7 @@ async function childCursor(url: string, columns: 'all' | 'projection') {
 /** The peer: Emmett's rebuild of a customer-stats projection over its copy of the events. */
 async function childEmmett(url: string, batchSize: number) {
   const { postgreSQLProjection, rebuildPostgreSQLProjections } = await import('@event-driven-io/emmett-postgresql');
-  const { customerStats } = await import('../lib/projections/customer-stats');
+  const { customerStatsV1: customerStats } = await import('../lib/read-models/customer-stats/projection');
   type RecordedEvent = import('../lib/event-store').RecordedEvent;
   const types = new Set(customerStats.eventTypes);
   let handled = 0;

@@ -17,7 +17,7 @@ import { resolveDatabase } from '../lib/db/resolve';
 import { EVENT_SCHEMAS } from '../lib/event-schemas';
 import { createEventStore } from '../lib/event-store';
 import { isAppError } from '../lib/errors';
-import { PROJECTIONS } from '../lib/projections/all';
+import { PROJECTIONS } from '../lib/read-models';
 import {
   compareQuerySchema,
   findProjection,

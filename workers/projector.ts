@@ -3,7 +3,7 @@
 // and moves to another within seconds when that one dies.
 import { prepareDatabase } from '../lib/db/prepare';
 import { resolveDatabase } from '../lib/db/resolve';
-import { PROJECTIONS } from '../lib/projections/all';
+import { PROJECTIONS } from '../lib/read-models';
 import { startProjectionWorker } from '../lib/projections/worker';
 import { exitAtShutdownLimit } from '../lib/server/shutdown-limit';
 

@@ -7,7 +7,7 @@ import { Button } from '@/components/ui/button';
 import { AsOfTime } from './as-of-time';
 import { count, money } from './format';
 import { Panel, PanelEmpty, PanelError, Skeleton } from './panel';
-import { customerStatsQuery, type CustomerSort } from './queries';
+import { customerStatsQuery, type CustomerSort } from '@/lib/read-models/customer-stats/client';
 
 const PAGE_SIZE = 25;
 const SEARCH_DEBOUNCE_MS = 300;

@@ -12,7 +12,8 @@ import { MinuteChart, MinuteChartSkeleton } from './minute-chart';
 import { hasActivity } from './minute-chart-theme';
 import { Panel, PanelEmpty, PanelError } from './panel';
 import { ProjectionLag } from './projection-lag';
-import { invalidAtMessage, metricsQuery } from './queries';
+import { invalidAtMessage } from '@/lib/read-models/customer-stats/client';
+import { metricsQuery } from '@/lib/read-models/order-metrics/client';
 import { useAsOf, type AsOf } from './use-as-of';
 import { useDashboardLive } from './use-dashboard-live';
 

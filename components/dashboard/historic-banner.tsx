@@ -5,7 +5,7 @@ import { buttonClass } from '@/components/ui/button';
 import { parseAt } from './as-of';
 import { AsOfPicker } from './as-of-picker';
 import { AsOfTime } from './as-of-time';
-import type { CustomerStatsPage } from './queries';
+import type { CustomerStatsPage } from '@/lib/read-models/customer-stats/client';
 import type { AsOf } from './use-as-of';
 
 /**

@@ -1,4 +1,4 @@
-import type { DashboardMetrics } from '@/lib/queries/dashboard';
+import type { DashboardMetrics } from '@/lib/read-models/order-metrics/types';
 import { count, money } from './format';
 import { Skeleton } from './panel';
 

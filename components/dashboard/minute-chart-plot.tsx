@@ -13,7 +13,7 @@ import {
   type DotItemDotProps,
   type TooltipContentProps,
 } from 'recharts';
-import type { MinuteMetrics } from '@/lib/queries/dashboard';
+import type { MinuteMetrics } from '@/lib/read-models/order-metrics/types';
 import { clockTime, count, money, moneyCompact } from './format';
 import { hasActivity, ORDERS_COLOR, PLOT_HEIGHT, REVENUE_COLOR } from './minute-chart-theme';
 

@@ -2,7 +2,7 @@
 
 import dynamic from 'next/dynamic';
 import { useId, useState } from 'react';
-import type { MinuteMetrics } from '@/lib/queries/dashboard';
+import type { MinuteMetrics } from '@/lib/read-models/order-metrics/types';
 import { clockTime, count, money } from './format';
 import { hasActivity, ORDERS_COLOR, PLOT_HEIGHT, REVENUE_COLOR } from './minute-chart-theme';
 import { Skeleton } from './panel';

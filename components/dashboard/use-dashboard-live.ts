@@ -9,7 +9,7 @@ import { dashboardKeys } from './queries';
 const THROTTLE_MS = 500;
 
 /**
- * Pushes invalidate the matching keys: 'dashboard' (order_metrics) the
+ * Pushes invalidate the matching keys: 'dashboard' (order metrics) the
  * metrics, 'customers' the customer table, 'projections' (every batch) the
  * lag and the event feed. A resync (pushes may have been lost) refetches all.
  */

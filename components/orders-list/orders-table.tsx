@@ -6,7 +6,7 @@ import { findCustomer } from '@/components/orders/customer-picker';
 import { ErrorBanner } from '@/components/ui/alert';
 import { Button } from '@/components/ui/button';
 import { controlClass } from '@/components/ui/field';
-import { customersQuery, ordersListKey, ordersQuery, projectionsQuery, type OrdersFilter } from '@/lib/client/queries';
+import { customersQuery, projectionsQuery } from '@/lib/client/queries';
 import {
   getSocket,
   hasCaughtUp,
@@ -14,14 +14,16 @@ import {
   useLiveProjection,
   useProjectionCheckpoints,
 } from '@/lib/live/client';
-import type { OrderStatus } from '@/lib/queries/read-models';
+import { ordersListKey, ordersQuery, type OrdersFilter } from '@/lib/read-models/order-summaries/client';
+import { ORDER_SUMMARIES } from '@/lib/read-models/order-summaries/live';
+import type { OrderStatus } from '@/lib/read-models/order-summaries/types';
 import { OrderRow } from './order-row';
 import { PlaceOrderPanel } from './place-order-panel';
 import { ORDER_STATUSES, type OrderRow as Row, type RowSync } from './types';
 import { ordersMutationKey, useOrderCommands } from './use-order-commands';
 import { useCan } from '@/components/auth/user-context';
 
-const PROJECTION = 'order_summaries';
+const PROJECTION = ORDER_SUMMARIES;
 const LIVE_ROOMS = ['orders', 'projections'];
 
 function matches(row: Row, filter: OrdersFilter) {

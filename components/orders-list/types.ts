@@ -1,14 +1,14 @@
 import type { ActionError } from '@/lib/actions/result';
-import type { OrderStatus, OrderSummary } from '@/lib/queries/read-models';
+import type { OrderSummary } from '@/lib/read-models/order-summaries/types';
 
-export const ORDER_STATUSES: readonly OrderStatus[] = ['placed', 'shipped', 'cancelled'];
+export { ORDER_STATUSES } from '@/lib/read-models/order-summaries/types';
 
 /** A row as the list holds it: the read model's summary, maybe with a write of this tab still on its way. */
 export type OrderRow = OrderSummary & { local?: 'placing' | 'cancelling' };
 
 /**
  * A command the server accepted whose events the read model may not show yet.
- * Kept until order_summaries passes `position`, so a refetch in between cannot
+ * Kept until the orders list's projection passes `position`, so a refetch in between cannot
  * take the row (or its new status) away again.
  */
 export type AcceptedWrite = { kind: 'place'; row: OrderRow; position: string } | { kind: 'cancel'; position: string };

@@ -6,7 +6,7 @@ import { cancelOrderAction, placeOrderAction } from '@/components/orders/actions
 import type { CancelReasonCode } from '@/lib/domain/order/rules';
 import { callAction } from '@/components/orders/call-action';
 import { newCommandId } from '@/components/orders/command-id';
-import { ordersListKey, type OrdersFilter, type OrdersPage } from '@/lib/client/queries';
+import { ordersListKey, type OrdersFilter, type OrdersPage } from '@/lib/read-models/order-summaries/client';
 import type { PlaceOrderInput } from '@/lib/commands/schemas';
 import { CommandRejected, TEMP_ID_PREFIX, type AcceptedWrite, type OrderRow } from './types';
 

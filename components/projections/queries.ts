@@ -1,5 +1,5 @@
 import { queryOptions } from '@tanstack/react-query';
-import { ApiError } from '@/lib/client/fetchers';
+import { retryServerErrors } from '@/lib/client/fetchers';
 import { fetchComparison, fetchOperations, fetchOverview } from './api';
 
 // One queryOptions factory per query, the single source of its key: used by
@@ -11,10 +11,6 @@ export const projectionPageKeys = {
   operations: () => [...projectionPageKeys.all, 'operations'] as const,
   comparisons: () => [...projectionPageKeys.all, 'comparison'] as const,
 };
-
-/** A 4xx says the request itself is wrong: asking again gives the same answer. */
-const retryServerErrors = (failures: number, error: Error) =>
-  !(error instanceof ApiError && error.status >= 400 && error.status < 500) && failures < 1;
 
 export const overviewQuery = () =>
   queryOptions({

@@ -1,13 +1,10 @@
 // Fetchers for the JSON API, for Client Components. Reads go through these
-// (GET routes run in parallel and can be cancelled); server actions are kept
-// for writes, since a client runs its actions one at a time.
+// (GET routes run in parallel and can be cancelled). Order commands are
+// server actions; sendJson is for the JSON API's other writes (the
+// projections page's operator actions).
 import type { CatalogProduct } from '@/components/orders/order-lines-editor';
 import type { CustomerOption } from '@/components/orders/customer-picker';
 import type { ProjectionStatus } from '@/lib/projections/status';
-import type { OrderStatus, OrderSummary } from '@/lib/queries/read-models';
-
-export type OrdersFilter = { status?: OrderStatus; customerId?: string };
-export type OrdersPage = { orders: OrderSummary[]; nextCursor: string | null };
 
 /** A failed API call, with the code, message and (for VALIDATION) fields of the API's error body. */
 export class ApiError extends Error {
@@ -64,15 +61,9 @@ export async function sendJson<T>(method: 'POST' | 'DELETE', path: string, body:
   return (await res.json().catch(() => ({}))) as T;
 }
 
-export const ORDERS_PAGE_SIZE = 20;
-
-export function fetchOrders(filter: OrdersFilter, cursor: string | null, signal?: AbortSignal): Promise<OrdersPage> {
-  const params = new URLSearchParams({ limit: String(ORDERS_PAGE_SIZE) });
-  if (filter.status) params.set('status', filter.status);
-  if (filter.customerId) params.set('customerId', filter.customerId);
-  if (cursor) params.set('cursor', cursor);
-  return getJson<OrdersPage>(`/api/orders?${params}`, signal);
-}
+/** For `retry`: a 4xx says the request itself is wrong, so asking again gives the same answer. */
+export const retryServerErrors = (failures: number, error: Error) =>
+  !(error instanceof ApiError && error.status >= 400 && error.status < 500) && failures < 1;
 
 export async function fetchCustomers(signal?: AbortSignal): Promise<CustomerOption[]> {
   return (await getJson<{ customers: CustomerOption[] }>('/api/customers', signal)).customers;

@@ -1,23 +1,8 @@
 // One queryOptions factory per query: the single source of its key, shared by
 // useQuery, cancelQueries, getQueryData and setQueryData.
-import { infiniteQueryOptions, queryOptions } from '@tanstack/react-query';
-import { fetchCatalog, fetchCustomers, fetchOrders, fetchProjections, type OrdersFilter } from './fetchers';
-
-export type { OrdersFilter, OrdersPage } from './fetchers';
-
-/** Prefix of every orders list, whatever its filter: what pushes and mutations cancel and invalidate. */
-export const ordersListKey = ['orders', 'list'] as const;
-
-export function ordersQuery({ status, customerId }: OrdersFilter) {
-  // Unset filters are left out, so `{}` and `{ status: undefined }` share one cache entry.
-  const filter: OrdersFilter = { ...(status ? { status } : {}), ...(customerId ? { customerId } : {}) };
-  return infiniteQueryOptions({
-    queryKey: [...ordersListKey, filter] as const,
-    queryFn: ({ pageParam, signal }) => fetchOrders(filter, pageParam, signal),
-    initialPageParam: null as string | null,
-    getNextPageParam: (last) => last.nextCursor,
-  });
-}
+// (A read model's own factories live in its folder, e.g. lib/read-models/order-summaries/client.ts.)
+import { queryOptions } from '@tanstack/react-query';
+import { fetchCatalog, fetchCustomers, fetchProjections } from './fetchers';
 
 export function customersQuery() {
   // Reference data: changes rarely, and a stale name does no harm.

@@ -3,6 +3,7 @@
 // carries every room, so the tab must sort messages out again itself). Only
 // pure code: this file ships to the browser.
 import { isPosition } from '../event-store/position';
+import { LIVE_ROUTES, type LiveRoute } from '../read-models/live';
 
 /** What the projection worker NOTIFYs after each committed batch (see lib/projections/worker.ts). */
 export type ProjectionMessage = {
@@ -10,12 +11,24 @@ export type ProjectionMessage = {
   version: number;
   /** Position "<txid>:<globalPosition>" the projection has reached with this batch. */
   checkpoint: string;
-  /** Row keys per view; null when there were too many for a NOTIFY: treat every row of the view as changed. */
+  /**
+   * Row keys per view; null when there were too many for a NOTIFY, and after a
+   * switch of the serving version: treat every row of the view as changed.
+   */
   keys: Record<string, string[]> | null;
+  /**
+   * Set by the live server: whether `version` serves reads. Only serving
+   * messages reach view and row rooms and move read-your-writes checkpoints;
+   * the others reach 'projections' alone (progress of a version building).
+   */
+  serving?: boolean;
 };
 
-/** Whole views; 'projections' gets every batch (checkpoints, lag, read-your-writes). */
-export const VIEW_ROOMS = ['orders', 'customers', 'dashboard', 'projections'] as const;
+/** 'projections' gets every batch (checkpoints, lag, read-your-writes). */
+export const PROJECTIONS_ROOM = 'projections';
+
+/** Whole views: each read model's (lib/read-models/<name>/live.ts), and 'projections'. */
+export const VIEW_ROOMS: readonly string[] = [...new Set(LIVE_ROUTES.map((route) => route.view)), PROJECTIONS_ROOM];
 
 /** A page joins its views and the rows it shows; more is a bug or abuse, and costs the node memory. */
 export const MAX_ROOMS_PER_SOCKET = 100;
@@ -35,14 +48,13 @@ export function normalizeRoom(value: unknown): string | null {
   return match ? `${match[1]!.toLowerCase()}:${match[2]!.toLowerCase()}` : null;
 }
 
-type Route = { view: string; rows?: { keys: string; prefix: string } };
-
 /** Which view each projection feeds, and which of its key lists names rows that have rooms of their own. */
-const ROUTES = new Map<string, Route>([
-  ['order_summaries', { view: 'orders', rows: { keys: 'orders', prefix: 'order:' } }],
-  ['customer_stats', { view: 'customers', rows: { keys: 'customers', prefix: 'customer:' } }],
-  ['order_metrics', { view: 'dashboard' }],
-]);
+const ROUTES = new Map<string, LiveRoute>(LIVE_ROUTES.map((route) => [route.projection, route]));
+
+/** The view room of a projection's read model, or null for a projection no view shows. */
+export function viewOf(projection: string): string | null {
+  return ROUTES.get(projection)?.view ?? null;
+}
 
 export type Targets = {
   rooms: string[];
@@ -50,11 +62,14 @@ export type Targets = {
   everyRoomStartingWith: string | null;
 };
 
-/** The rooms a batch concerns. Unknown projections still reach 'projections'. */
+/**
+ * The rooms a batch concerns. Unknown projections, and versions that do not
+ * serve (`serving: false`), reach 'projections' only.
+ */
 export function targetsOf(message: ProjectionMessage): Targets {
-  const rooms = ['projections'];
+  const rooms = [PROJECTIONS_ROOM];
   const route = ROUTES.get(message.projection);
-  if (!route) return { rooms, everyRoomStartingWith: null };
+  if (!route || message.serving === false) return { rooms, everyRoomStartingWith: null };
   rooms.push(route.view);
   if (!route.rows) return { rooms, everyRoomStartingWith: null };
   if (message.keys === null) return { rooms, everyRoomStartingWith: route.rows.prefix };
@@ -68,8 +83,10 @@ export function targetsOf(message: ProjectionMessage): Targets {
 /** The message as sent, or null for anything else (a NOTIFY on the channel can come from any database user). */
 export function toProjectionMessage(value: unknown): ProjectionMessage | null {
   if (typeof value !== 'object' || value === null) return null;
-  const { projection, version, checkpoint, keys } = value as Record<string, unknown>;
+  const { projection, version, checkpoint, keys, serving } = value as Record<string, unknown>;
   if (typeof projection !== 'string' || typeof version !== 'number' || !isPosition(checkpoint)) return null;
   if (keys !== null && (typeof keys !== 'object' || Array.isArray(keys))) return null;
-  return { projection, version, checkpoint, keys: keys as ProjectionMessage['keys'] };
+  if (serving !== undefined && typeof serving !== 'boolean') return null;
+  const message: ProjectionMessage = { projection, version, checkpoint, keys: keys as ProjectionMessage['keys'] };
+  return serving === undefined ? message : { ...message, serving };
 }

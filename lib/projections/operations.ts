@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { withTransaction } from '../db/transaction';
 import { notFound, ruleViolation } from '../errors';
 import { formatPosition, isPosition, type EventStore } from '../event-store';
-import { PROJECTIONS } from './all';
+import { PROJECTIONS } from '../read-models';
 import {
   OPERATIONS_STREAM_ID,
   recordOperation,

@@ -9,87 +9,19 @@ import type { JsonObject } from '../event-store/types';
 import { orderEventOrNull, upcastStoredOrderEvent } from '../order-stream';
 import { Prisma } from '../generated/prisma/client';
 
-// Reads for the dashboard: the order_metrics projection (order_metrics_minute_v1,
-// order_status_counts_v1) and the newest order events straight from the log.
-// The metrics trail the log by whatever the projection has not applied yet;
-// the event feed does not (it reads the log itself).
+// The dashboard's event feed: the newest order events straight from the log,
+// so, unlike the metrics (lib/read-models/order-metrics), it does not trail
+// the projections.
 
 // ---------------------------------------------------------------------------
 // Query parameters
 
-export const METRICS_MINUTES_DEFAULT = 60;
-export const METRICS_MINUTES_MAX = 1440;
 export const RECENT_EVENTS_DEFAULT = 20;
 export const RECENT_EVENTS_MAX = 100;
 
-export const metricsQuerySchema = z.object({ minutes: param(wholeNumber('Minutes', 1, METRICS_MINUTES_MAX)) });
 export const recentEventsQuerySchema = z.object({ limit: param(wholeNumber('Limit', 1, RECENT_EVENTS_MAX)) });
 
-export type MetricsQuery = z.output<typeof metricsQuerySchema>;
 export type RecentEventsQuery = z.output<typeof recentEventsQuerySchema>;
-
-// ---------------------------------------------------------------------------
-// Metrics
-
-export type MinuteMetrics = {
-  /** Start of the UTC minute, ISO 8601. */
-  minute: string;
-  ordersPlaced: number;
-  ordersCancelled: number;
-  /** Minor units: placed totals + adjustments − cancelled amounts in that minute. */
-  revenue: number;
-};
-
-export type StatusCounts = { placed: number; shipped: number; cancelled: number };
-
-export type DashboardMetrics = {
-  /** Oldest first, one entry per minute (zeros where nothing happened), the current minute last. */
-  minutes: MinuteMetrics[];
-  /** Orders in each status now (all time, not only the window). */
-  statusCounts: StatusCounts;
-  /** Sums over `minutes`: orders placed and net revenue in the window. */
-  totals: { orders: number; revenue: number };
-};
-
-type Int = number | bigint;
-
-/**
- * The last `minutes` UTC minutes up to and including the current one, by the
- * database's clock (the same clock that stamps events when commands carry no
- * time). generate_series fills the minutes the projection has no row for;
- * the rows themselves come from order_metrics_minute_v1's primary key, so a
- * day's window reads at most 1,440 rows however long the table grows.
- */
-export async function getDashboardMetrics(db: Db, query: MetricsQuery): Promise<DashboardMetrics> {
-  const count = query.minutes ?? METRICS_MINUTES_DEFAULT;
-  const [rows, statuses] = await Promise.all([
-    db.$queryRaw<{ minute: Date; orders_placed: Int; orders_cancelled: Int; revenue: Int }[]>`
-      WITH bounds AS (SELECT date_trunc('minute', now(), 'UTC') AS last)
-      SELECT g.minute, coalesce(m.orders_placed, 0) AS orders_placed,
-             coalesce(m.orders_cancelled, 0) AS orders_cancelled, coalesce(m.revenue, 0::bigint) AS revenue
-        FROM bounds,
-             generate_series(bounds.last - make_interval(mins => ${count - 1}::int), bounds.last, interval '1 minute') AS g(minute)
-        LEFT JOIN order_metrics_minute_v1 m ON m.minute = g.minute
-       ORDER BY g.minute`,
-    db.$queryRaw<{ status: string; orders: Int }[]>`SELECT status, orders FROM order_status_counts_v1`,
-  ]);
-
-  const minutes = rows.map((row) => ({
-    minute: row.minute.toISOString(),
-    ordersPlaced: toNumber(row.orders_placed),
-    ordersCancelled: toNumber(row.orders_cancelled),
-    revenue: toNumber(row.revenue),
-  }));
-  const statusCounts: StatusCounts = { placed: 0, shipped: 0, cancelled: 0 };
-  for (const row of statuses) {
-    if (row.status in statusCounts) statusCounts[row.status as keyof StatusCounts] = toNumber(row.orders);
-  }
-  const totals = minutes.reduce(
-    (sum, m) => ({ orders: sum.orders + m.ordersPlaced, revenue: sum.revenue + m.revenue }),
-    { orders: 0, revenue: 0 },
-  );
-  return { minutes, statusCounts, totals };
-}
 
 // ---------------------------------------------------------------------------
 // Recent events
@@ -190,11 +122,4 @@ export function summarize(event: OrderEvent, currency: string): string {
       return `Event ${(unknown as { type: string }).type}`;
     }
   }
-}
-
-/** As in read-models.ts: BIGINT and sums arrive as bigint, which JSON cannot hold. */
-function toNumber(value: Int): number {
-  const n = Number(value);
-  if (!Number.isSafeInteger(n)) throw new Error(`read model value ${value} is beyond Number.MAX_SAFE_INTEGER`);
-  return n;
 }

@@ -37,3 +37,7 @@ export const instant = (label: string) => {
 export function restoreOffsetPlus(text: string): string {
   return text.replace(/ (\d{2}:\d{2})$/, '+$1');
 }
+
+/** Page sizes of the read models' lists. */
+export const PAGE_SIZE_DEFAULT = 25;
+export const PAGE_SIZE_MAX = 100;

@@ -4,7 +4,7 @@ import { address, call, expectValidation, pool, waitForProjections, type Handler
 import { GET as customersRoute } from '../../app/api/customers/route';
 import { GET as statsRoute } from '../../app/api/stats/customers/route';
 import { adjustOrderPrice, cancelOrder, placeOrder, shipOrder, type CommandResult } from '../../lib/commands';
-import { PROJECTIONS } from '../../lib/projections/all';
+import { PROJECTIONS } from '../../lib/read-models';
 import { startProjectionWorker, type ProjectionWorker } from '../../lib/projections/worker';
 import { getServices } from '../../lib/server/services';
 import { isolatedDatabase } from '../support/db';

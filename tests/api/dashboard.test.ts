@@ -6,7 +6,7 @@ import { GET as recentEventsRoute } from '../../app/api/events/recent/route';
 import { GET as metricsRoute } from '../../app/api/stats/metrics/route';
 import { adjustOrderPrice, cancelOrder, changeShippingAddress, placeOrder, shipOrder } from '../../lib/commands';
 import { comparePositions } from '../../lib/event-store';
-import { PROJECTIONS } from '../../lib/projections/all';
+import { PROJECTIONS } from '../../lib/read-models';
 import { startProjectionWorker, type ProjectionWorker } from '../../lib/projections/worker';
 import { getServices } from '../../lib/server/services';
 import { isolatedDatabase } from '../support/db';

@@ -8,7 +8,7 @@ import type { Role } from '../../lib/auth/permissions';
 import { issueToken } from '../../lib/auth/tokens';
 import { findUserByUsername, toSessionUser } from '../../lib/auth/users';
 import { comparePositions } from '../../lib/event-store';
-import { PROJECTIONS } from '../../lib/projections/all';
+import { PROJECTIONS } from '../../lib/read-models';
 import { getServices } from '../../lib/server/services';
 
 // Each test file runs in a process of its own (isolated forks), so each ends its own pool.

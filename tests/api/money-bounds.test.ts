@@ -13,7 +13,7 @@ import { GET as projectionsRoute } from '../../app/api/projections/route';
 import { GET as statsListRoute } from '../../app/api/stats/customers/route';
 import { GET as metricsRoute } from '../../app/api/stats/metrics/route';
 import { MAX_ADJUSTMENT, MAX_ORDER_TOTAL } from '../../lib/domain/order';
-import { PROJECTIONS } from '../../lib/projections/all';
+import { PROJECTIONS } from '../../lib/read-models';
 import { startProjectionWorker, type ProjectionWorker } from '../../lib/projections/worker';
 import { getOrder } from '../../lib/queries/get-order';
 import { getServices } from '../../lib/server/services';

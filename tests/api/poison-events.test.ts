@@ -8,7 +8,7 @@ import { GET as projectionsRoute } from '../../app/api/projections/route';
 import { POST as retryRoute } from '../../app/api/projections/[name]/versions/[version]/retry/route';
 import { POST as skipRoute } from '../../app/api/projections/[name]/versions/[version]/skip/route';
 import type { Role } from '../../lib/auth/permissions';
-import { PROJECTIONS } from '../../lib/projections/all';
+import { PROJECTIONS, READ_MODELS } from '../../lib/read-models';
 import { OPERATIONS_STREAM_ID } from '../../lib/projections/operations-log';
 import { startProjectionWorker, type ProjectionWorker } from '../../lib/projections/worker';
 import { getServices } from '../../lib/server/services';
@@ -95,10 +95,10 @@ describe('a poison event', () => {
     const others = await until(
       statuses,
       (all) =>
-        all.length === PROJECTIONS.length &&
+        all.length === READ_MODELS.length &&
         all.filter((p) => p.name !== 'order_summaries').every((p) => p.lagEvents === 0),
     );
-    expect(others.filter((p) => p.name !== 'order_summaries')).toHaveLength(PROJECTIONS.length - 1);
+    expect(others.filter((p) => p.name !== 'order_summaries')).toHaveLength(READ_MODELS.length - 1);
     for (const p of others.filter((p) => p.name !== 'order_summaries')) expect(p).toMatchObject({ lastError: null });
   });
 

@@ -8,7 +8,7 @@ import { GET as orderRoute } from '../../app/api/orders/[id]/route';
 import { GET as ordersRoute } from '../../app/api/orders/route';
 import { GET as customerStatsListRoute } from '../../app/api/stats/customers/route';
 import { adjustOrderPrice, cancelOrder, placeOrder, shipOrder } from '../../lib/commands';
-import { PROJECTIONS } from '../../lib/projections/all';
+import { PROJECTIONS } from '../../lib/read-models';
 import { startProjectionWorker, type ProjectionWorker } from '../../lib/projections/worker';
 import { getServices } from '../../lib/server/services';
 import { isolatedDatabase } from '../support/db';

@@ -16,7 +16,7 @@ import { POST as placeRoute } from '../../app/api/orders/route';
 import { GET as statsListRoute } from '../../app/api/stats/customers/route';
 import { createUpcasting, eventCensus } from '../../lib/event-store';
 import { EVENT_SCHEMAS, readAsAppEvent } from '../../lib/event-schemas';
-import { PROJECTIONS } from '../../lib/projections/all';
+import { PROJECTIONS } from '../../lib/read-models';
 import { startProjectionWorker, type ProjectionWorker } from '../../lib/projections/worker';
 import { getOrder } from '../../lib/queries/get-order';
 import { getServices } from '../../lib/server/services';

@@ -13,7 +13,7 @@ import { createAppendNotifier, createEventStore } from '../../lib/event-store';
 import { comparePositions } from '../../lib/event-store/position';
 import type { ProjectionMessage } from '../../lib/live/rooms';
 import { attachLive, type Live, type SubscribeAck } from '../../lib/live/server';
-import { PROJECTIONS } from '../../lib/projections/all';
+import { PROJECTIONS } from '../../lib/read-models';
 import { startProjectionWorker, type ProjectionWorker } from '../../lib/projections/worker';
 import { isolatedDatabase } from '../support/db';
 import { sessionTokenFor } from '../support/session';

@@ -5,7 +5,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { adjustOrderPrice, cancelOrder, placeOrder, shipOrder } from '../../lib/commands';
 import { seedCustomers } from '../../lib/db/seed';
 import { comparePositions, createEventStore } from '../../lib/event-store';
-import { PROJECTIONS } from '../../lib/projections/all';
+import { PROJECTIONS } from '../../lib/read-models';
 import { listOperations } from '../../lib/projections/operations';
 import { requestRebuild } from '../../lib/projections/rebuild';
 import { listProjectionStatus } from '../../lib/projections/status';

@@ -6,18 +6,29 @@ import pg, { type PoolClient } from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { adjustOrderPrice, cancelOrder, changeShippingAddress, placeOrder, shipOrder } from '../../lib/commands';
 import { seedCustomers } from '../../lib/db/seed';
-import type { OrderCancelled, OrderPlaced, OrderPriceAdjusted } from '../../lib/domain/order';
+import {
+  CANCEL_REASON_CODES,
+  CANCEL_REASON_NOT_RECORDED,
+  evolve,
+  initialState,
+  type OrderCancelled,
+  type OrderPlaced,
+  type OrderPriceAdjusted,
+} from '../../lib/domain/order';
 import { isAppError } from '../../lib/errors';
 import { createEventStore, type JsonObject, type RecordedEvent } from '../../lib/event-store';
-import { customerStats } from '../../lib/projections/customer-stats';
-import { orderMetrics } from '../../lib/projections/order-metrics';
-import { orderSummaries } from '../../lib/projections/order-summaries';
+import { customerStatsV1 as customerStats } from '../../lib/read-models/customer-stats/projection';
+import { orderMetricsV1 as orderMetrics, orderMetricsV2 } from '../../lib/read-models/order-metrics/projection';
+import { toOrderEvent } from '../../lib/order-stream';
+import { orderSummariesV1 as orderSummaries } from '../../lib/read-models/order-summaries/projection';
 import type { Projection, ProjectionChange } from '../../lib/projections/types';
 import { isolatedDatabase } from '../support/db';
 import { seededRandom } from '../support/random';
 import {
   fold,
+  foldCancelReasons,
   loadOrderEvents,
+  readCancelReasons,
   readCustomerOrders,
   readCustomerStats,
   readMinutes,
@@ -142,6 +153,8 @@ type Scenario = {
   expected: Fold;
   folded: FoldEvent[];
   outcomes: Record<string, number>;
+  /** Cancellations appended in the shape written before reason codes (schema version 1). */
+  legacyCancels: number;
 };
 
 /** The orders' events as RecordedEvents, in numeric (transaction id, global position) order. */
@@ -236,8 +249,15 @@ async function runScenario(seed: number, workers = 16, commands = 300): Promise<
       placed.push(orderId);
     } else if (roll < 0.5) {
       await shipOrder(services, someOrder(), { now });
+    } else if (roll < 0.54) {
+      await legacyCancel(someOrder(), now);
     } else if (roll < 0.64) {
-      await cancelOrder(services, someOrder(), { reasonCode: 'customer_request', reason: 'customer asked' }, { now });
+      await cancelOrder(
+        services,
+        someOrder(),
+        { reasonCode: pick(CANCEL_REASON_CODES), reason: 'customer asked' },
+        { now },
+      );
     } else if (roll < 0.82) {
       // Negative deltas may exceed the total (NEGATIVE_TOTAL); cancelled orders refuse any.
       const amountDelta = Math.round((rng() - 0.4) * 4_000) || 1;
@@ -257,6 +277,29 @@ async function runScenario(seed: number, workers = 16, commands = 300): Promise<
         { amountDelta: 100, reason: 'stale form' },
         { now, expectedVersion: 1 },
       );
+    }
+  }
+
+  // What the code before reason codes wrote: OrderCancelled v1, no reasonCode.
+  let legacyCancels = 0;
+  async function legacyCancel(orderId: string, now: Date) {
+    const history = await store.readStream(`order-${orderId}`);
+    const state = history.reduce((s, e) => evolve(s, toOrderEvent(e)), initialState());
+    if (state.status !== 'placed') {
+      outcomes.LEGACY_NOT_PLACED = (outcomes.LEGACY_NOT_PLACED ?? 0) + 1;
+      return;
+    }
+    const data = { orderId, reason: 'before codes', amount: state.total, cancelledAt: now.toISOString() };
+    try {
+      await store.append(
+        `order-${orderId}`,
+        [{ type: 'OrderCancelled', schemaVersion: 1, data, metadata: {}, occurredAt: now }],
+        { expectedVersion: history.length, streamType: 'order' },
+      );
+      legacyCancels++;
+    } catch (error) {
+      if ((error as { code?: string }).code !== 'CONCURRENCY') throw error;
+      outcomes.LEGACY_CONFLICT = (outcomes.LEGACY_CONFLICT ?? 0) + 1;
     }
   }
 
@@ -281,7 +324,7 @@ async function runScenario(seed: number, workers = 16, commands = 300): Promise<
   const folded = await loadOrderEvents(pool, attempted);
   const delivered = await loadDelivered(attempted);
   const viaReadAll = await readAllPositions(attempted, delivered.length);
-  return { seed, delivered, viaReadAll, expected: fold(folded), folded, outcomes };
+  return { seed, delivered, viaReadAll, expected: fold(folded), folded, outcomes, legacyCancels };
 }
 
 // ---------------------------------------------------------------------------
@@ -327,8 +370,9 @@ describe('projections against an independent fold', () => {
       expected.statusCounts.placed * expected.statusCounts.shipped * expected.statusCounts.cancelled,
     ).toBeGreaterThan(0);
     expect(expected.minutes.length).toBeGreaterThan(10);
+    expect(scenario.legacyCancels).toBeGreaterThan(0);
     console.info(
-      `seed ${seed}: ${delivered.length} events of ${expected.orderSummaries.length} orders; outcomes ${JSON.stringify(outcomes)}`,
+      `seed ${seed}: ${delivered.length} events of ${expected.orderSummaries.length} orders (${scenario.legacyCancels} cancelled as v1); outcomes ${JSON.stringify(outcomes)}`,
     );
   });
 
@@ -361,10 +405,24 @@ describe('projections against an independent fold', () => {
       expect(await readStatusCounts(box)).toEqual(scenario.expected.statusCounts);
       expect([...keys.metrics!].sort()).toEqual(scenario.expected.minutes.map((r) => r.minute.toISOString()));
     });
+
+    it('order_metrics v2 equals the fold, cancellations by reason included', async () => {
+      const box = await sandbox(orderMetricsV2);
+      const keys = await applyInBatches(box, scenario.delivered, sizes());
+      // What v1 does, unchanged, in v2's own tables.
+      expect(await readMinutes(box, 'order_metrics_minute_v2')).toEqual(scenario.expected.minutes);
+      expect(await readStatusCounts(box, 'order_status_counts_v2')).toEqual(scenario.expected.statusCounts);
+      const reasons = foldCancelReasons(scenario.folded);
+      expect(await readCancelReasons(box)).toEqual(reasons);
+      expect([...keys.reasons!].sort()).toEqual(reasons.map((r) => r.reason_code));
+      // Every cancellation stored as v1 counts as not recorded, and only those.
+      const notRecorded = reasons.find((r) => r.reason_code === CANCEL_REASON_NOT_RECORDED)?.orders ?? 0;
+      expect(notRecorded).toBe(scenario.legacyCancels);
+    });
   });
 
   it('applies a batch in a few statements per projection, however many events it holds', async () => {
-    const all = [orderSummaries, customerStats, orderMetrics];
+    const all = [orderSummaries, customerStats, orderMetrics, orderMetricsV2];
     const box = await sandbox(...all);
     // The second half holds new orders and later events of orders placed in the first.
     const half = Math.floor(scenario.delivered.length / 2);
@@ -376,11 +434,12 @@ describe('projections against an independent fold', () => {
       await box.apply(second, { projection, statements });
       counts.push([projection.name, statements.length]);
     }
-    // summaries: insert new + update stored; stats: look up + remember + upsert; metrics: two upserts.
+    // summaries: insert new + update stored; stats: look up + remember + upsert; metrics: two upserts (v2: three).
     expect(counts).toEqual([
       ['order_summaries', 2],
       ['customer_stats', 3],
       ['order_metrics', 2],
+      ['order_metrics', 3],
     ]);
   });
 });
@@ -675,5 +734,40 @@ describe('order_metrics edge cases', () => {
     const change = await box.apply([o.foreign(at('2026-03-01T10:00:00Z'))]);
     expect(change.keys).toEqual({ metrics: [], statuses: [] });
     expect(await readMinutes(box)).toEqual([]);
+  });
+});
+
+describe('order_metrics v2 edge cases', () => {
+  it('counts a cancellation stored before reason codes (v1) under not_recorded, with its amount', async () => {
+    const box = await sandbox(orderMetricsV2);
+    const coded = order(alice, 12_000);
+    const legacy = order(bob, 8_000);
+    const cancelledV1 = legacy.cancelled(at('2026-03-01T10:01:00Z'));
+    const { reasonCode: _dropped, ...v1Data } = cancelledV1.data as OrderCancelled['data'];
+    // As the store hands it out: upcast from what is stored (v1, no code).
+    const stored = {
+      ...cancelledV1,
+      ...upcastStoredOrderEvent('OrderCancelled', 1, v1Data as JsonObject),
+      storedSchemaVersion: 1,
+    };
+    const change = await box.apply([
+      coded.placed(at('2026-03-01T10:00:00Z')),
+      legacy.placed(at('2026-03-01T10:00:01Z')),
+      coded.adjusted(-500, at('2026-03-01T10:00:30Z')),
+      coded.cancelled(at('2026-03-01T10:00:40Z')),
+      stored,
+    ]);
+    expect(change.keys.reasons!.sort()).toEqual(['not_recorded', 'out_of_stock']);
+    expect(await readCancelReasons(box)).toEqual([
+      { reason_code: 'not_recorded', orders: 1, amount: '8000' },
+      { reason_code: 'out_of_stock', orders: 1, amount: '11500' },
+    ]);
+  });
+
+  it('writes no reasons row for a batch without cancellations', async () => {
+    const box = await sandbox(orderMetricsV2);
+    const change = await box.apply([order(alice).placed(at('2026-03-01T10:00:00Z'))]);
+    expect(change.keys.reasons).toEqual([]);
+    expect(await readCancelReasons(box)).toEqual([]);
   });
 });

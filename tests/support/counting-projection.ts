@@ -58,3 +58,22 @@ export async function compareWithFold(pool: pg.Pool, name: string, streamPrefix:
   );
   return { projected, folded };
 }
+
+/**
+ * Version `version` of a counting projection named `name`: the same counting,
+ * in tables of its own (`<name>_v<version>_counts`, `…_applied`), as a new
+ * version of a real projection would be.
+ */
+export function countingVersion(
+  name: string,
+  version: number,
+  options: Parameters<typeof countingProjection>[1] = {},
+): Projection {
+  const tables = `${name}_v${version}`;
+  return {
+    ...countingProjection(tables, options),
+    name,
+    version,
+    compare: [{ view: 'counts', table: `${tables}_counts`, key: ['stream_id'] }],
+  };
+}

@@ -223,6 +223,35 @@ export function fold(events: readonly FoldEvent[]): Fold {
   return { orderSummaries, customerStats, customerOrders, minutes: minuteRows, statusCounts };
 }
 
+export type CancelReasonRow = { reason_code: string; orders: number; amount: string };
+
+/**
+ * Cancellations by reason code (order_metrics v2), from the final states:
+ * each cancelled order counts once, under the code of its OrderCancelled, for
+ * its final total (no adjustment is accepted after a cancel). Codes no order
+ * was cancelled for have no row.
+ */
+export function foldCancelReasons(events: readonly FoldEvent[]): CancelReasonRow[] {
+  const states = new Map<string, OrderState>();
+  const codeOf = new Map<string, string>();
+  for (const e of events) {
+    states.set(e.streamId, evolve(states.get(e.streamId) ?? initialState(), toOrderEvent(e)));
+    if (e.type === 'OrderCancelled') codeOf.set(e.streamId, e.data.reasonCode as string);
+  }
+  const reasons = new Map<string, { orders: number; amount: bigint }>();
+  for (const [streamId, state] of states) {
+    if (state.status !== 'cancelled') continue;
+    const code = codeOf.get(streamId)!;
+    const r = reasons.get(code) ?? { orders: 0, amount: 0n };
+    r.orders += 1;
+    r.amount += BigInt(state.total);
+    reasons.set(code, r);
+  }
+  return [...reasons]
+    .map(([code, r]) => ({ reason_code: code, orders: r.orders, amount: r.amount.toString() }))
+    .sort(byKey((r) => r.reason_code));
+}
+
 // ---------------------------------------------------------------------------
 // The projections' rows in the fold's shapes, from the tables of `{schema}`.
 
@@ -248,14 +277,14 @@ export const readCustomerOrders = (box: Tables) =>
   box.rows<{ order_id: string; customer_id: string }>(
     'SELECT order_id, customer_id FROM {schema}.customer_stats_orders_v1 ORDER BY order_id',
   );
-export const readMinutes = (box: Tables) =>
+export const readMinutes = (box: Tables, table = 'order_metrics_minute_v1') =>
   box.rows<MinuteRow>(
-    'SELECT minute, orders_placed, orders_cancelled, revenue::text FROM {schema}.order_metrics_minute_v1 ORDER BY minute',
+    `SELECT minute, orders_placed, orders_cancelled, revenue::text FROM {schema}.${table} ORDER BY minute`,
   );
 /** A status no batch has touched has no row yet: that reads as 0. */
-export async function readStatusCounts(box: Tables): Promise<StatusCounts> {
+export async function readStatusCounts(box: Tables, table = 'order_status_counts_v1'): Promise<StatusCounts> {
   const rows = await box.rows<{ status: keyof StatusCounts; orders: number }>(
-    'SELECT status, orders FROM {schema}.order_status_counts_v1',
+    `SELECT status, orders FROM {schema}.${table}`,
   );
   const counts: StatusCounts = { placed: 0, shipped: 0, cancelled: 0 };
   for (const row of rows) counts[row.status] = row.orders;
@@ -272,3 +301,9 @@ export async function readProjected(box: Tables): Promise<Fold> {
     statusCounts: await readStatusCounts(box),
   };
 }
+
+/** order_metrics v2's cancellations by reason, in the fold's order. */
+export const readCancelReasons = (box: Tables) =>
+  box.rows<CancelReasonRow>(
+    'SELECT reason_code, orders, amount::text FROM {schema}.order_cancel_reasons_v2 ORDER BY reason_code COLLATE "C"',
+  );

@@ -4,10 +4,10 @@ import { commandContext } from '@/lib/http/headers';
 import { parseInput } from '@/lib/http/input';
 import { readJsonObject } from '@/lib/http/read-json';
 import { commandResponse, handle } from '@/lib/http/respond';
-import { listOrderSummaries, listOrdersQuerySchema } from '@/lib/queries/read-models';
+import { listOrderSummaries, listOrdersQuerySchema } from '@/lib/read-models/order-summaries/queries';
 import { getServices } from '@/lib/server/services';
 
-// GET reads the order_summaries projection on every request; never serve a build-time copy.
+// GET reads the orders list's projection on every request; never serve a build-time copy.
 export const dynamic = 'force-dynamic';
 
 export async function POST(req: Request) {

@@ -1,5 +1,5 @@
 import { handle } from '@/lib/http/respond';
-import { PROJECTIONS } from '@/lib/projections/all';
+import { PROJECTIONS } from '@/lib/read-models';
 import { listProjections } from '@/lib/projections/status';
 import { getServices } from '@/lib/server/services';
 

@@ -5,9 +5,8 @@ import { dehydrate, HydrationBoundary, QueryClient } from '@tanstack/react-query
 import { OrdersTable } from '@/components/orders-list/orders-table';
 import { PageHeader } from '@/components/orders/page-header';
 import { buttonClass } from '@/components/ui/button';
-import { ORDERS_PAGE_SIZE } from '@/lib/client/fetchers';
-import { ordersQuery } from '@/lib/client/queries';
-import { listOrderSummaries } from '@/lib/queries/read-models';
+import { ORDERS_PAGE_SIZE, ordersQuery } from '@/lib/read-models/order-summaries/client';
+import { listOrderSummaries } from '@/lib/read-models/order-summaries/queries';
 import { getServices } from '@/lib/server/services';
 import { requireUser } from '@/lib/auth/current-user';
 import { can } from '@/lib/auth/permissions';

@@ -3,12 +3,12 @@ import { notFound } from '@/lib/errors';
 import { versionEtag } from '@/lib/http/headers';
 import { orderIdParam, type OrderRouteContext } from '@/lib/http/input';
 import { handle } from '@/lib/http/respond';
-import { getOrderSummary } from '@/lib/queries/read-models';
+import { getOrderSummary } from '@/lib/read-models/order-summaries/queries';
 import { getServices } from '@/lib/server/services';
 
 export const dynamic = 'force-dynamic';
 
-/** The order as the order_summaries projection has it; GET …/events has the log itself. */
+/** The order as the orders list's projection has it; GET …/events has the log itself. */
 export async function GET(req: Request, ctx: OrderRouteContext) {
   return handle(req, 'read', async () => {
     const orderId = await orderIdParam(ctx);

@@ -1,8 +1,8 @@
 import { NextResponse } from 'next/server';
 import { parseInput } from '@/lib/http/input';
 import { handle } from '@/lib/http/respond';
-import { customerStatsQuerySchema, listCustomerStatsAt } from '@/lib/queries/customer-stats-at';
-import { listCustomerStats } from '@/lib/queries/read-models';
+import { customerStatsQuerySchema, listCustomerStatsAt } from '@/lib/read-models/customer-stats/at';
+import { listCustomerStats } from '@/lib/read-models/customer-stats/queries';
 import { getServices } from '@/lib/server/services';
 
 export const dynamic = 'force-dynamic';

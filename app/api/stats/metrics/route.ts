@@ -1,7 +1,7 @@
 import { NextResponse } from 'next/server';
 import { parseInput } from '@/lib/http/input';
 import { handle } from '@/lib/http/respond';
-import { getDashboardMetrics, metricsQuerySchema } from '@/lib/queries/dashboard';
+import { getDashboardMetrics, metricsQuerySchema } from '@/lib/read-models/order-metrics/queries';
 import { getServices } from '@/lib/server/services';
 
 export const dynamic = 'force-dynamic';

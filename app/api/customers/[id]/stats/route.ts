@@ -2,7 +2,7 @@ import { NextResponse } from 'next/server';
 import { z } from 'zod';
 import { notFound } from '@/lib/errors';
 import { handle } from '@/lib/http/respond';
-import { getCustomerStats } from '@/lib/queries/read-models';
+import { getCustomerStats } from '@/lib/read-models/customer-stats/queries';
 import { getServices } from '@/lib/server/services';
 
 export const dynamic = 'force-dynamic';

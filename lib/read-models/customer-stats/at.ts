@@ -1,19 +1,19 @@
 import 'server-only';
-import type { Db } from '../db/prisma';
-import { Prisma } from '../generated/prisma/client';
-import { customerTotalsAsOf, epochMs } from './history/customer-stats-sql';
-import { instant, param } from './query-params';
+import type { Db } from '../../db/prisma';
+import { Prisma } from '../../generated/prisma/client';
+import { customerTotalsAsOf, epochMs } from './history-sql';
+import { instant, param } from '../../queries/query-params';
 import {
   listCustomerStatsFrom,
   listCustomerStatsQuerySchema,
   type CustomerStatsPage,
   type ListCustomerStatsQuery,
-} from './read-models';
+} from './queries';
 
 // The customer statistics as they stood at a past moment, computed from the
-// event log rather than read from customer_stats_v1 (which only knows "now").
+// event log rather than read from the projection's tables (which only know "now").
 // Same rows, order, search and pages as the live list (listCustomerStats in
-// read-models.ts); the SQL is in history/customer-stats-sql.ts.
+// queries.ts); the SQL is in history-sql.ts.
 
 /** The live list's parameters plus `at`; without `at` the caller serves the live list. */
 export const customerStatsQuerySchema = listCustomerStatsQuerySchema.extend({ at: param(instant('At')) });
@@ -33,9 +33,9 @@ export type CustomerStatsAtPage = CustomerStatsPage & {
 
 /**
  * One page of customers with their totals from the events recorded up to and
- * including the millisecond `at` (see customer-stats-sql.ts for what "recorded"
+ * including the millisecond `at` (see history-sql.ts for what "recorded"
  * means and why): the live list's query over the event log's fold instead of
- * customer_stats_v1. The label's moment comes from the database clock.
+ * the projection's table. The label's moment comes from the database clock.
  */
 export async function listCustomerStatsAt(db: Db, query: CustomerStatsAtQuery): Promise<CustomerStatsAtPage> {
   const at = query.at.getTime();

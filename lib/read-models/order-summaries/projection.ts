@@ -1,10 +1,11 @@
 import type { PoolClient } from 'pg';
-import { assertNever } from '../domain/shared/assert-never';
-import type { OrderEventType } from '../domain/order';
-import type { ProjectionEvent } from '../event-store';
-import { toOrderEvent } from '../order-stream';
-import { orderAmountProblem } from './order-amounts';
-import type { Projection } from './types';
+import { assertNever } from '../../domain/shared/assert-never';
+import type { OrderEventType } from '../../domain/order';
+import type { ProjectionEvent } from '../../event-store';
+import { toOrderEvent } from '../../order-stream';
+import { orderAmountProblem } from '../order-amounts';
+import { ORDER_SUMMARIES, ORDER_SUMMARIES_TABLES } from './tables';
+import type { Projection } from '../../projections/types';
 
 // One row per order for the orders list. A batch is folded in memory per
 // order first, so an order with ten events in the batch costs one row write,
@@ -18,7 +19,7 @@ const EVENT_TYPES = [
   'OrderPriceAdjusted',
 ] as const satisfies readonly OrderEventType[];
 
-const TABLE = 'order_summaries_v1';
+const TABLE = ORDER_SUMMARIES_TABLES[1]!.orders;
 
 type Status = 'placed' | 'shipped' | 'cancelled';
 
@@ -42,8 +43,8 @@ type OrderChange = {
   last: ProjectionEvent;
 };
 
-export const orderSummaries: Projection = {
-  name: 'order_summaries',
+export const orderSummariesV1: Projection = {
+  name: ORDER_SUMMARIES,
   version: 1,
   eventTypes: EVENT_TYPES,
   tables: [TABLE],

@@ -1,6 +1,6 @@
 import { Prisma } from '../../generated/prisma/client';
 
-// customer_stats (lib/projections/customer-stats.ts) recomputed from the event
+// customer_stats (projection.ts beside this file) recomputed from the event
 // log as of a moment, in ONE statement. It must give exactly the rows the
 // projection would hold after applying those events, so it applies the same
 // rules, event by event:

@@ -1,8 +1,9 @@
 import type { PoolClient } from 'pg';
-import type { OrderEventType } from '../domain/order';
-import { toOrderEvent } from '../order-stream';
-import { orderAmountProblem } from './order-amounts';
-import type { Projection } from './types';
+import type { OrderEventType } from '../../domain/order';
+import { toOrderEvent } from '../../order-stream';
+import { orderAmountProblem } from '../order-amounts';
+import { CUSTOMER_STATS, CUSTOMER_STATS_TABLES } from './tables';
+import type { Projection } from '../../projections/types';
 
 // Per-customer totals. A cancellation takes the order back out of
 // total_orders and total_spent (as the article's handler does) and counts it
@@ -17,8 +18,7 @@ const EVENT_TYPES = [
   'OrderPriceAdjusted',
 ] as const satisfies readonly OrderEventType[];
 
-const STATS = 'customer_stats_v1';
-const ORDERS = 'customer_stats_orders_v1';
+const { stats: STATS, orders: ORDERS } = CUSTOMER_STATS_TABLES[1]!;
 
 /** What one batch adds to one customer's row. */
 type CustomerChange = {
@@ -31,8 +31,8 @@ type CustomerChange = {
   updatedAt: number;
 };
 
-export const customerStats: Projection = {
-  name: 'customer_stats',
+export const customerStatsV1: Projection = {
+  name: CUSTOMER_STATS,
   version: 1,
   eventTypes: EVENT_TYPES,
   tables: [STATS, ORDERS],
