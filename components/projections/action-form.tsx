@@ -15,6 +15,8 @@ type ActionFormProps = {
   label: string;
   confirmLabel: string;
   variant?: ButtonVariant;
+  /** The confirm button's look; a destructive action opens from a quiet button and confirms in red. */
+  confirmVariant?: ButtonVariant;
   /** What will happen, said before the operator confirms. */
   description?: ReactNode;
   reasonRequired: boolean;
@@ -32,6 +34,7 @@ export function ActionForm({
   label,
   confirmLabel,
   variant = 'secondary',
+  confirmVariant = 'primary',
   description,
   reasonRequired,
   build,
@@ -107,7 +110,7 @@ export function ActionForm({
         <Button variant="ghost" onClick={() => setOpen(false)} disabled={action.isPending}>
           Cancel
         </Button>
-        <Button type="submit" variant={variant === 'secondary' ? 'primary' : variant} pending={action.isPending}>
+        <Button type="submit" variant={confirmVariant} pending={action.isPending}>
           {confirmLabel}
         </Button>
       </div>

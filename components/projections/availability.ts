@@ -52,7 +52,7 @@ export function versionActions(projection: ProjectionOverview, v: VersionStatus)
         : yes,
     switch:
       v.state === 'serving'
-        ? no('Serves reads now.')
+        ? no('Already serving.')
         : v.state === 'building'
           ? no(`Still building (${percent(v.progress)} of the log); it can serve once caught up.`)
           : yes,

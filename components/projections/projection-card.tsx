@@ -12,7 +12,7 @@ export function ProjectionCard({ projection, canOperate }: { projection: Project
   const id = `projection-${projection.name}`;
   const serving = servingOf(projection);
   const compare = compareAvailability(projection);
-  const versions = [...projection.versions].sort((a, b) => b.version - a.version);
+  const versions = [...projection.versions].sort((a, b) => a.version - b.version);
   return (
     <section
       aria-labelledby={id}
@@ -63,7 +63,7 @@ export function ProjectionCard({ projection, canOperate }: { projection: Project
         </div>
       )}
 
-      <ul className={`grid gap-3 ${versions.length > 1 ? 'lg:grid-cols-2' : ''}`}>
+      <ul className={`grid items-start gap-3 ${versions.length > 1 ? 'lg:grid-cols-2' : ''}`}>
         {versions.map((v) => (
           <VersionCard key={v.version} projection={projection} version={v} canOperate={canOperate} />
         ))}

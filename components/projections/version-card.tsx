@@ -159,7 +159,7 @@ function Failing({
             <ActionForm
               label="Skip"
               confirmLabel="Skip this event"
-              variant="danger"
+              confirmVariant="danger"
               description={
                 <>
                   {event.eventType} v{event.streamVersion} of <span className="font-mono">{event.streamId}</span> is not
@@ -226,7 +226,7 @@ function VersionActions({ projection, version: v }: { projection: ProjectionOver
           <ActionForm
             label="Retire"
             confirmLabel={`Retire v${v.version}`}
-            variant="danger"
+            confirmVariant="danger"
             description={`v${v.version}'s tables are dropped and it stops being maintained; this cannot be undone (a rebuild of a new version can).`}
             reasonRequired={false}
             build={(reason) => ({ kind: 'retire', name: projection.name, version: v.version, reason })}
