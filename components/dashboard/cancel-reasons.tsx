@@ -11,7 +11,6 @@ import { Panel, PanelEmpty } from './panel';
 export function CancelReasons({ reasons }: { reasons: readonly CancellationsByReason[] }) {
   const shown = reasons.filter((r) => r.reasonCode !== CANCEL_REASON_NOT_RECORDED || r.orders > 0);
   const total = shown.reduce((n, r) => n + r.orders, 0);
-  const most = Math.max(1, ...shown.map((r) => r.orders));
   return (
     <Panel
       title="Cancellations by reason"
@@ -32,8 +31,9 @@ export function CancelReasons({ reasons }: { reasons: readonly CancellationsByRe
                   {money(r.amount)}
                 </span>
               </div>
+              {/* The bar is the reason's share of all cancellations. */}
               <div className="mt-1 h-1.5 overflow-hidden rounded-full bg-slate-100" aria-hidden="true">
-                <div className="h-full rounded-full bg-rose-500" style={{ width: `${(r.orders / most) * 100}%` }} />
+                <div className="h-full rounded-full bg-rose-500" style={{ width: `${(r.orders / total) * 100}%` }} />
               </div>
             </li>
           ))}
