@@ -4,7 +4,7 @@ import { count, money } from './format';
 import { Panel, PanelEmpty } from './panel';
 
 /**
- * All-time cancellations per reason code, from an order_metrics version that
+ * All-time cancellations per reason code, from a version of the metrics projection that
  * counts them (the caller shows this only then). "Not recorded" (cancelled
  * before there were codes) is listed only when there are such orders.
  */

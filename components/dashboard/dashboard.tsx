@@ -137,7 +137,7 @@ function LiveDashboard({ asOf, stats }: { asOf: AsOf; stats: CustomerStats }) {
           <CustomerTable stats={stats} />
         </div>
         <div className="min-w-0 space-y-6">
-          {/* Only once a version that counts them serves (order_metrics v2). */}
+          {/* Only once a metrics version that counts them serves (v2 on; null before). */}
           {metrics.data?.cancellationsByReason && <CancelReasons reasons={metrics.data.cancellationsByReason} />}
           <EventFeed />
         </div>

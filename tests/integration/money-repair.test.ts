@@ -26,7 +26,7 @@ async function damagedReadModel() {
   await pool.query(
     `INSERT INTO projection_checkpoints (name, version, transaction_id, global_position, events_processed)
      VALUES ('order_summaries', 1, 5, 7, 3), ('customer_stats', 1, 5, 7, 3), ('order_metrics', 1, 5, 7, 3)
-     ON CONFLICT (name, version) DO UPDATE SET transaction_id = 5, global_position = 7, events_processed = 3`,
+     ON CONFLICT (name, version, slot) DO UPDATE SET transaction_id = 5, global_position = 7, events_processed = 3`,
   );
   await pool.query(
     `INSERT INTO order_status_counts_v1 (status, orders) VALUES ('placed', 1)
