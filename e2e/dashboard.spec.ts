@@ -223,3 +223,78 @@ test('a transaction left open anywhere shows as holding the projections back, un
   }
   await expect(panel.getByText('Held back')).toHaveCount(0, { timeout: 30_000 });
 });
+
+test('cancellations by reason appear once order_metrics v2 serves, and go when v1 serves again, live', async ({
+  page,
+  browser,
+  request,
+}) => {
+  test.setTimeout(120_000);
+  const { customers } = await (await request.get('/api/customers')).json();
+  const placed = await request.post('/api/orders', {
+    data: { customerId: customers[6].id, items: [{ sku: 'SKU-0001', quantity: 1 }], shippingAddress: ADDRESS },
+    headers: FROM_OWN_PAGE,
+  });
+  expect(placed.status()).toBe(201);
+  const cancel = await request.post(`/api/orders/${(await placed.json()).orderId}/cancel`, {
+    data: { reason: 'Reasons e2e', reasonCode: 'out_of_stock' },
+    headers: FROM_OWN_PAGE,
+  });
+  expect(cancel.status()).toBe(200);
+  const { position } = await cancel.json();
+  // v2 builds in the background from the whole log: wait until it has this cancel.
+  await expect
+    .poll(async () => {
+      const { projections } = await (await request.get('/api/projections')).json();
+      const v2 = (projections as { name: string; version: number; position: string }[]).find(
+        (p) => p.name === 'order_metrics' && p.version === 2,
+      );
+      const [tx, n] = (v2?.position ?? '0:0').split(':').map(BigInt);
+      const [wantTx, wantN] = (position as string).split(':').map(BigInt);
+      return tx! > wantTx! || (tx === wantTx && n! >= wantN!);
+    })
+    .toBe(true);
+
+  await page.setViewportSize({ width: 1440, height: 900 });
+  await page.goto('/dashboard');
+  const panel = page.getByRole('region', { name: 'Cancellations by reason' });
+  await expect(page.getByRole('heading', { level: 1 })).toBeVisible();
+  await expect(tile(page, 'Placed')).toHaveText(/^[\d,]+$/);
+  await expect(panel).toHaveCount(0);
+
+  const db = await e2eDatabaseClient();
+  const serve = async (version: number) => {
+    await db.query(`UPDATE projection_serving SET version = $1, switched_at = now() WHERE name = 'order_metrics'`, [
+      version,
+    ]);
+    await db.query(`SELECT pg_notify('ll_serving', 'order_metrics')`);
+  };
+  try {
+    await serve(2);
+    // No reload: the switch's push makes the page refetch from v2.
+    await expect(panel).toBeVisible();
+    await expect(panel.getByText('Out of stock')).toBeVisible();
+    await expect(panel.getByText('Customer request')).toBeVisible();
+    await page.screenshot({ path: '/tmp/dashboard-v2-1440.png', fullPage: true });
+    await panel.screenshot({ path: '/tmp/dashboard-v2-panel-1440.png' });
+
+    const phone = await browser.newContext({
+      storageState: authState('operator'),
+      viewport: { width: 390, height: 844 },
+      isMobile: true,
+      hasTouch: true,
+    });
+    const mobile = await phone.newPage();
+    await mobile.goto('/dashboard');
+    const mobilePanel = mobile.getByRole('region', { name: 'Cancellations by reason' });
+    await expect(mobilePanel).toBeVisible();
+    await expectNoHorizontalScroll(mobile);
+    await mobile.screenshot({ path: '/tmp/dashboard-v2-390.png', fullPage: true });
+    await mobilePanel.screenshot({ path: '/tmp/dashboard-v2-panel-390.png' });
+    await phone.close();
+  } finally {
+    await serve(1);
+    await db.end();
+  }
+  await expect(panel).toHaveCount(0);
+});

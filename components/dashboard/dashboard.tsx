@@ -4,6 +4,7 @@ import { useQuery } from '@tanstack/react-query';
 import { useId, useState } from 'react';
 import { PageHeader } from '@/components/orders/page-header';
 import { AsOfPicker } from './as-of-picker';
+import { CancelReasons } from './cancel-reasons';
 import { CustomerTable, useCustomerStats, type CustomerStats } from './customer-table';
 import { EventFeed } from './event-feed';
 import { HistoricBanner, InvalidAtBanner } from './historic-banner';
@@ -135,7 +136,11 @@ function LiveDashboard({ asOf, stats }: { asOf: AsOf; stats: CustomerStats }) {
         <div className="min-w-0 lg:col-span-2">
           <CustomerTable stats={stats} />
         </div>
-        <EventFeed />
+        <div className="min-w-0 space-y-6">
+          {/* Only once a metrics version that counts them serves (v2 on; null before). */}
+          {metrics.data?.cancellationsByReason && <CancelReasons reasons={metrics.data.cancellationsByReason} />}
+          <EventFeed />
+        </div>
       </div>
     </div>
   );

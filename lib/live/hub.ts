@@ -4,7 +4,7 @@
 // last one is gone. No React and no server imports, so tests can drive it
 // with a socket of their own.
 import type { Socket } from 'socket.io-client';
-import { advance, type Checkpoints } from './checkpoints';
+import { advance, replace, type Checkpoints } from './checkpoints';
 import { normalizeRoom, targetsOf, toProjectionMessage, type ProjectionMessage } from './rooms';
 
 export type LiveMessage =
@@ -31,6 +31,8 @@ export function createLiveHub(socket: Pick<Socket, 'on' | 'emit' | 'connected'>)
   const listeners = new Set<Listener>();
   const watchers = new Set<() => void>();
   let checkpoints: Checkpoints = {};
+  /** The serving version each checkpoint is of, once a message has said. */
+  const versions = new Map<string, number>();
   let flushQueued = false;
   let connectedBefore = false;
 
@@ -66,8 +68,10 @@ export function createLiveHub(socket: Pick<Socket, 'on' | 'emit' | 'connected'>)
     }
   }
 
-  function recordCheckpoint(projection: string, position: string) {
-    const next = advance(checkpoints, projection, position);
+  function recordCheckpoint(projection: string, position: string, version?: number) {
+    const switched = version !== undefined && versions.has(projection) && versions.get(projection) !== version;
+    if (version !== undefined) versions.set(projection, version);
+    const next = (switched ? replace : advance)(checkpoints, projection, position);
     if (next === checkpoints) return;
     checkpoints = next;
     watchers.forEach((watcher) => watcher());
@@ -89,8 +93,10 @@ export function createLiveHub(socket: Pick<Socket, 'on' | 'emit' | 'connected'>)
   socket.on('projection', (value: unknown) => {
     const message = toProjectionMessage(value);
     if (!message) return;
-    // Every batch tells where its projection is, whichever room brought it.
-    recordCheckpoint(message.projection, message.checkpoint);
+    // Every serving batch tells where its projection is, whichever room
+    // brought it. (A message without `serving` comes from a server that did
+    // not know versions, when every batch was the serving version's.)
+    if (message.serving !== false) recordCheckpoint(message.projection, message.checkpoint, message.version);
     const { rooms, everyRoomStartingWith: prefix } = targetsOf(message);
     const targets = new Set(rooms);
     for (const listener of listeners) {

@@ -2,10 +2,11 @@ import pg from 'pg';
 
 export type ListenerOptions = {
   connectionString: string;
-  channel: string;
+  /** One channel, or several on the same connection. */
+  channel: string | readonly string[];
   /** Shows in pg_stat_activity, so an operator (or a test) can tell which node's connection is which. */
   applicationName: string;
-  onPayload: (payload: string) => void;
+  onPayload: (payload: string, channel: string) => void;
   /**
    * After every LISTEN, the first included: notifications sent while there
    * was none are lost for good, so whoever relies on them must refetch.
@@ -19,10 +20,12 @@ export type ListenerOptions = {
 export type Listener = { close: () => Promise<void> };
 
 /**
- * One connection that LISTENs on a channel, and gets it back with backoff
+ * One connection that LISTENs on its channels, and gets it back with backoff
  * whenever it drops (database restart, failover, pg_terminate_backend).
  */
 export function startListener(options: ListenerOptions): Listener {
+  const channels: readonly string[] = typeof options.channel === 'string' ? [options.channel] : options.channel;
+  const label = channels.join(', ');
   const minBackoffMs = options.minBackoffMs ?? 250;
   const maxBackoffMs = options.maxBackoffMs ?? 10_000;
   let stopped = false;
@@ -34,7 +37,7 @@ export function startListener(options: ListenerOptions): Listener {
     if (stopped || timer) return;
     // Jitter: web nodes that lost the database together must not all come back in the same millisecond.
     const delay = Math.round(Math.min(maxBackoffMs, minBackoffMs * 2 ** failures++) * (0.5 + Math.random() / 2));
-    options.log(`LISTEN ${options.channel} lost (${reason}); retrying in ${delay} ms`);
+    options.log(`LISTEN ${label} lost (${reason}); retrying in ${delay} ms`);
     timer = setTimeout(() => {
       timer = undefined;
       void connect();
@@ -64,18 +67,19 @@ export function startListener(options: ListenerOptions): Listener {
     client.on('error', (error) => drop(error.message));
     client.on('end', () => drop('connection closed'));
     client.on('notification', (message) => {
-      if (message.channel === options.channel && message.payload) options.onPayload(message.payload);
+      if (channels.includes(message.channel) && message.payload) options.onPayload(message.payload, message.channel);
     });
     try {
       await client.connect();
-      await client.query(`LISTEN ${client.escapeIdentifier(options.channel)}`);
+      // One statement: the connection listens on every channel or on none.
+      await client.query(channels.map((channel) => `LISTEN ${client.escapeIdentifier(channel)};`).join(' '));
     } catch (error) {
       drop((error as Error).message);
       return;
     }
     if (stopped || dropped) return;
     failures = 0;
-    options.log(`listening on ${options.channel}`);
+    options.log(`listening on ${label}`);
     options.onListening();
   }
 

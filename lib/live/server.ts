@@ -2,6 +2,9 @@
 // PostgreSQL: each node LISTENs on the channel the workers NOTIFY after every
 // committed batch and forwards to its own sockets, so any number of nodes and
 // workers cooperate with no broker and no Socket.IO adapter between nodes.
+// Views follow the serving version (projection_serving): a batch of another
+// version (one building beside it) reaches only the 'projections' room, and a
+// switch (a NOTIFY on SERVING_CHANNEL) makes every open view refetch.
 // (No `import 'server-only'`: server.ts loads this under plain Node, where that
 // package throws; nothing in the browser imports this file.)
 import type { IncomingMessage, Server as HttpServer } from 'node:http';
@@ -9,9 +12,18 @@ import pg from 'pg';
 import { Server, type Socket } from 'socket.io';
 import { authenticateHandshake } from '../auth/socket';
 import { verifyToken } from '../auth/tokens';
-import { PROJECTIONS_CHANNEL } from '../projections/worker';
+import { formatPosition } from '../event-store/position';
+import { PROJECTIONS_CHANNEL } from '../projections/channels';
+import { forgetServing, servingPointers, SERVING_CHANNEL, type Serving } from '../projections/serving';
 import { startListener } from './listener';
-import { MAX_ROOMS_PER_SOCKET, normalizeRoom, targetsOf, toProjectionMessage } from './rooms';
+import {
+  MAX_ROOMS_PER_SOCKET,
+  normalizeRoom,
+  targetsOf,
+  toProjectionMessage,
+  viewOf,
+  type ProjectionMessage,
+} from './rooms';
 
 export type LiveOptions = {
   connectionString: string;
@@ -32,7 +44,8 @@ export function attachLive(httpServer: HttpServer, options: LiveOptions): Live {
   let closing = false;
   // For session checks: the signing key (loaded once per process) and the
   // sessions rows (one lookup per session per SESSION_CHECK_TTL_MS, shared by
-  // every check in that time), so one connection is plenty.
+  // every check in that time), and for the serving pointers (read at most
+  // once per SERVING_TTL_MS), so one connection is plenty.
   const pool = new pg.Pool({
     connectionString: options.connectionString,
     max: 1,
@@ -104,15 +117,20 @@ export function attachLive(httpServer: HttpServer, options: LiveOptions): Live {
   }, options.sessionCheckMs ?? 30_000);
   sweep.unref();
 
+  const push = createPush(io, pool, log);
   const listener = startListener({
     connectionString: options.connectionString,
-    channel: PROJECTIONS_CHANNEL,
+    channel: [PROJECTIONS_CHANNEL, SERVING_CHANNEL],
     applicationName: options.applicationName ?? 'ledgerline-live',
     log,
-    onPayload: (payload) => forward(io, payload, log),
-    // Batches committed while this node was not listening were never pushed:
-    // every client refetches what it shows. (Harmless on the first LISTEN.)
-    onListening: () => void io.emit('resync'),
+    onPayload: (payload, channel) => (channel === SERVING_CHANNEL ? push.switched(payload) : push.batch(payload)),
+    // Batches committed while this node was not listening were never pushed,
+    // and a switch may have gone unheard: every client refetches what it
+    // shows. (Harmless on the first LISTEN.)
+    onListening: () => {
+      forgetServing();
+      io.emit('resync');
+    },
   });
 
   return {
@@ -130,21 +148,79 @@ export function attachLive(httpServer: HttpServer, options: LiveOptions): Live {
   };
 }
 
-/** One JSON.parse and one broadcast per batch; Socket.IO encodes it once for all sockets and sends each socket one copy. */
-function forward(io: Server, payload: string, log: (line: string) => void) {
-  let message;
-  try {
-    message = toProjectionMessage(JSON.parse(payload));
-  } catch {
-    message = null;
-  }
-  if (!message) {
-    log(`ignored a notification that is not a projection batch: ${payload.slice(0, 200)}`);
-    return;
-  }
+/**
+ * Batches and switches, handled one at a time in the order they arrived (a
+ * serving lookup may wait on the database): a switch's refetch message never
+ * overtakes a batch before it, and no batch after the switch is judged by the
+ * pointer before it.
+ */
+function createPush(io: Server, pool: pg.Pool, log: (line: string) => void) {
+  let queue = Promise.resolve();
+  const enqueue = (task: () => Promise<void>) => {
+    queue = queue.then(task).catch((error: unknown) => log(`live push: ${(error as Error).message}`));
+  };
+  // What the pointers were when last read: used while the database does not answer.
+  let lastKnown = new Map<string, Serving>();
+  const pointers = async () => {
+    try {
+      lastKnown = await servingPointers(pool);
+    } catch (error) {
+      log(`serving pointers unreadable, using the last known: ${(error as Error).message}`);
+    }
+    return lastKnown;
+  };
+
+  return {
+    /** One JSON.parse and one broadcast per batch. */
+    batch(payload: string) {
+      let message;
+      try {
+        message = toProjectionMessage(JSON.parse(payload));
+      } catch {
+        message = null;
+      }
+      if (!message) {
+        log(`ignored a notification that is not a projection batch: ${payload.slice(0, 200)}`);
+        return;
+      }
+      const batch = message;
+      enqueue(async () => {
+        // A version with no pointer (not a read model's) serves nothing.
+        const serving = (await pointers()).get(batch.projection)?.version === batch.version;
+        emit(io, { ...batch, serving });
+      });
+    },
+    /** `name`'s serving version changed: forget the pointer, and have its views refetch from the new version. */
+    switched(name: string) {
+      forgetServing(name);
+      enqueue(async () => {
+        if (!viewOf(name)) return;
+        const { rows } = await pool.query<{ version: number; transaction_id: string; global_position: string }>(
+          `SELECT s.version, coalesce(c.transaction_id, 0)::text AS transaction_id,
+                  coalesce(c.global_position, 0)::text AS global_position
+             FROM projection_serving s
+             LEFT JOIN projection_checkpoints c ON c.name = s.name AND c.version = s.version AND c.slot = 'main'
+            WHERE s.name = $1`,
+          [name],
+        );
+        const row = rows[0];
+        if (!row) return;
+        const checkpoint = formatPosition({
+          transactionId: BigInt(row.transaction_id),
+          globalPosition: BigInt(row.global_position),
+        });
+        // keys null: every row of the view may differ in the new version.
+        emit(io, { projection: name, version: row.version, checkpoint, keys: null, serving: true });
+      });
+    },
+  };
+}
+
+/** Socket.IO encodes the message once for all sockets and sends each socket one copy. */
+function emit(io: Server, message: ProjectionMessage) {
   const { rooms, everyRoomStartingWith: prefix } = targetsOf(message);
   if (prefix) {
-    // Too many keys for a NOTIFY: every row room of that view may be concerned. Rare, so a scan is fine.
+    // Keys left out: every row room of that view may be concerned. Rare, so a scan is fine.
     for (const room of io.of('/').adapter.rooms.keys()) if (room.startsWith(prefix)) rooms.push(room);
   }
   io.to(rooms).emit('projection', message);

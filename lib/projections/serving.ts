@@ -19,11 +19,23 @@ export type Serving = { name: string; version: number; previousVersion: number |
 type Source = Queryable | { $queryRawUnsafe<T = unknown>(sql: string, ...values: unknown[]): Promise<T> };
 
 type Cached = { at: number; rows: Promise<Map<string, Serving>> };
-// Per source object, so two databases in one process (tests) never share an answer.
-const cache = new WeakMap<object, Cached>();
-const listeners = new Set<(name: string) => void>();
-/** Entries read before this moment are stale (a WeakMap cannot be cleared). */
-let staleBefore = 0;
+// On globalThis: route handlers are bundled apart from the live server (and
+// from each other), each with a copy of this module; the live server's
+// forgetServing() on a NOTIFY must reach the pointers they read, or a page
+// refetching on the switch's push could still be answered by the old version.
+type Shared = {
+  // Per source object, so two databases in one process (tests) never share an answer.
+  cache: WeakMap<object, Cached>;
+  listeners: Set<(name: string) => void>;
+  /** Entries read before this moment are stale (a WeakMap cannot be cleared). */
+  staleBefore: number;
+};
+const shared = ((globalThis as unknown as { ledgerlineServing?: Shared }).ledgerlineServing ??= {
+  cache: new WeakMap(),
+  listeners: new Set(),
+  staleBefore: 0,
+});
+const { cache, listeners } = shared;
 
 const SQL = `SELECT name, version, previous_version, switched_at FROM projection_serving`;
 type Row = { name: string; version: number; previous_version: number | null; switched_at: Date };
@@ -47,7 +59,7 @@ async function load(source: Source): Promise<Map<string, Serving>> {
 export function servingPointers(source: Source): Promise<Map<string, Serving>> {
   const now = Date.now();
   const hit = cache.get(source);
-  if (hit && hit.at >= staleBefore && now - hit.at < SERVING_TTL_MS) return hit.rows;
+  if (hit && hit.at >= shared.staleBefore && now - hit.at < SERVING_TTL_MS) return hit.rows;
   const rows = load(source);
   cache.set(source, { at: now, rows });
   // A failed read is not remembered: the next request asks again.
@@ -67,7 +79,7 @@ export async function servingVersion(source: Source, name: string): Promise<numb
  * database. Called on a NOTIFY from SERVING_CHANNEL, and by the switch itself.
  */
 export function forgetServing(name?: string) {
-  staleBefore = Date.now() + 1;
+  shared.staleBefore = Date.now() + 1;
   if (name) for (const listener of listeners) listener(name);
 }
 

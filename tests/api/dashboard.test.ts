@@ -8,6 +8,7 @@ import { adjustOrderPrice, cancelOrder, changeShippingAddress, placeOrder, shipO
 import { comparePositions } from '../../lib/event-store';
 import { PROJECTIONS } from '../../lib/read-models';
 import { startProjectionWorker, type ProjectionWorker } from '../../lib/projections/worker';
+import { forgetServing } from '../../lib/projections/serving';
 import { getServices } from '../../lib/server/services';
 import { isolatedDatabase } from '../support/db';
 
@@ -133,6 +134,40 @@ describe('GET /api/stats/metrics', () => {
     expect(res.body.totals).toEqual({ orders: 4, revenue: 5230 + 6228 - 5230 });
     // Status counts are all time: old, b, d placed; a shipped; c cancelled.
     expect(res.body.statusCounts).toEqual({ placed: 3, shipped: 1, cancelled: 1 });
+  });
+
+  it('follows the serving pointer: cancellations by reason once order_metrics v2 serves, null again on v1', async () => {
+    const { pool } = getServices();
+    const serve = async (version: number) => {
+      await pool.query(`UPDATE projection_serving SET version = $1 WHERE name = 'order_metrics'`, [version]);
+      forgetServing();
+    };
+    const onV1 = await metrics('?minutes=10');
+    expect(onV1.body.cancellationsByReason).toBeNull();
+    try {
+      await serve(2);
+      const onV2 = await metrics('?minutes=10');
+      expect(onV2.status).toBe(200);
+      // v2 does all v1 does: the same figures, from its own tables (minute by
+      // minute where both windows hold it: the window may have moved on).
+      expect(onV2.body.statusCounts).toEqual(onV1.body.statusCounts);
+      expect(onV2.body.totals).toEqual(onV1.body.totals);
+      const v1Minutes = new Map((onV1.body.minutes as Minute[]).map((m) => [m.minute, m]));
+      for (const m of onV2.body.minutes as Minute[])
+        if (v1Minutes.has(m.minute)) expect(m).toEqual(v1Minutes.get(m.minute));
+      // Every code, zeros included, in CANCEL_REASON_CODES order, then not_recorded.
+      expect(onV2.body.cancellationsByReason).toEqual([
+        { reasonCode: 'customer_request', label: 'Customer request', orders: 1, amount: 5000 },
+        { reasonCode: 'out_of_stock', label: 'Out of stock', orders: 0, amount: 0 },
+        { reasonCode: 'payment_failed', label: 'Payment failed', orders: 0, amount: 0 },
+        { reasonCode: 'suspected_fraud', label: 'Suspected fraud', orders: 0, amount: 0 },
+        { reasonCode: 'other', label: 'Other', orders: 0, amount: 0 },
+        { reasonCode: 'not_recorded', label: 'Not recorded', orders: 0, amount: 0 },
+      ]);
+    } finally {
+      await serve(1);
+    }
+    expect((await metrics('?minutes=10')).body.cancellationsByReason).toBeNull();
   });
 
   it('takes the window size from ?minutes, from 1 to 1440', async () => {

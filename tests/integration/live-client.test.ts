@@ -38,10 +38,11 @@ async function eventually(test: () => boolean, what: string) {
   }
 }
 let position = 100;
-async function push(projection: string, keys: Record<string, string[]> | null) {
-  const message = { projection, version: 1, checkpoint: `7:${position++}`, keys };
+async function push(projection: string, keys: Record<string, string[]> | null, version = 1) {
+  const message = { projection, version, checkpoint: `7:${position++}`, keys };
   await pool.query(`SELECT pg_notify('ll_projections', $1)`, [JSON.stringify(message)]);
-  return message;
+  // As delivered: the node marks whether the version serves (on a fresh database v1 of each does).
+  return { ...message, serving: version === 1 };
 }
 
 beforeAll(async () => {
@@ -141,6 +142,76 @@ describe('live hub (one socket per tab)', () => {
     const message = await push('customer_stats', { customers: [room.slice('customer:'.length)] });
     await eventually(() => got.some((m) => m.type === 'projection'), 'the push after reconnecting');
     expect(got.filter((m) => m.type === 'projection')).toEqual([{ type: 'projection', message }]);
+    stop();
+  });
+
+  it("forwards a version that does not serve to 'projections' only, and moves no checkpoint with it", async () => {
+    const id = randomUUID();
+    const views: LiveMessage[] = [];
+    const all: LiveMessage[] = [];
+    const stopViews = hub.subscribe(['orders', `order:${id}`], (m) => views.push(m));
+    const stopAll = hub.subscribe(['projections'], (m) => all.push(m));
+    await eventually(() => roomSize('orders') === 1 && roomSize('projections') === 1, 'rooms');
+
+    const building = await push('order_summaries', { orders: [id] }, 2);
+    await eventually(() => all.some((m) => m.type === 'projection'), 'the batch in projections');
+    await sleep(100);
+    const pushes = (list: LiveMessage[]) => list.filter((m) => m.type === 'projection');
+    expect(pushes(all)).toEqual([{ type: 'projection', message: { ...building, serving: false } }]);
+    expect(pushes(views)).toEqual([]);
+    expect(hasCaughtUp(hub.checkpoints(), 'order_summaries', building.checkpoint)).toBe(false);
+    stopViews();
+    stopAll();
+  });
+
+  it('follows a switch of the serving version: views refetch, checkpoints are the new version’s', async () => {
+    const dashboard: LiveMessage[] = [];
+    const stop = hub.subscribe(['dashboard'], (m) => dashboard.push(m));
+    await eventually(() => roomSize('dashboard') === 1, 'the room joined');
+    const pushes = () => dashboard.filter((m) => m.type === 'projection').map((m) => m.message);
+    const v1 = await push('order_metrics', { metrics: [] });
+    await eventually(() => pushes().length === 1, 'the v1 batch');
+    expect(hasCaughtUp(hub.checkpoints(), 'order_metrics', v1.checkpoint)).toBe(true);
+
+    // v2 is behind v1 when it takes over.
+    await pool.query(
+      `INSERT INTO projection_checkpoints (name, version, transaction_id, global_position) VALUES ('order_metrics', 2, 7, 5)
+       ON CONFLICT (name, version, slot) DO UPDATE SET transaction_id = 7, global_position = 5`,
+    );
+    const flip = async (version: number) => {
+      await pool.query(`UPDATE projection_serving SET version = $1, switched_at = now() WHERE name = 'order_metrics'`, [
+        version,
+      ]);
+      await pool.query(`SELECT pg_notify('ll_serving', 'order_metrics')`);
+    };
+    try {
+      await flip(2);
+      await eventually(() => pushes().length === 2, 'the switch');
+      expect(pushes()[1]).toEqual({
+        projection: 'order_metrics',
+        version: 2,
+        checkpoint: '7:5',
+        keys: null,
+        serving: true,
+      });
+      // Read-your-writes now waits for v2, which has not reached what v1 had.
+      expect(hub.checkpoints().order_metrics).toBe('7:5');
+      expect(hasCaughtUp(hub.checkpoints(), 'order_metrics', v1.checkpoint)).toBe(false);
+
+      // From now on v1's batches are progress only; v2's reach the view.
+      await push('order_metrics', { metrics: [] }, 1);
+      const v2 = await push('order_metrics', { metrics: [] }, 2);
+      expect(v2.serving).toBe(false); // push() assumes v1 serves; the node knows better
+      await eventually(() => pushes().length === 3, 'the v2 batch');
+      await sleep(100);
+      expect(pushes().slice(2)).toEqual([{ ...v2, serving: true }]);
+      expect(hub.checkpoints().order_metrics).toBe(v2.checkpoint);
+    } finally {
+      await flip(1);
+    }
+    // And back: the view refetches from v1 again.
+    await eventually(() => pushes().length === 4, 'the switch back');
+    expect(pushes()[3]).toMatchObject({ projection: 'order_metrics', version: 1, keys: null, serving: true });
     stop();
   });
 });

@@ -183,13 +183,42 @@ describe('live push', () => {
       'order_metrics',
     );
     // … and a socket in several concerned rooms still gets each batch once.
-    const batches = viewsOnA.messages.map((r) => `${r.message.projection}@${r.message.checkpoint}`);
+    const batches = viewsOnA.messages.map(
+      (r) => `${r.message.projection}v${r.message.version}@${r.message.checkpoint}`,
+    );
     expect(new Set(batches).size).toBe(batches.length);
     // Row rooms get their rows' projections only.
     expect(rowsOnB.messages.every((r) => r.message.projection !== 'order_metrics')).toBe(true);
     // The worker has published all three batches; give a stray push time to arrive.
     await new Promise((resolve) => setTimeout(resolve, 300));
     for (const stranger of strangers) expect(stranger.messages).toEqual([]);
+  });
+
+  it('sends views the serving version only; a version building beside it reaches projections, marked', async () => {
+    const [, b] = nodes as [WebNode, WebNode];
+    const dashboard = await probe(b, ['dashboard']);
+    const progress = await probe(b, ['projections']);
+    const result = await placeOrder(services, orderOf(customers[8]!.id, 5));
+    const past = (r: Received) => comparePositions(r.message.checkpoint, result.position) >= 0;
+    // order_metrics v2 is registered, built by the worker, and does not serve (v1 does).
+    const building = await until(
+      progress,
+      () =>
+        progress.messages.find((r) => r.message.projection === 'order_metrics' && r.message.version === 2 && past(r)),
+      'order_metrics v2',
+    );
+    expect(building.message.serving).toBe(false);
+    const serving = await until(
+      dashboard,
+      () => dashboard.messages.find((r) => past(r)),
+      'order_metrics v1 on the dashboard',
+    );
+    expect(serving.message).toMatchObject({ projection: 'order_metrics', version: 1, serving: true });
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(dashboard.messages.every((r) => r.message.version === 1 && r.message.serving === true)).toBe(true);
+    expect(progress.messages.filter((r) => r.message.serving === false).every((r) => r.message.version === 2)).toBe(
+      true,
+    );
   });
 
   it('keeps a node live across a killed LISTEN connection, and says resync for what it missed', async () => {
@@ -309,7 +338,7 @@ describe('live push', () => {
     const tooBig = { projection: 'order_summaries', version: 1, checkpoint: '1:1', keys: null };
     await pool.query(`SELECT pg_notify('ll_projections', $1)`, [JSON.stringify(tooBig)]);
     const { message } = await until(p, () => p.messages[0], 'the keyless batch');
-    expect(message).toEqual(tooBig);
+    expect(message).toEqual({ ...tooBig, serving: true });
     expect(p.messages).toHaveLength(1);
   });
 

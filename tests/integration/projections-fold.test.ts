@@ -743,11 +743,12 @@ describe('order_metrics v2 edge cases', () => {
     const coded = order(alice, 12_000);
     const legacy = order(bob, 8_000);
     const cancelledV1 = legacy.cancelled(at('2026-03-01T10:01:00Z'));
-    const { reasonCode: _dropped, ...v1Data } = cancelledV1.data as OrderCancelled['data'];
+    const v1Data: JsonObject = { ...cancelledV1.data };
+    delete v1Data.reasonCode;
     // As the store hands it out: upcast from what is stored (v1, no code).
     const stored = {
       ...cancelledV1,
-      ...upcastStoredOrderEvent('OrderCancelled', 1, v1Data as JsonObject),
+      ...upcastStoredOrderEvent('OrderCancelled', 1, v1Data),
       storedSchemaVersion: 1,
     };
     const change = await box.apply([

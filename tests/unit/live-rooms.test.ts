@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { advance, hasCaughtUp, replace } from '../../lib/live/checkpoints';
 import { normalizeRoom, targetsOf } from '../../lib/live/rooms';
 
 const id = '0b9c2a52-3f1e-4d7a-9c55-1e2f3a4b5c6d';
@@ -26,5 +27,35 @@ describe('normalizeRoom', () => {
     const room = normalizeRoom(`ORDER:${id.toUpperCase()}`);
     const targets = targetsOf({ projection: 'order_summaries', version: 1, checkpoint: '1:1', keys: { orders: [id] } });
     expect(targets.rooms).toContain(room);
+  });
+});
+
+describe('targetsOf and the serving version', () => {
+  const batch = { projection: 'order_summaries', version: 2, checkpoint: '1:1', keys: { orders: [id] } };
+
+  it("sends a version that does not serve to 'projections' alone", () => {
+    expect(targetsOf({ ...batch, serving: false })).toEqual({ rooms: ['projections'], everyRoomStartingWith: null });
+  });
+
+  it('sends a serving batch to its view and rows', () => {
+    expect(targetsOf({ ...batch, serving: true }).rooms).toEqual(['projections', 'orders', `order:${id}`]);
+  });
+
+  it('sends a keyless serving message (a switch) to the view and every row room of it', () => {
+    expect(targetsOf({ ...batch, keys: null, serving: true })).toEqual({
+      rooms: ['projections', 'orders'],
+      everyRoomStartingWith: 'order:',
+    });
+  });
+});
+
+describe('checkpoints across a switch', () => {
+  it('advance keeps the furthest; replace takes the new version’s even when behind', () => {
+    const start = advance({}, 'order_metrics', '5:10');
+    expect(advance(start, 'order_metrics', '5:9')).toBe(start);
+    const switched = replace(start, 'order_metrics', '5:2');
+    expect(switched).toEqual({ order_metrics: '5:2' });
+    expect(hasCaughtUp(switched, 'order_metrics', '5:10')).toBe(false);
+    expect(replace(switched, 'order_metrics', '5:2')).toBe(switched);
   });
 });
