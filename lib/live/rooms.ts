@@ -22,6 +22,11 @@ export type ProjectionMessage = {
    * the others reach 'projections' alone (progress of a version building).
    */
   serving?: boolean;
+  /**
+   * 'rebuild' for a batch of a rebuild running beside the version's tables:
+   * nobody reads those rows until it takes over, so it never serves.
+   */
+  slot?: 'main' | 'rebuild';
 };
 
 /** 'projections' gets every batch (checkpoints, lag, read-your-writes). */
@@ -83,10 +88,11 @@ export function targetsOf(message: ProjectionMessage): Targets {
 /** The message as sent, or null for anything else (a NOTIFY on the channel can come from any database user). */
 export function toProjectionMessage(value: unknown): ProjectionMessage | null {
   if (typeof value !== 'object' || value === null) return null;
-  const { projection, version, checkpoint, keys, serving } = value as Record<string, unknown>;
+  const { projection, version, checkpoint, keys, serving, slot } = value as Record<string, unknown>;
   if (typeof projection !== 'string' || typeof version !== 'number' || !isPosition(checkpoint)) return null;
   if (keys !== null && (typeof keys !== 'object' || Array.isArray(keys))) return null;
   if (serving !== undefined && typeof serving !== 'boolean') return null;
+  if (slot !== undefined && slot !== 'main' && slot !== 'rebuild') return null;
   const message: ProjectionMessage = { projection, version, checkpoint, keys: keys as ProjectionMessage['keys'] };
-  return serving === undefined ? message : { ...message, serving };
+  return { ...message, ...(serving === undefined ? {} : { serving }), ...(slot === undefined ? {} : { slot }) };
 }

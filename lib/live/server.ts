@@ -185,8 +185,8 @@ function createPush(io: Server, pool: pg.Pool, log: (line: string) => void) {
       }
       const batch = message;
       enqueue(async () => {
-        // A version with no pointer (not a read model's) serves nothing.
-        const serving = (await pointers()).get(batch.projection)?.version === batch.version;
+        // A version with no pointer (not a read model's) serves nothing, nor does a rebuild's batch.
+        const serving = batch.slot !== 'rebuild' && (await pointers()).get(batch.projection)?.version === batch.version;
         emit(io, { ...batch, serving });
       });
     },

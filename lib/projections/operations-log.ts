@@ -8,6 +8,8 @@ import type { EventSchema } from '../event-store/upcasting';
 
 export const OPERATIONS_STREAM_TYPE = 'operations';
 export const OPERATIONS_STREAM_ID = 'operations-projections';
+/** First key of the advisory lock that serialises appends to the operations stream ("OP"). */
+const OPERATIONS_LOCK_CLASS = 0x4f50;
 
 export type ProjectionEventSkipped = {
   type: 'ProjectionEventSkipped';
@@ -120,6 +122,10 @@ export async function recordOperation(store: EventStore, tx: pg.PoolClient, even
     schemaVersion: OPERATIONS_SCHEMA.current[event.type],
     metadata: { actor, commandType: event.type },
   };
+  // Operators, the CLI and the worker's take-overs append to this one stream
+  // at once; the store's 'any' still reads the stream's version first, so two
+  // at once would clash. Taken in turns, for the transaction's length.
+  await tx.query('SELECT pg_advisory_xact_lock($1, hashtext($2))', [OPERATIONS_LOCK_CLASS, OPERATIONS_STREAM_ID]);
   const result = await store.append(
     OPERATIONS_STREAM_ID,
     [newEvent],

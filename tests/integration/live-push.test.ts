@@ -14,7 +14,7 @@ import { comparePositions } from '../../lib/event-store/position';
 import type { ProjectionMessage } from '../../lib/live/rooms';
 import { attachLive, type Live, type SubscribeAck } from '../../lib/live/server';
 import { PROJECTIONS } from '../../lib/read-models';
-import { startProjectionWorker, type ProjectionWorker } from '../../lib/projections/worker';
+import { PROJECTIONS_CHANNEL, startProjectionWorker, type ProjectionWorker } from '../../lib/projections/worker';
 import { isolatedDatabase } from '../support/db';
 import { sessionTokenFor } from '../support/session';
 
@@ -219,6 +219,26 @@ describe('live push', () => {
     expect(progress.messages.filter((r) => r.message.serving === false).every((r) => r.message.version === 2)).toBe(
       true,
     );
+  });
+
+  it("never lets a rebuild's batch reach views or move read-your-writes, even of the serving version", async () => {
+    const [, b] = nodes as [WebNode, WebNode];
+    const dashboard = await probe(b, ['dashboard']);
+    const progress = await probe(b, ['projections']);
+    // What the worker sends for a batch of order_metrics v1's rebuild slot (v1 serves).
+    const checkpoint = '999999999:1';
+    await services.pool.query('SELECT pg_notify($1, $2)', [
+      PROJECTIONS_CHANNEL,
+      JSON.stringify({ projection: 'order_metrics', version: 1, slot: 'rebuild', checkpoint, keys: {} }),
+    ]);
+    const rebuild = await until(
+      progress,
+      () => progress.messages.find((r) => r.message.checkpoint === checkpoint),
+      'the rebuild batch on projections',
+    );
+    expect(rebuild.message).toMatchObject({ version: 1, slot: 'rebuild', serving: false });
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(dashboard.messages.some((r) => r.message.checkpoint === checkpoint)).toBe(false);
   });
 
   it('keeps a node live across a killed LISTEN connection, and says resync for what it missed', async () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { advance, hasCaughtUp, replace } from '../../lib/live/checkpoints';
-import { normalizeRoom, targetsOf } from '../../lib/live/rooms';
+import { normalizeRoom, targetsOf, toProjectionMessage } from '../../lib/live/rooms';
 
 const id = '0b9c2a52-3f1e-4d7a-9c55-1e2f3a4b5c6d';
 
@@ -58,4 +58,20 @@ describe('checkpoints across a switch', () => {
     expect(hasCaughtUp(switched, 'order_metrics', '5:10')).toBe(false);
     expect(replace(switched, 'order_metrics', '5:2')).toBe(switched);
   });
+});
+
+describe('toProjectionMessage', () => {
+  const batch = { projection: 'order_summaries', version: 1, checkpoint: '1:1', keys: {} };
+
+  it("keeps a rebuild batch's slot, so that the live server never counts it as serving", () => {
+    expect(toProjectionMessage({ ...batch, slot: 'rebuild' })).toEqual({ ...batch, slot: 'rebuild' });
+    expect(toProjectionMessage(batch)).toEqual(batch);
+  });
+
+  it.each([{ slot: 'other' }, { slot: 1 }, { serving: 'yes' }, { version: '1' }, { checkpoint: 'x' }])(
+    'refuses %o',
+    (change) => {
+      expect(toProjectionMessage({ ...batch, ...change })).toBeNull();
+    },
+  );
 });
