@@ -246,9 +246,10 @@ test('cancellations by reason appear once order_metrics v2 serves, and go when v
   await expect
     .poll(async () => {
       const { projections } = await (await request.get('/api/projections')).json();
-      const v2 = (projections as { name: string; version: number; position: string }[]).find(
-        (p) => p.name === 'order_metrics' && p.version === 2,
-      );
+      type Overview = { name: string; versions: { version: number; position: string }[] };
+      const v2 = (projections as Overview[])
+        .find((p) => p.name === 'order_metrics')
+        ?.versions.find((v) => v.version === 2);
       const [tx, n] = (v2?.position ?? '0:0').split(':').map(BigInt);
       const [wantTx, wantN] = (position as string).split(':').map(BigInt);
       return tx! > wantTx! || (tx === wantTx && n! >= wantN!);
