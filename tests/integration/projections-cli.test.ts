@@ -44,4 +44,41 @@ describe('npm run projections', () => {
     expect(status.code).toBe(0);
     expect(status.stdout).toContain('order_summaries v1');
   }, 30_000);
+
+  // (Refusals are the API's, tested there: tests/api/projection-versions.test.ts.)
+  it('rebuilds, compares, switches, rolls back and retires as the API does, recording the actor', async () => {
+    const pool = new pg.Pool({ connectionString: databaseUrl, max: 1 });
+    try {
+      // No worker runs here: v2 counts as caught up by hand, as the worker would mark it.
+      await pool.query(`UPDATE projection_checkpoints SET caught_up_at = now() WHERE name = 'order_metrics'`);
+      expect(await cli('rebuild', 'order_metrics', '--reason', 'a fix')).toMatchObject({
+        code: 0,
+        stdout: expect.stringContaining('Rebuilding order_metrics v1'),
+      });
+      const compared = await cli('compare', 'order_metrics', '1', '2');
+      expect(compared).toMatchObject({ code: 0, stdout: expect.stringContaining('PASSED') });
+      expect(await cli('switch', 'order_metrics', '2', '--reason', 'by reason')).toMatchObject({
+        code: 0,
+        stdout: expect.stringContaining('order_metrics v2 serves now'),
+      });
+      expect((await cli('rollback', 'order_metrics', 'back', 'again')).stdout).toContain('v1 serves again');
+      await pool.query(`UPDATE projection_serving SET switched_at = now() - interval '1 minute'`);
+      expect((await cli('retire', 'order_metrics', '2', 'not needed')).code).toBe(0);
+      const { rows } = await pool.query<{ type: string; actor: string }>(
+        `SELECT event_type AS type, metadata->'actor'->>'name' AS actor FROM events
+          WHERE stream_id = 'operations-projections' ORDER BY stream_version`,
+      );
+      expect(rows.map((r) => r.type)).toEqual([
+        'ProjectionRebuildRequested',
+        'ProjectionsCompared',
+        'ProjectionsCompared',
+        'ProjectionSwitched',
+        'ProjectionRolledBack',
+        'ProjectionRetired',
+      ]);
+      expect(new Set(rows.map((r) => r.actor))).toEqual(new Set(['deploy-bot (command line)']));
+    } finally {
+      await pool.end();
+    }
+  }, 120_000);
 });
