@@ -13,7 +13,10 @@
  * (30: the span of history), BENCH_SEED, BENCH_EMMETT (1: run the peer; 0:
  * skip), BENCH_EMMETT_BATCH (Emmett's pull batch size; default the worker's
  * catch-up batch, so both read the same amount per round trip),
- * BENCH_KEEP (1: keep the database afterwards; its URL is printed).
+ * BENCH_KEEP (1: keep the database afterwards; its URL is printed),
+ * BENCH_DATABASE (the name of a database an earlier run kept: its history is
+ * rebuilt again, nothing is written, Emmett is skipped; to compare code
+ * versions over the same events).
  *
  * 1. History: orders decided by the real domain (bench/history.ts, the
  *    generator bench:dashboard-at uses), written by bulk INSERT … SELECT in
@@ -53,13 +56,15 @@ import { ORDER_EVENT_SCHEMA } from '../lib/order-stream';
 import { OPERATIONS_STREAM_TYPE } from '../lib/projections/operations-log';
 import { PROJECTIONS } from '../lib/read-models';
 import { generateHistory, writeHistory } from './history';
-import { processTreeCpuMs, withBenchDatabase } from './support';
+import { databaseUrl, processTreeCpuMs, startBenchServer, withBenchDatabase, type BenchServer } from './support';
 
 const EVENTS = intFromEnv('BENCH_EVENTS', 1_000_000, { min: 1 });
 const DAYS = intFromEnv('BENCH_DAYS', 30, { min: 1 });
 const SEED = intFromEnv('BENCH_SEED', 20_261_202, { min: 1 });
 const RUN_EMMETT = process.env.BENCH_EMMETT !== '0';
 const KEEP = process.env.BENCH_KEEP === '1';
+/** A database kept by an earlier run (BENCH_KEEP) on the bench server: rebuild over its history again. */
+const REUSE = process.env.BENCH_DATABASE;
 const CURSOR_FETCH = 5_000;
 const WRITE_CHUNK = 5_000;
 const EMMETT_NAME = 'customer_stats_emmett';
@@ -155,7 +160,14 @@ async function childProjection(url: string, key: string) {
   const ms = performance.now() - started;
   const cpuMs = cpuMsSince(cpu);
   await worker.stop();
-  report({ contender: `Ledgerline ${projection.name} v${projection.version}`, events: seen, ms, cpuMs, startRss, batches });
+  report({
+    contender: `Ledgerline ${projection.name} v${projection.version}`,
+    events: seen,
+    ms,
+    cpuMs,
+    startRss,
+    batches,
+  });
 }
 
 /**
@@ -412,15 +424,23 @@ function table(rows: Measured[]) {
 }
 
 async function main() {
-  await withBenchDatabase(
-    'ledgerline_bench_rebuild',
-    async ({ url, server }) => {
-      const pool = new pg.Pool({ connectionString: url, max: 2, idleTimeoutMillis: 0 });
-      pool.on('error', (error) => console.error('A pooled connection failed:', error.message));
-      try {
-        let started = performance.now();
-        const counts: Record<string, number> = {};
-        const written = await writeHistory(
+  const body = async ({ url, server }: { url: string; server: BenchServer }) => {
+    const pool = new pg.Pool({ connectionString: url, max: 2, idleTimeoutMillis: 0 });
+    pool.on('error', (error) => console.error('A pooled connection failed:', error.message));
+    try {
+      let started = performance.now();
+      const counts: Record<string, number> = {};
+      let written = 0;
+      if (REUSE) {
+        const { rows } = await pool.query<{ type: string; n: number }>(
+          `SELECT event_type AS type, count(*)::int AS n FROM events WHERE stream_type = 'order' GROUP BY 1 ORDER BY 1`,
+        );
+        for (const { type, n } of rows) {
+          counts[type] = n;
+          written += n;
+        }
+      } else {
+        written = await writeHistory(
           pool,
           generateHistory({ count: EVENTS, end: Date.now() - 60_000, days: DAYS, seed: SEED }),
           {
@@ -430,77 +450,89 @@ async function main() {
             },
           },
         );
-        const writtenMs = performance.now() - started;
-        console.error(`Generated and wrote ${written} events in ${(writtenMs / 1000).toFixed(1)} s; rebuilding…`);
-        const loadBefore = os.loadavg()[0]!;
-
-        const results: Measured[] = [];
-        for (const projection of PROJECTIONS) {
-          const result = await runChild(['projection', url, projectionKey(projection)], server.postmasterPid);
-          console.error(`${result.contender}: ${(result.ms / 1000).toFixed(1)} s`);
-          results.push(result);
-        }
-        const check = await checkLedgerline(pool, written);
-        results.push(await runChild(['cursor', url, 'all'], server.postmasterPid));
-        results.push(await runChild(['cursor', url, 'projection'], server.postmasterPid));
-
-        let emmettNote = 'Emmett skipped (BENCH_EMMETT=0)';
-        if (RUN_EMMETT) {
-          const { DEFAULT_CATCH_UP_BATCH_SIZE } = await import('../lib/projections/worker');
-          const batchSize = intFromEnv('BENCH_EMMETT_BATCH', DEFAULT_CATCH_UP_BATCH_SIZE, { min: 1 });
-          started = performance.now();
-          await copyIntoEmmett(pool, url);
-          const copyMs = performance.now() - started;
-          await pool.query(`CREATE TABLE ${LEDGERLINE_COPY} AS SELECT * FROM customer_stats_v1`);
-          const result = await runChild(['emmett', url, String(batchSize)], server.postmasterPid);
-          results.push(result);
-          // Emmett's rebuild ran Ledgerline's handler into the same tables: they must hold the same rows.
-          const { rows } = await pool.query<{ n: number }>(
-            `SELECT count(*)::int AS n FROM ((SELECT * FROM ${LEDGERLINE_COPY} EXCEPT ALL SELECT * FROM customer_stats_v1)
-               UNION ALL (SELECT * FROM customer_stats_v1 EXCEPT ALL SELECT * FROM ${LEDGERLINE_COPY})) d`,
-          );
-          if (rows[0]!.n !== 0)
-            throw new Error(`Emmett's customer stats differ from Ledgerline's in ${rows[0]!.n} rows`);
-          emmettNote =
-            `Emmett: the events copied into emt_messages / emt_streams by one INSERT … SELECT (${(copyMs / 1000).toFixed(1)} s, not timed), ` +
-            `read order = Ledgerline's; pulling batchSize ${batchSize}, pullingFrequencyInMs 0 (its default sleeps 50 ms after each full batch); ` +
-            `${result.note}; its customer_stats rows = Ledgerline's, every row`;
-        }
-
-        const { rows: info } = await pool.query<{ version: string; size: string }>(
-          `SELECT current_setting('server_version') AS version, pg_size_pretty(pg_total_relation_size('events')) AS size`,
-        );
-        console.log('bench:rebuild — each projection rebuilt from zero by the worker, the cursor limit and Emmett');
-        console.log(
-          `PostgreSQL ${info[0]!.version} (${server.kind}), ${os.cpus().length} cores, Node ${process.version}; ` +
-            `events table ${info[0]!.size}; ` +
-            Object.entries(counts)
-              .map(([type, n]) => `${type} ${n}`)
-              .join(', '),
-        );
-        console.log(
-          `history written by bulk INSERT … SELECT (${WRITE_CHUNK} a statement) in ${(writtenMs / 1000).toFixed(1)} s`,
-        );
-        console.log(`check: ${check}`);
-        console.log(emmettNote);
-        console.log(
-          'peak RSS: getrusage ru_maxrss of the child process that did the work (Node + tsx included; RSS at start shows that part)',
-        );
-        console.log(
-          'CPU per event: the child process over the timed span, and the PostgreSQL server (all its processes) over the child\'s whole run; ' +
-            'unlike events/s, these do not depend on what else the (shared) machine runs',
-        );
-        console.log('');
-        table(results);
-        console.log(
-          `\nload average (1 min) before / after: ${loadBefore.toFixed(2)} / ${os.loadavg()[0]!.toFixed(2)} on ${os.cpus().length} cores (shared)`,
-        );
-      } finally {
-        await pool.end();
       }
-    },
-    { keep: KEEP, preparing: 'migrations, seed' },
-  );
+      const writtenMs = performance.now() - started;
+      console.error(`Generated and wrote ${written} events in ${(writtenMs / 1000).toFixed(1)} s; rebuilding…`);
+      const loadBefore = os.loadavg()[0]!;
+
+      const results: Measured[] = [];
+      for (const projection of PROJECTIONS) {
+        const result = await runChild(['projection', url, projectionKey(projection)], server.postmasterPid);
+        console.error(`${result.contender}: ${(result.ms / 1000).toFixed(1)} s`);
+        results.push(result);
+      }
+      const check = await checkLedgerline(pool, written);
+      results.push(await runChild(['cursor', url, 'all'], server.postmasterPid));
+      results.push(await runChild(['cursor', url, 'projection'], server.postmasterPid));
+
+      let emmettNote = 'Emmett skipped (BENCH_EMMETT=0)';
+      if (REUSE)
+        emmettNote = `Emmett skipped (BENCH_DATABASE: its tables were filled by the run that made the database)`;
+      else if (RUN_EMMETT) {
+        const { DEFAULT_CATCH_UP_BATCH_SIZE } = await import('../lib/projections/worker');
+        const batchSize = intFromEnv('BENCH_EMMETT_BATCH', DEFAULT_CATCH_UP_BATCH_SIZE, { min: 1 });
+        started = performance.now();
+        await copyIntoEmmett(pool, url);
+        const copyMs = performance.now() - started;
+        await pool.query(`CREATE TABLE ${LEDGERLINE_COPY} AS SELECT * FROM customer_stats_v1`);
+        const result = await runChild(['emmett', url, String(batchSize)], server.postmasterPid);
+        results.push(result);
+        // Emmett's rebuild ran Ledgerline's handler into the same tables: they must hold the same rows.
+        const { rows } = await pool.query<{ n: number }>(
+          `SELECT count(*)::int AS n FROM ((SELECT * FROM ${LEDGERLINE_COPY} EXCEPT ALL SELECT * FROM customer_stats_v1)
+               UNION ALL (SELECT * FROM customer_stats_v1 EXCEPT ALL SELECT * FROM ${LEDGERLINE_COPY})) d`,
+        );
+        if (rows[0]!.n !== 0) throw new Error(`Emmett's customer stats differ from Ledgerline's in ${rows[0]!.n} rows`);
+        emmettNote =
+          `Emmett: the events copied into emt_messages / emt_streams by one INSERT … SELECT (${(copyMs / 1000).toFixed(1)} s, not timed), ` +
+          `read order = Ledgerline's; pulling batchSize ${batchSize}, pullingFrequencyInMs 0 (its default sleeps 50 ms after each full batch); ` +
+          `${result.note}; its customer_stats rows = Ledgerline's, every row`;
+      }
+
+      const { rows: info } = await pool.query<{ version: string; size: string }>(
+        `SELECT current_setting('server_version') AS version, pg_size_pretty(pg_total_relation_size('events')) AS size`,
+      );
+      console.log('bench:rebuild — each projection rebuilt from zero by the worker, the cursor limit and Emmett');
+      console.log(
+        `PostgreSQL ${info[0]!.version} (${server.kind}), ${os.cpus().length} cores, Node ${process.version}; ` +
+          `events table ${info[0]!.size}; ` +
+          Object.entries(counts)
+            .map(([type, n]) => `${type} ${n}`)
+            .join(', '),
+      );
+      console.log(
+        REUSE
+          ? `history: database ${REUSE}, kept by an earlier run (BENCH_DATABASE)`
+          : `history written by bulk INSERT … SELECT (${WRITE_CHUNK} a statement) in ${(writtenMs / 1000).toFixed(1)} s`,
+      );
+      console.log(`check: ${check}`);
+      console.log(emmettNote);
+      console.log(
+        'peak RSS: getrusage ru_maxrss of the child process that did the work (Node + tsx included; RSS at start shows that part)',
+      );
+      console.log(
+        "CPU per event: the child process over the timed span, and the PostgreSQL server (all its processes) over the child's whole run; " +
+          'unlike events/s, these do not depend on what else the (shared) machine runs',
+      );
+      console.log('');
+      table(results);
+      console.log(
+        `\nload average (1 min) before / after: ${loadBefore.toFixed(2)} / ${os.loadavg()[0]!.toFixed(2)} on ${os.cpus().length} cores (shared)`,
+      );
+    } finally {
+      await pool.end();
+    }
+  };
+  if (!REUSE) {
+    await withBenchDatabase('ledgerline_bench_rebuild', body, { keep: KEEP, preparing: 'migrations, seed' });
+    return;
+  }
+  const server = await startBenchServer();
+  try {
+    await body({ url: databaseUrl(server.adminUrl, REUSE), server });
+  } finally {
+    await server.stop();
+  }
 }
 
 if (process.argv[2] === 'child') {
