@@ -13,20 +13,25 @@
  * (30: the span of history), BENCH_SEED, BENCH_EMMETT (1: run the peer; 0:
  * skip), BENCH_EMMETT_BATCH (Emmett's pull batch size; default the worker's
  * catch-up batch, so both read the same amount per round trip),
- * BENCH_KEEP (1: keep the database afterwards; its URL is printed).
+ * BENCH_KEEP (1: keep the database afterwards; its URL is printed),
+ * BENCH_DATABASE (the name of a database an earlier run kept: its history is
+ * rebuilt again, nothing is written, Emmett is skipped; to compare code
+ * versions over the same events).
  *
  * 1. History: orders decided by the real domain (bench/history.ts, the
  *    generator bench:dashboard-at uses), written by bulk INSERT … SELECT in
  *    chunks that do what the store's append does (hash chain, streams and
  *    commands rows).
- * 2. Each projection in its own child process: a rebuild requested as an
- *    operator does (requestRebuild: fresh copies of its tables beside the
- *    ones that serve), then
- *    startProjectionWorker with that projection alone, as `npm run
- *    start:worker` runs it (processNextBatch → gap-safe readAll → applyBatch:
- *    rows and checkpoint in one transaction by compare-and-set), until its
- *    rebuild slot has passed every event (its take-over follows). A child of its own so that its peak
- *    RSS (getrusage ru_maxrss, read by the child when done) is the rebuild's
+ * 2. Each projection version (every version of every read model) in its own
+ *    child process: its main slot put at the head of the log (a version that
+ *    serves and is caught up: its main loop stays idle, see childProjection),
+ *    a rebuild requested as an operator does (requestRebuild: fresh copies of
+ *    its tables beside the ones that serve), then startProjectionWorker with
+ *    that version alone, as `npm run start:worker` runs it (processNextBatch
+ *    → gap-safe readAll → applyBatch: rows and checkpoint in one transaction
+ *    by compare-and-set), timed until its rebuilt tables have taken over
+ *    (swapInRebuild committed). A child of its own so that its peak RSS
+ *    (getrusage ru_maxrss, read by the child when done) is the rebuild's
  *    alone, not the generator's.
  * 3. The limit: the same events, the same columns readAll selects, through
  *    DECLARE CURSOR … FETCH 5000 into Node (pg parses them; no events built).
@@ -36,6 +41,11 @@
  *    Ledgerline's customerStats.apply on Emmett's events, so both run the same
  *    SQL per batch and differ only in reading, checkpointing and batching.
  *    Its rows must equal Ledgerline's rebuilt customer_stats_v1.
+ *
+ * Printed per contender: events/s (wall clock), peak RSS, and CPU time per
+ * event of the child process and of the PostgreSQL server (when it runs on
+ * this machine), which say what the work costs whatever else a shared
+ * machine runs meanwhile (events/s does not).
  */
 import { spawn } from 'node:child_process';
 import os from 'node:os';
@@ -43,15 +53,18 @@ import pg from 'pg';
 import { intFromEnv } from '../lib/config/env';
 import { EVENT_COLUMNS, PROJECTION_EVENT_COLUMNS } from '../lib/event-store/sql';
 import { ORDER_EVENT_SCHEMA } from '../lib/order-stream';
+import { OPERATIONS_STREAM_TYPE } from '../lib/projections/operations-log';
 import { PROJECTIONS } from '../lib/read-models';
 import { generateHistory, writeHistory } from './history';
-import { withBenchDatabase } from './support';
+import { databaseUrl, processTreeCpuMs, startBenchServer, withBenchDatabase, type BenchServer } from './support';
 
 const EVENTS = intFromEnv('BENCH_EVENTS', 1_000_000, { min: 1 });
 const DAYS = intFromEnv('BENCH_DAYS', 30, { min: 1 });
 const SEED = intFromEnv('BENCH_SEED', 20_261_202, { min: 1 });
 const RUN_EMMETT = process.env.BENCH_EMMETT !== '0';
 const KEEP = process.env.BENCH_KEEP === '1';
+/** A database kept by an earlier run (BENCH_KEEP) on the bench server: rebuild over its history again. */
+const REUSE = process.env.BENCH_DATABASE;
 const CURSOR_FETCH = 5_000;
 const WRITE_CHUNK = 5_000;
 const EMMETT_NAME = 'customer_stats_emmett';
@@ -66,6 +79,10 @@ type Measured = {
   peakRss: number;
   /** Its RSS just before the work started (Node, tsx, the modules loaded). */
   startRss: number;
+  /** CPU time of the child's process over the timed span (user + system, all threads), ms. */
+  cpuMs: number;
+  /** CPU time of the PostgreSQL server (postmaster and backends) over the child's whole run, ms; NaN if not local. */
+  serverCpuMs?: number;
   batches?: number;
   note?: string;
 };
@@ -74,29 +91,51 @@ type Measured = {
 // Children: each measures one contender and prints one JSON line
 // ---------------------------------------------------------------------------
 
+const cpuMsSince = (start: NodeJS.CpuUsage) => {
+  const used = process.cpuUsage(start);
+  return (used.user + used.system) / 1000;
+};
+
 function report(result: Omit<Measured, 'peakRss'>) {
   process.stdout.write(`${JSON.stringify({ ...result, peakRss: process.resourceUsage().maxRSS * 1024 })}\n`);
 }
 
-async function totalEvents(pool: pg.Pool) {
-  const { rows } = await pool.query<{ n: number }>('SELECT count(*)::int AS n FROM events');
-  return rows[0]!.n;
-}
+const projectionKey = (p: { name: string; version: number }) => `${p.name}:v${p.version}`;
 
-/** The product's rebuild: reset, then the worker catches up as it does after a deploy of a new version. */
-async function childProjection(url: string, name: string) {
+/**
+ * The product's rebuild of one version, as an operator asks for it
+ * (requestRebuild), timed from the worker's start until the rebuilt tables
+ * have taken over (swapInRebuild committed): the replay, anything done to the
+ * copies before the swap, and the swap itself.
+ *
+ * The version's main slot is put at the head of the log first, as for a
+ * version that serves and is caught up, so that the worker's main loop is
+ * idle and the rebuild is all the work (its tables stay empty: nothing reads
+ * them here, and the swap replaces them). Left at the start of the log, the
+ * main loop would replay the whole log into its own tables beside the
+ * rebuild, and the figure would be two replays at once.
+ */
+async function childProjection(url: string, key: string) {
   const { startProjectionWorker } = await import('../lib/projections/worker');
   const { requestRebuild } = await import('../lib/projections/rebuild');
   const { createEventStore } = await import('../lib/event-store');
   const { EVENT_SCHEMAS } = await import('../lib/event-schemas');
   const { ensureCheckpoint } = await import('../lib/projections/checkpoint');
-  const projection = PROJECTIONS.find((p) => p.name === name);
-  if (!projection) throw new Error(`no projection ${name}`);
+  const projection = PROJECTIONS.find((p) => projectionKey(p) === key);
+  if (!projection) throw new Error(`no projection ${key}`);
   const pool = new pg.Pool({ connectionString: url, max: 1 });
   await ensureCheckpoint(pool, projection);
+  await pool.query(
+    `UPDATE projection_checkpoints c
+        SET transaction_id = h.transaction_id::text::bigint, global_position = h.global_position,
+            events_processed = h.n, caught_up_at = now()
+       FROM (SELECT transaction_id, global_position, count(*) OVER () AS n FROM events
+              ORDER BY transaction_id DESC, global_position DESC LIMIT 1) h
+      WHERE c.name = $1 AND c.version = $2 AND c.slot = 'main'`,
+    [projection.name, projection.version],
+  );
   const store = createEventStore(pool, { schemas: EVENT_SCHEMAS });
   await requestRebuild({ pool, store }, projection, { reason: 'bench:rebuild' }, { id: 'bench', name: 'bench' });
-  const total = await totalEvents(pool);
   await pool.end();
 
   const startRss = process.memoryUsage().rss;
@@ -105,6 +144,7 @@ async function childProjection(url: string, name: string) {
   let finish!: () => void;
   const done = new Promise<void>((resolve) => (finish = resolve));
   const started = performance.now();
+  const cpu = process.cpuUsage();
   const worker = startProjectionWorker({
     connectionString: url,
     projections: [projection],
@@ -113,13 +153,21 @@ async function childProjection(url: string, name: string) {
       if (slot !== 'rebuild') return;
       seen += result.events.length;
       batches += 1;
-      if (seen >= total) finish();
     },
+    onRebuilt: () => finish(),
   });
   await done;
   const ms = performance.now() - started;
+  const cpuMs = cpuMsSince(cpu);
   await worker.stop();
-  report({ contender: `Ledgerline ${projection.name}`, events: seen, ms, startRss, batches });
+  report({
+    contender: `Ledgerline ${projection.name} v${projection.version}`,
+    events: seen,
+    ms,
+    cpuMs,
+    startRss,
+    batches,
+  });
 }
 
 /**
@@ -132,6 +180,7 @@ async function childCursor(url: string, columns: 'all' | 'projection') {
   await client.connect();
   const startRss = process.memoryUsage().rss;
   const started = performance.now();
+  const cpu = process.cpuUsage();
   let events = 0;
   let batches = 0;
   await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
@@ -148,11 +197,13 @@ async function childCursor(url: string, columns: 'all' | 'projection') {
   }
   await client.query('COMMIT');
   const ms = performance.now() - started;
+  const cpuMs = cpuMsSince(cpu);
   await client.end();
   report({
     contender: `cursor read, ${columns === 'all' ? "readAll's" : "the worker's"} columns (FETCH ${CURSOR_FETCH})`,
     events,
     ms,
+    cpuMs,
     startRss,
     batches,
   });
@@ -215,6 +266,7 @@ async function childEmmett(url: string, batchSize: number) {
   });
   const startRss = process.memoryUsage().rss;
   const started = performance.now();
+  const cpu = process.cpuUsage();
   const consumer = rebuildPostgreSQLProjections({
     connectionString: url,
     projection,
@@ -222,6 +274,7 @@ async function childEmmett(url: string, batchSize: number) {
   });
   await consumer.start();
   const ms = performance.now() - started;
+  const cpuMs = cpuMsSince(cpu);
   await consumer.close();
   const pool = new pg.Pool({ connectionString: url, max: 1 });
   const { rows } = await pool.query<{ position: string; total: string }>(
@@ -234,13 +287,15 @@ async function childEmmett(url: string, batchSize: number) {
     contender: 'Emmett 0.42 customer_stats',
     events: Number(rows[0]!.total),
     ms,
+    cpuMs,
     startRss,
     batches,
     note: `checkpoint ${rows[0]!.position}, ${handled} events handled`,
   });
 }
 
-async function runChild(args: string[]): Promise<Measured> {
+async function runChild(args: string[], postmasterPid: number | null): Promise<Measured> {
+  const serverBefore = postmasterPid === null ? Number.NaN : processTreeCpuMs(postmasterPid);
   // The same Node flags (tsx's loader; --cpu-prof when profiling) for the child.
   const child = spawn(process.execPath, [...process.execArgv, import.meta.filename, 'child', ...args], {
     stdio: ['ignore', 'pipe', 'inherit'],
@@ -249,7 +304,9 @@ async function runChild(args: string[]): Promise<Measured> {
   child.stdout.setEncoding('utf8').on('data', (chunk: string) => (out += chunk));
   const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
   if (code !== 0) throw new Error(`child ${args.join(' ')} exited with ${code}`);
-  return JSON.parse(out.trim().split('\n').at(-1)!) as Measured;
+  const measured = JSON.parse(out.trim().split('\n').at(-1)!) as Measured;
+  const serverAfter = postmasterPid === null ? Number.NaN : processTreeCpuMs(postmasterPid);
+  return { ...measured, serverCpuMs: serverAfter - serverBefore };
 }
 
 // ---------------------------------------------------------------------------
@@ -279,14 +336,18 @@ async function copyIntoEmmett(pool: pg.Pool, url: string) {
 
 async function checkLedgerline(pool: pg.Pool, total: number) {
   const { rows: checkpoints } = await pool.query<{ name: string; events_processed: string; behind: number }>(
-    `SELECT c.name, c.events_processed::text,
-            (SELECT count(*)::int FROM events e WHERE (e.transaction_id::text::bigint, e.global_position) > (c.transaction_id, c.global_position)) AS behind
+    `SELECT c.name || ' v' || c.version || ' ' || c.slot AS name, c.events_processed::text,
+            (SELECT count(*)::int FROM events e WHERE (e.transaction_id::text::bigint, e.global_position) > (c.transaction_id, c.global_position)
+                AND e.stream_type <> $1) AS behind
        FROM projection_checkpoints c`,
+    [OPERATIONS_STREAM_TYPE],
   );
   for (const c of checkpoints) {
-    if (Number(c.events_processed) !== total || c.behind !== 0)
+    // Each rebuild also passed the operations log's events recorded before it
+    // took over (the requests and take-overs of the rebuilds before it).
+    if (Number(c.events_processed) < total || c.behind !== 0)
       throw new Error(
-        `${c.name}: processed ${c.events_processed} of ${total}, ${c.behind} events after its checkpoint`,
+        `${c.name}: processed ${c.events_processed} of ${total}, ${c.behind} order events after its checkpoint`,
       );
   }
   // Independent sums over the events, in SQL, against the rebuilt rows.
@@ -306,6 +367,10 @@ async function checkLedgerline(pool: pg.Pool, total: number) {
       (SELECT sum(total_orders) FROM customer_stats_v1)::text AS stats_orders,
       (SELECT sum(orders_placed) FROM order_metrics_minute_v1)::text AS metrics_placed,
       (SELECT sum(revenue) FROM order_metrics_minute_v1)::text AS metrics_revenue,
+      (SELECT sum(orders_placed) FROM order_metrics_minute_v2)::text AS metrics_v2_placed,
+      (SELECT sum(revenue) FROM order_metrics_minute_v2)::text AS metrics_v2_revenue,
+      (SELECT n FROM cancelled)::text AS cancelled,
+      (SELECT sum(orders) FROM order_cancel_reasons_v2)::text AS reasons_cancelled,
       (SELECT n FROM shipped)::text AS shipped,
       (SELECT orders FROM order_status_counts_v1 WHERE status = 'shipped')::text AS status_shipped`);
   const r = rows[0]!;
@@ -315,15 +380,30 @@ async function checkLedgerline(pool: pg.Pool, total: number) {
     ['spent', 'stats_spent'],
     ['spent', 'summaries_spent'],
     ['spent', 'metrics_revenue'],
+    ['placed', 'metrics_v2_placed'],
+    ['spent', 'metrics_v2_revenue'],
+    ['cancelled', 'reasons_cancelled'],
     ['live_orders', 'stats_orders'],
     ['shipped', 'status_shipped'],
   ];
   for (const [a, b] of pairs) if (r[a] !== r[b]) throw new Error(`after the rebuilds ${a} ${r[a]} ≠ ${b} ${r[b]}`);
-  return `every checkpoint past all ${total} events; OrderPlaced ${r.placed} = order_summaries rows = minutes' orders_placed; net spent ${r.spent} = customer_stats = order_summaries = minutes' revenue; live orders ${r.live_orders} = customer_stats orders; shipped ${r.shipped} = status count`;
+  return `every checkpoint past all ${total} events; OrderPlaced ${r.placed} = order_summaries rows = minutes' orders_placed (v1, v2); net spent ${r.spent} = customer_stats = order_summaries = minutes' revenue (v1, v2); live orders ${r.live_orders} = customer_stats orders; cancelled ${r.cancelled} = v2's by reason; shipped ${r.shipped} = status count`;
 }
 
 function table(rows: Measured[]) {
-  const header = ['contender', 'events', 's', 'events/s', 'peak RSS MB', 'RSS at start MB', 'batches'];
+  const header = [
+    'contender',
+    'events',
+    's',
+    'events/s',
+    'peak RSS MB',
+    'RSS at start MB',
+    'batches',
+    'Node CPU µs/event',
+    'PostgreSQL CPU µs/event',
+  ];
+  const perEvent = (ms: number | undefined, events: number) =>
+    ms === undefined || Number.isNaN(ms) ? '' : ((ms * 1000) / events).toFixed(1);
   const cells = rows.map((r) => [
     r.contender,
     r.events.toLocaleString('en-US'),
@@ -332,6 +412,8 @@ function table(rows: Measured[]) {
     (r.peakRss / 2 ** 20).toFixed(0),
     (r.startRss / 2 ** 20).toFixed(0),
     String(r.batches ?? ''),
+    perEvent(r.cpuMs, r.events),
+    perEvent(r.serverCpuMs, r.events),
   ]);
   const widths = header.map((h, i) => Math.max(h.length, ...cells.map((c) => c[i]!.length)));
   const line = (c: string[]) =>
@@ -342,15 +424,23 @@ function table(rows: Measured[]) {
 }
 
 async function main() {
-  await withBenchDatabase(
-    'ledgerline_bench_rebuild',
-    async ({ url, server }) => {
-      const pool = new pg.Pool({ connectionString: url, max: 2, idleTimeoutMillis: 0 });
-      pool.on('error', (error) => console.error('A pooled connection failed:', error.message));
-      try {
-        let started = performance.now();
-        const counts: Record<string, number> = {};
-        const written = await writeHistory(
+  const body = async ({ url, server }: { url: string; server: BenchServer }) => {
+    const pool = new pg.Pool({ connectionString: url, max: 2, idleTimeoutMillis: 0 });
+    pool.on('error', (error) => console.error('A pooled connection failed:', error.message));
+    try {
+      let started = performance.now();
+      const counts: Record<string, number> = {};
+      let written = 0;
+      if (REUSE) {
+        const { rows } = await pool.query<{ type: string; n: number }>(
+          `SELECT event_type AS type, count(*)::int AS n FROM events WHERE stream_type = 'order' GROUP BY 1 ORDER BY 1`,
+        );
+        for (const { type, n } of rows) {
+          counts[type] = n;
+          written += n;
+        }
+      } else {
+        written = await writeHistory(
           pool,
           generateHistory({ count: EVENTS, end: Date.now() - 60_000, days: DAYS, seed: SEED }),
           {
@@ -360,73 +450,89 @@ async function main() {
             },
           },
         );
-        const writtenMs = performance.now() - started;
-        console.error(`Generated and wrote ${written} events in ${(writtenMs / 1000).toFixed(1)} s; rebuilding…`);
-        const loadBefore = os.loadavg()[0]!;
-
-        const results: Measured[] = [];
-        for (const projection of PROJECTIONS) {
-          const result = await runChild(['projection', url, projection.name]);
-          console.error(`${result.contender}: ${(result.ms / 1000).toFixed(1)} s`);
-          results.push(result);
-        }
-        const check = await checkLedgerline(pool, written);
-        results.push(await runChild(['cursor', url, 'all']));
-        results.push(await runChild(['cursor', url, 'projection']));
-
-        let emmettNote = 'Emmett skipped (BENCH_EMMETT=0)';
-        if (RUN_EMMETT) {
-          const { DEFAULT_CATCH_UP_BATCH_SIZE } = await import('../lib/projections/worker');
-          const batchSize = intFromEnv('BENCH_EMMETT_BATCH', DEFAULT_CATCH_UP_BATCH_SIZE, { min: 1 });
-          started = performance.now();
-          await copyIntoEmmett(pool, url);
-          const copyMs = performance.now() - started;
-          await pool.query(`CREATE TABLE ${LEDGERLINE_COPY} AS SELECT * FROM customer_stats_v1`);
-          const result = await runChild(['emmett', url, String(batchSize)]);
-          results.push(result);
-          // Emmett's rebuild ran Ledgerline's handler into the same tables: they must hold the same rows.
-          const { rows } = await pool.query<{ n: number }>(
-            `SELECT count(*)::int AS n FROM ((SELECT * FROM ${LEDGERLINE_COPY} EXCEPT ALL SELECT * FROM customer_stats_v1)
-               UNION ALL (SELECT * FROM customer_stats_v1 EXCEPT ALL SELECT * FROM ${LEDGERLINE_COPY})) d`,
-          );
-          if (rows[0]!.n !== 0)
-            throw new Error(`Emmett's customer stats differ from Ledgerline's in ${rows[0]!.n} rows`);
-          emmettNote =
-            `Emmett: the events copied into emt_messages / emt_streams by one INSERT … SELECT (${(copyMs / 1000).toFixed(1)} s, not timed), ` +
-            `read order = Ledgerline's; pulling batchSize ${batchSize}, pullingFrequencyInMs 0 (its default sleeps 50 ms after each full batch); ` +
-            `${result.note}; its customer_stats rows = Ledgerline's, every row`;
-        }
-
-        const { rows: info } = await pool.query<{ version: string; size: string }>(
-          `SELECT current_setting('server_version') AS version, pg_size_pretty(pg_total_relation_size('events')) AS size`,
-        );
-        console.log('bench:rebuild — each projection rebuilt from zero by the worker, the cursor limit and Emmett');
-        console.log(
-          `PostgreSQL ${info[0]!.version} (${server.kind}), ${os.cpus().length} cores, Node ${process.version}; ` +
-            `events table ${info[0]!.size}; ` +
-            Object.entries(counts)
-              .map(([type, n]) => `${type} ${n}`)
-              .join(', '),
-        );
-        console.log(
-          `history written by bulk INSERT … SELECT (${WRITE_CHUNK} a statement) in ${(writtenMs / 1000).toFixed(1)} s`,
-        );
-        console.log(`check: ${check}`);
-        console.log(emmettNote);
-        console.log(
-          'peak RSS: getrusage ru_maxrss of the child process that did the work (Node + tsx included; RSS at start shows that part)',
-        );
-        console.log('');
-        table(results);
-        console.log(
-          `\nload average (1 min) before / after: ${loadBefore.toFixed(2)} / ${os.loadavg()[0]!.toFixed(2)} on ${os.cpus().length} cores (shared)`,
-        );
-      } finally {
-        await pool.end();
       }
-    },
-    { keep: KEEP, preparing: 'migrations, seed' },
-  );
+      const writtenMs = performance.now() - started;
+      console.error(`Generated and wrote ${written} events in ${(writtenMs / 1000).toFixed(1)} s; rebuilding…`);
+      const loadBefore = os.loadavg()[0]!;
+
+      const results: Measured[] = [];
+      for (const projection of PROJECTIONS) {
+        const result = await runChild(['projection', url, projectionKey(projection)], server.postmasterPid);
+        console.error(`${result.contender}: ${(result.ms / 1000).toFixed(1)} s`);
+        results.push(result);
+      }
+      const check = await checkLedgerline(pool, written);
+      results.push(await runChild(['cursor', url, 'all'], server.postmasterPid));
+      results.push(await runChild(['cursor', url, 'projection'], server.postmasterPid));
+
+      let emmettNote = 'Emmett skipped (BENCH_EMMETT=0)';
+      if (REUSE)
+        emmettNote = `Emmett skipped (BENCH_DATABASE: its tables were filled by the run that made the database)`;
+      else if (RUN_EMMETT) {
+        const { DEFAULT_CATCH_UP_BATCH_SIZE } = await import('../lib/projections/worker');
+        const batchSize = intFromEnv('BENCH_EMMETT_BATCH', DEFAULT_CATCH_UP_BATCH_SIZE, { min: 1 });
+        started = performance.now();
+        await copyIntoEmmett(pool, url);
+        const copyMs = performance.now() - started;
+        await pool.query(`CREATE TABLE ${LEDGERLINE_COPY} AS SELECT * FROM customer_stats_v1`);
+        const result = await runChild(['emmett', url, String(batchSize)], server.postmasterPid);
+        results.push(result);
+        // Emmett's rebuild ran Ledgerline's handler into the same tables: they must hold the same rows.
+        const { rows } = await pool.query<{ n: number }>(
+          `SELECT count(*)::int AS n FROM ((SELECT * FROM ${LEDGERLINE_COPY} EXCEPT ALL SELECT * FROM customer_stats_v1)
+               UNION ALL (SELECT * FROM customer_stats_v1 EXCEPT ALL SELECT * FROM ${LEDGERLINE_COPY})) d`,
+        );
+        if (rows[0]!.n !== 0) throw new Error(`Emmett's customer stats differ from Ledgerline's in ${rows[0]!.n} rows`);
+        emmettNote =
+          `Emmett: the events copied into emt_messages / emt_streams by one INSERT … SELECT (${(copyMs / 1000).toFixed(1)} s, not timed), ` +
+          `read order = Ledgerline's; pulling batchSize ${batchSize}, pullingFrequencyInMs 0 (its default sleeps 50 ms after each full batch); ` +
+          `${result.note}; its customer_stats rows = Ledgerline's, every row`;
+      }
+
+      const { rows: info } = await pool.query<{ version: string; size: string }>(
+        `SELECT current_setting('server_version') AS version, pg_size_pretty(pg_total_relation_size('events')) AS size`,
+      );
+      console.log('bench:rebuild — each projection rebuilt from zero by the worker, the cursor limit and Emmett');
+      console.log(
+        `PostgreSQL ${info[0]!.version} (${server.kind}), ${os.cpus().length} cores, Node ${process.version}; ` +
+          `events table ${info[0]!.size}; ` +
+          Object.entries(counts)
+            .map(([type, n]) => `${type} ${n}`)
+            .join(', '),
+      );
+      console.log(
+        REUSE
+          ? `history: database ${REUSE}, kept by an earlier run (BENCH_DATABASE)`
+          : `history written by bulk INSERT … SELECT (${WRITE_CHUNK} a statement) in ${(writtenMs / 1000).toFixed(1)} s`,
+      );
+      console.log(`check: ${check}`);
+      console.log(emmettNote);
+      console.log(
+        'peak RSS: getrusage ru_maxrss of the child process that did the work (Node + tsx included; RSS at start shows that part)',
+      );
+      console.log(
+        "CPU per event: the child process over the timed span, and the PostgreSQL server (all its processes) over the child's whole run; " +
+          'unlike events/s, these do not depend on what else the (shared) machine runs',
+      );
+      console.log('');
+      table(results);
+      console.log(
+        `\nload average (1 min) before / after: ${loadBefore.toFixed(2)} / ${os.loadavg()[0]!.toFixed(2)} on ${os.cpus().length} cores (shared)`,
+      );
+    } finally {
+      await pool.end();
+    }
+  };
+  if (!REUSE) {
+    await withBenchDatabase('ledgerline_bench_rebuild', body, { keep: KEEP, preparing: 'migrations, seed' });
+    return;
+  }
+  const server = await startBenchServer();
+  try {
+    await body({ url: databaseUrl(server.adminUrl, REUSE), server });
+  } finally {
+    await server.stop();
+  }
 }
 
 if (process.argv[2] === 'child') {

@@ -4,7 +4,7 @@ export * from './store';
 export * from './types';
 export { GENESIS_HASH } from './hash';
 export { createAppendNotifier } from './notify';
-export { createSharedReadAll, type ReadAll } from './shared-read';
+export { createReadAhead, createSharedReadAll, type ReadAll } from './shared-read';
 export * from './transaction-counter';
 export * from './upcasting';
 export * from './census';

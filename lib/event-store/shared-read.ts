@@ -86,3 +86,40 @@ function suffix<E extends { position: string }>(
   if (comparePositions(end, after) <= 0) return null;
   return { events: slice, checkpoint: end };
 }
+
+/**
+ * readAll for one reader that works through a backlog: after handing out a
+ * full batch it starts reading the next one at once (after that batch's
+ * checkpoint, as many events as `nextLimit()` says the reader will ask for
+ * next; null: none), so the reading of batch n + 1 overlaps
+ * whatever the reader does with batch n (a projection applies it, on
+ * another connection). The next call gets that read when it asks for exactly
+ * it (same position, same limit); any other call drops it and reads afresh.
+ *
+ * Exact for the same reason as createSharedReadAll: a read returns events
+ * whose transactions had all ended, in their final order, so what it found
+ * after a position is a prefix of what any later read finds there. A read
+ * ahead that found nothing, or failed, is not handed out: the call reads
+ * afresh (by now there may be something; the failure may have passed).
+ */
+export function createReadAhead<E extends { position: string }>(
+  readAll: ReadAll<E>,
+  nextLimit: () => number | null,
+): ReadAll<E> {
+  let ahead: { after: string; limit: number; read: Promise<ReadAllResult<E> | null> } | null = null;
+  return async ({ after = '0:0', limit = 1000 }) => {
+    const pending = ahead;
+    ahead = null;
+    let result = pending && pending.after === after && pending.limit === limit ? await pending.read : null;
+    if (!result || result.events.length === 0) result = await readAll({ after, limit });
+    const next = result.events.length >= limit ? nextLimit() : null;
+    if (next !== null) {
+      ahead = {
+        after: result.checkpoint,
+        limit: next,
+        read: readAll({ after: result.checkpoint, limit: next }).catch(() => null),
+      };
+    }
+    return result;
+  };
+}

@@ -8,17 +8,28 @@ export const EVENT_COLUMNS = `
   stream_id, stream_type, stream_version, event_type, schema_version, data, metadata,
   occurred_at, recorded_at, hash, prev_hash`;
 
-/** The columns of a ProjectionEvent: EVENT_COLUMNS without metadata, hashes and recorded_at. */
+/**
+ * The columns of a ProjectionEvent: EVENT_COLUMNS without metadata, hashes
+ * and recorded_at, and occurred_at as epoch milliseconds. A Date from a
+ * number costs next to nothing, where parsing the timestamp's text was a
+ * visible part of a rebuild's profile; floor() gives the millisecond the
+ * driver's parser keeps (it drops the microseconds too).
+ */
 export const PROJECTION_EVENT_COLUMNS = `
   global_position::text AS global_position, transaction_id::text AS transaction_id,
-  stream_id, stream_type, stream_version, event_type, schema_version, data, occurred_at`;
+  stream_id, stream_type, stream_version, event_type, schema_version, data,
+  floor(extract(epoch FROM occurred_at) * 1000)::float8 AS occurred_at_ms`;
 
 /** The canonical text forms the hash covers (see ll_event_hash in the migrations). */
 export const HASHED_TEXT_COLUMNS = `
   data::text AS data_text, metadata::text AS metadata_text,
   to_char(occurred_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS occurred_at_text`;
 
-export type ProjectionEventRow = Pick<
+/** What PROJECTION_EVENT_COLUMNS selects. */
+export type ProjectionEventRow = Omit<LeanEventRow, 'occurred_at'> & { occurred_at_ms: number };
+
+/** The columns both reads share. */
+export type LeanEventRow = Pick<
   EventRow,
   | 'global_position'
   | 'transaction_id'

@@ -11,6 +11,7 @@ import {
   PROJECTION_EVENT_COLUMNS,
   SQLSTATE,
   type EventRow,
+  type LeanEventRow,
   type ProjectionEventRow,
 } from './sql';
 import { createUpcasting, type EventSchema } from './upcasting';
@@ -51,7 +52,8 @@ export type EventStoreOptions = {
 export function createEventStore(pool: pg.Pool, storeOptions: EventStoreOptions) {
   const upcasting = createUpcasting(storeOptions.schemas);
   const toEvent = (row: EventRow) => upcasting.upcast(toRecordedEvent(row));
-  const toLeanEvent = (row: ProjectionEventRow) => upcasting.upcast(toProjectionEvent(row));
+  const toLeanEvent = (row: ProjectionEventRow) =>
+    upcasting.upcast(toProjectionEvent(row, new Date(row.occurred_at_ms)));
 
   /**
    * Appends atomically with optimistic concurrency: when N writers race on the
@@ -217,7 +219,10 @@ export function createEventStore(pool: pg.Pool, storeOptions: EventStoreOptions)
   }
 
   /** The one gap-safe global read behind readAll and readAllForProjections. */
-  async function readAfter<Row extends ProjectionEventRow, E extends ProjectionEvent>(
+  async function readAfter<
+    Row extends Pick<LeanEventRow, 'global_position' | 'transaction_id'>,
+    E extends ProjectionEvent,
+  >(
     columns: string,
     toResult: (row: Row) => E,
     options: { after?: string; limit?: number },
@@ -313,11 +318,11 @@ export function createEventStore(pool: pg.Pool, storeOptions: EventStoreOptions)
  * so the two texts are joined as they are: two BigInts and their printing per
  * event were a visible part of a rebuild's profile.
  */
-function rowPosition(row: ProjectionEventRow): string {
+function rowPosition(row: Pick<LeanEventRow, 'global_position' | 'transaction_id'>): string {
   return `${row.transaction_id}:${row.global_position}`;
 }
 
-function toProjectionEvent(row: ProjectionEventRow): ProjectionEvent {
+function toProjectionEvent(row: Omit<LeanEventRow, 'occurred_at'>, occurredAt: Date): ProjectionEvent {
   return {
     position: rowPosition(row),
     globalPosition: Number(row.global_position),
@@ -329,14 +334,14 @@ function toProjectionEvent(row: ProjectionEventRow): ProjectionEvent {
     schemaVersion: row.schema_version,
     storedSchemaVersion: row.schema_version,
     data: row.data as JsonObject,
-    occurredAt: row.occurred_at,
+    occurredAt,
   };
 }
 
 /** A projection's event plus what only other readers need (metadata, the chain, the recording time). */
 function toRecordedEvent(row: EventRow): RecordedEvent {
   return {
-    ...toProjectionEvent(row),
+    ...toProjectionEvent(row, row.occurred_at),
     metadata: row.metadata as EventMetadata,
     recordedAt: row.recorded_at,
     hash: row.hash,

@@ -13,6 +13,15 @@ import { rebuildSchema, type Projection } from './types';
 // reads see the old rows until that commit and the new ones after it, never
 // an empty or a shrinking table. The copy has its own checkpoint (the
 // version's `rebuild` slot), so a crash resumes it where it stood.
+//
+// The copies start with their keys only (the primary key and any unique
+// index: the projections' ON CONFLICT needs them); their other indexes are
+// built once, whole, when the replay has caught up (buildRebuildIndexes),
+// instead of being maintained row by row through the whole replay, where
+// they cost most of a batch's writes. Built from the originals' own
+// definitions, they have the same names and definitions as the migration's,
+// so the swapped-in tables show Prisma no drift; the swap refuses copies
+// that lack any index the originals have.
 
 export type RebuildServices = { pool: pg.Pool; store: EventStore };
 
@@ -50,6 +59,10 @@ export async function requestRebuild(
       const name = pg.escapeIdentifier(table);
       // Indexes, defaults and checks come along, under the same names as in public.
       await tx.query(`CREATE TABLE ${schema}.${name} (LIKE public.${name} INCLUDING ALL)`);
+    }
+    // …and the indexes that enforce nothing go again, until the replay has caught up (see above).
+    for (const index of await tableIndexes(tx, rebuildSchema(projection), projection.tables)) {
+      if (!index.enforces) await tx.query(`DROP INDEX ${schema}.${pg.escapeIdentifier(index.name)}`);
     }
     await tx.query(`INSERT INTO projection_checkpoints (name, version, slot) VALUES ($1, $2, 'rebuild')`, [
       projection.name,
@@ -96,6 +109,11 @@ export async function swapInRebuild(services: RebuildServices, projection: Proje
     const at = (r: CheckpointRow) =>
       formatPosition({ transactionId: BigInt(r.transaction_id), globalPosition: BigInt(r.global_position) });
     if (!main || !rebuild || main.retired || comparePositions(at(rebuild), at(main)) < 0) {
+      await client.query('ROLLBACK');
+      return false;
+    }
+    // Never tables that would serve without an index the version's have: buildRebuildIndexes first.
+    if ((await missingIndexes(client, projection)).length > 0) {
       await client.query('ROLLBACK');
       return false;
     }
@@ -149,6 +167,102 @@ export async function swapInRebuild(services: RebuildServices, projection: Proje
     await client.query('ROLLBACK').catch(() => {});
     // 55P03 lock_not_available: readers held the tables; the next batch tries again.
     if ((error as { code?: string }).code === '55P03') return false;
+    throw error;
+  } finally {
+    client.release();
+  }
+}
+
+type Queryable = Pick<pg.ClientBase, 'query'>;
+
+type TableIndex = {
+  table: string;
+  name: string;
+  /** pg_get_indexdef with the table's schema left out: equal for an index and its copy. */
+  definition: string;
+  /** Backs a constraint or is unique: a copy keeps it from the start. */
+  enforces: boolean;
+};
+
+/** The indexes of the tables in one schema. */
+async function tableIndexes(db: Queryable, schema: string, tables: readonly string[]): Promise<TableIndex[]> {
+  const { rows } = await db.query<{
+    table: string;
+    name: string;
+    definition: string;
+    qualified: string;
+    enforces: boolean;
+  }>(
+    `SELECT t.relname AS table, i.relname AS name, pg_get_indexdef(i.oid) AS definition,
+            quote_ident(n.nspname) || '.' || quote_ident(t.relname) AS qualified,
+            x.indisunique OR EXISTS (SELECT 1 FROM pg_constraint k WHERE k.conindid = i.oid) AS enforces
+       FROM pg_index x
+       JOIN pg_class i ON i.oid = x.indexrelid
+       JOIN pg_class t ON t.oid = x.indrelid
+       JOIN pg_namespace n ON n.oid = t.relnamespace
+      WHERE n.nspname = $1 AND t.relname = ANY($2::text[])
+      ORDER BY t.relname, i.relname`,
+    [schema, [...tables]],
+  );
+  return rows.map((r) => {
+    const on = ` ON ${r.qualified} `;
+    if (!r.definition.includes(on)) throw new Error(`Unexpected definition of index ${r.name}: ${r.definition}`);
+    return {
+      table: r.table,
+      name: r.name,
+      definition: r.definition.replace(on, ` ON ${pg.escapeIdentifier(r.table)} `),
+      enforces: r.enforces,
+    };
+  });
+}
+
+/** The version's indexes (in public) that its rebuild copies lack, as statements that create them on the copies. */
+async function missingIndexes(db: Queryable, projection: Projection): Promise<Array<{ name: string; create: string }>> {
+  const schema = rebuildSchema(projection);
+  const [originals, copies] = await Promise.all([
+    tableIndexes(db, 'public', projection.tables),
+    tableIndexes(db, schema, projection.tables),
+  ]);
+  const have = new Set(copies.map((c) => `${c.table}/${c.name}/${c.definition}`));
+  return originals
+    .filter((o) => !have.has(`${o.table}/${o.name}/${o.definition}`))
+    .map((o) => ({
+      name: o.name,
+      // The original's own definition, on the copy: same name, same columns, same method and options.
+      create: o.definition.replace(
+        ` ON ${pg.escapeIdentifier(o.table)} `,
+        ` ON ${pg.escapeIdentifier(schema)}.${pg.escapeIdentifier(o.table)} `,
+      ),
+    }));
+}
+
+/**
+ * Builds the indexes that the version's rebuild copies lack (see the top of
+ * this file), in one transaction, so that the next swapInRebuild may take
+ * over. For the rebuild loop once a batch came back short of full (the
+ * replay has caught up): the swap itself stays short. Returns how many it
+ * built; 0 when no rebuild runs or nothing is missing. An index a copy holds
+ * under an original's name with another definition fails the build (and so
+ * the rebuild, visibly): only a person knows what happened there.
+ */
+export async function buildRebuildIndexes(services: Pick<RebuildServices, 'pool'>, projection: Projection) {
+  const client = await services.pool.connect();
+  try {
+    const { rows } = await client.query(
+      `SELECT 1 FROM projection_checkpoints WHERE name = $1 AND version = $2 AND slot = 'rebuild' AND retired_at IS NULL`,
+      [projection.name, projection.version],
+    );
+    if (rows.length === 0) return 0;
+    const missing = await missingIndexes(client, projection);
+    if (missing.length === 0) return 0;
+    await client.query('BEGIN');
+    // A sort in memory rather than on disk, for this build alone.
+    await client.query(`SET LOCAL maintenance_work_mem = '256MB'`);
+    for (const index of missing) await client.query(index.create);
+    await client.query('COMMIT');
+    return missing.length;
+  } catch (error) {
+    await client.query('ROLLBACK').catch(() => {});
     throw error;
   } finally {
     client.release();

@@ -3,7 +3,7 @@ import os from 'node:os';
 import pg from 'pg';
 import { intFromEnv } from '../config/env';
 import { createPool } from '../db/pool';
-import { createEventStore, createSharedReadAll, parsePosition } from '../event-store';
+import { createEventStore, createReadAhead, createSharedReadAll, parsePosition } from '../event-store';
 import { EVENT_SCHEMAS } from '../event-schemas';
 import { BatchFailedError, processNextBatch, type BatchResult } from './batch';
 import { startListener } from '../live/listener';
@@ -11,7 +11,7 @@ import { ensureCheckpoint, readCheckpoint, RetiredError } from './checkpoint';
 import type { Projection, Slot } from './types';
 
 import { EVENTS_CHANNEL, PROJECTIONS_CHANNEL, REBUILD_PAYLOAD, RETRY_PAYLOAD } from './channels';
-import { swapInRebuild } from './rebuild';
+import { buildRebuildIndexes, swapInRebuild } from './rebuild';
 
 export { EVENTS_CHANNEL, PROJECTIONS_CHANNEL, RETRY_PAYLOAD };
 /** First key of the projections' advisory locks ("LL"). */
@@ -68,6 +68,8 @@ export type WorkerOptions = {
   stopTimeoutMs?: number;
   log?: (line: string) => void;
   onBatch?: (projection: Projection, result: BatchResult, slot: Slot) => void;
+  /** After a rebuild's tables took the version's place (swapInRebuild committed). */
+  onRebuilt?: (projection: Projection) => void;
 };
 
 export type ProjectionWorker = { id: string; stop: () => Promise<void> };
@@ -90,8 +92,9 @@ export function startProjectionWorker(options: WorkerOptions): ProjectionWorker 
   const maxBackoffMs = options.maxBackoffMs ?? 30_000;
   const stopTimeoutMs = options.stopTimeoutMs ?? 5_000;
   const log = options.log ?? (() => {});
-  // Each version has a main loop and a rebuild loop (idle unless a rebuild runs).
-  const pool = createPool({ connectionString: options.connectionString, max: 2 * options.projections.length + 2 }, log);
+  // Each version has a main loop and a rebuild loop (idle unless a rebuild
+  // runs), and each loop may read its next batch while it applies one.
+  const pool = createPool({ connectionString: options.connectionString, max: 4 * options.projections.length + 2 }, log);
   const store = createEventStore(pool, { schemas: EVENT_SCHEMAS });
   // The projections mostly read the same events at the same moment: one read serves them all.
   // Projections get ProjectionEvents: only the columns they read (see ProjectionEvent).
@@ -202,8 +205,14 @@ export function startProjectionWorker(options: WorkerOptions): ProjectionWorker 
     // After a failure, one event at a time until a batch succeeds: the
     // failing event is then named exactly (and only it can be skipped).
     let isolating = false;
+    // Through a backlog, the next batch is read while this one applies: the
+    // size this loop asks for after a full batch (see `limit` below).
+    const source = {
+      readAll: createReadAhead(reader.readAll, () => (failedInBacklog ? batchSize : catchUpBatchSize)),
+    };
     const key = `${projection.name}:${projection.version}`;
     const notify = (result: BatchResult) => notification(projection, slot, result);
+
     while (!stopped && !lockLost()) {
       if (Date.now() - lastBeat >= heartbeatMs) {
         const now = Date.now();
@@ -232,7 +241,7 @@ export function startProjectionWorker(options: WorkerOptions): ProjectionWorker 
         const started = Date.now();
         // Isolating a failure reads one event at a time (see above).
         const size = isolating ? 1 : limit;
-        const result = await processNextBatch(pool, reader, projection, size, { after: known, notify, slot });
+        const result = await processNextBatch(pool, source, projection, size, { after: known, notify, slot });
         failures = 0;
         isolating = false;
         if (result) {
@@ -246,19 +255,21 @@ export function startProjectionWorker(options: WorkerOptions): ProjectionWorker 
           limit = full && !failedInBacklog ? catchUpBatchSize : batchSize;
           options.onBatch?.(projection, result, slot);
           // Near the head of the log, a rebuild may have caught up with its version.
-          if (slot === 'rebuild' && !full && (await swapInRebuild({ pool, store }, projection))) {
+          if (slot === 'rebuild' && !full && (await takeOver(projection))) {
             log(`${projection.name} v${projection.version}: rebuild took over at ${result.to}`);
             known = undefined;
+            options.onRebuilt?.(projection);
           }
           continue;
         }
         limit = batchSize;
         failedInBacklog = false;
         if (!caughtUp) caughtUp = await markCaughtUp(projection, slot);
-        if (slot === 'rebuild' && (await swapInRebuild({ pool, store }, projection))) {
+        if (slot === 'rebuild' && (await takeOver(projection))) {
           log(`${projection.name} v${projection.version}: rebuild took over`);
           caughtUp = false;
           known = undefined;
+          options.onRebuilt?.(projection);
         }
       } catch (error) {
         if (error instanceof RetiredError) {
@@ -292,6 +303,23 @@ export function startProjectionWorker(options: WorkerOptions): ProjectionWorker 
         known = undefined; // idle: the fallback poll reads the checkpoint itself
       }
     }
+  }
+
+  /**
+   * A rebuild that has caught up: its copies get the indexes left out during
+   * the replay (one build, outside any batch; a no-op once they have them),
+   * then take over if they are at the version's position (swapInRebuild,
+   * one short transaction).
+   */
+  async function takeOver(projection: Projection): Promise<boolean> {
+    const started = Date.now();
+    const built = await buildRebuildIndexes({ pool }, projection);
+    if (built > 0) {
+      log(
+        `${projection.name} v${projection.version}: built ${built} indexes of the rebuild in ${Date.now() - started} ms`,
+      );
+    }
+    return swapInRebuild({ pool, store }, projection);
   }
 
   async function heartbeat(projection: Projection, slot: Slot, eventsPerSecond: number) {

@@ -7,7 +7,9 @@ import { seedCustomers } from '../../lib/db/seed';
 import { comparePositions, createEventStore } from '../../lib/event-store';
 import { PROJECTIONS } from '../../lib/read-models';
 import { listOperations } from '../../lib/projections/operations';
-import { requestRebuild } from '../../lib/projections/rebuild';
+import { buildRebuildIndexes, requestRebuild, swapInRebuild } from '../../lib/projections/rebuild';
+import { processNextBatch } from '../../lib/projections/batch';
+import { orderSummariesV1 } from '../../lib/read-models/order-summaries/projection';
 import { listProjectionStatus } from '../../lib/projections/status';
 import { startProjectionWorker } from '../../lib/projections/worker';
 import { isolatedDatabase } from '../support/db';
@@ -26,6 +28,16 @@ async function waitPast(position: string) {
     if (ours.length === PROJECTIONS.length && ours.every((s) => comparePositions(s.position, position) >= 0)) return;
   }
   throw new Error(`projections did not pass ${position}`);
+}
+
+/** Every index of the tables, by name, as the migrations made them: what `prisma migrate` compares. */
+async function indexes(schema: string, tables: readonly string[]) {
+  const { rows } = await pool.query<{ indexname: string; indexdef: string }>(
+    `SELECT indexname, replace(indexdef, ' ON ' || schemaname || '.', ' ON ') AS indexdef FROM pg_indexes
+      WHERE schemaname = $1 AND tablename = ANY($2::text[]) ORDER BY indexname`,
+    [schema, [...tables]],
+  );
+  return rows;
 }
 
 /** Every row of every projection table, in a stable order. */
@@ -67,6 +79,11 @@ describe('rebuild', () => {
       }
       await waitPast(last);
       const live = await snapshot();
+      const liveIndexes = await indexes(
+        'public',
+        PROJECTIONS.flatMap((p) => p.tables),
+      );
+      expect(liveIndexes.length).toBeGreaterThan(10);
       expect((live['order_summaries_v1'] ?? []).length).toBe(40);
 
       // Rebuild every projection from the events while the worker keeps running
@@ -82,11 +99,43 @@ describe('rebuild', () => {
       }
       await waitPast(last);
       expect(await snapshot()).toEqual(live);
+      // The copies built their secondary indexes before taking over: the same names and definitions.
+      expect(
+        await indexes(
+          'public',
+          PROJECTIONS.flatMap((p) => p.tables),
+        ),
+      ).toEqual(liveIndexes);
       // The copies took the place of the tables: no rebuild schema is left.
       const { rows: schemas } = await pool.query(`SELECT nspname FROM pg_namespace WHERE nspname LIKE 'll_rebuild_%'`);
       expect(schemas).toEqual([]);
     } finally {
       await worker.stop();
     }
+  });
+
+  it('fills the copies with their keys only and refuses the swap until their other indexes are built', async () => {
+    const projection = orderSummariesV1;
+    const actor = { id: 'test', name: 'test' };
+    const schema = `ll_rebuild_${projection.name}_v${projection.version}`;
+    const originals = await indexes('public', projection.tables);
+    expect(originals.map((i) => i.indexname)).toContain('order_summaries_v1_status_placed_at_order_id_idx');
+    await requestRebuild(services, projection, { reason: 'test' }, actor);
+    // Only the primary key during the replay.
+    expect((await indexes(schema, projection.tables)).map((i) => i.indexname)).toEqual(['order_summaries_v1_pkey']);
+    const reader = { readAll: services.store.readAllForProjections };
+    while (await processNextBatch(pool, reader, projection, 1000, { slot: 'rebuild' }));
+    // Caught up, but without the originals' indexes: no swap.
+    expect(await swapInRebuild(services, projection)).toBe(false);
+    const { rows } = await pool.query(`SELECT slot FROM projection_checkpoints WHERE name = $1 AND version = $2`, [
+      projection.name,
+      projection.version,
+    ]);
+    expect(rows.map((r: { slot: string }) => r.slot).sort()).toEqual(['main', 'rebuild']);
+    expect(await buildRebuildIndexes(services, projection)).toBe(originals.length - 1);
+    expect(await indexes(schema, projection.tables)).toEqual(originals);
+    expect(await buildRebuildIndexes(services, projection)).toBe(0);
+    expect(await swapInRebuild(services, projection)).toBe(true);
+    expect(await indexes('public', projection.tables)).toEqual(originals);
   });
 });
