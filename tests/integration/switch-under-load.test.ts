@@ -48,10 +48,11 @@ async function request(port: number, method: string, path: string, body?: unknow
 }
 
 beforeAll(async () => {
-  ports = await Promise.all([startNode(), startNode()]);
+  // One after the other: each applies pending migrations at start, under Prisma's advisory lock.
+  ports = [await startNode(), await startNode()];
   token = await sessionTokenFor(pool, 'operator');
   worker = startProjectionWorker({ connectionString: url, projections: PROJECTIONS, pollMs: 20 });
-}, 90_000);
+}, 150_000);
 
 afterAll(async () => {
   children.forEach((child) => child.kill('SIGKILL'));
