@@ -73,3 +73,40 @@ export async function moveCheckpoint(
   );
   return result.rowCount === 1;
 }
+
+export type VersionCheckpoint = { position: string; retired: boolean; caughtUp: boolean };
+
+/** The main checkpoints of some versions of `name`, by version; `lock` takes them FOR UPDATE (in version order). */
+export async function readVersionCheckpoints(
+  db: Queryable,
+  name: string,
+  versions: number[],
+  lock = false,
+): Promise<Map<number, VersionCheckpoint>> {
+  const { rows } = await db.query<{
+    version: number;
+    transaction_id: string;
+    global_position: string;
+    retired: boolean;
+    caught_up: boolean;
+  }>(
+    `SELECT version, transaction_id::text, global_position::text, retired_at IS NOT NULL AS retired,
+            caught_up_at IS NOT NULL AS caught_up
+       FROM projection_checkpoints WHERE name = $1 AND version = ANY($2::int[]) AND slot = 'main'
+      ORDER BY version${lock ? ' FOR UPDATE' : ''}`,
+    [name, versions],
+  );
+  return new Map(
+    rows.map((r) => [
+      r.version,
+      {
+        position: formatPosition({
+          transactionId: BigInt(r.transaction_id),
+          globalPosition: BigInt(r.global_position),
+        }),
+        retired: r.retired,
+        caughtUp: r.caught_up,
+      },
+    ]),
+  );
+}

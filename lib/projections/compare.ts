@@ -2,7 +2,8 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import pg from 'pg';
 import { withTransaction } from '../db/transaction';
 import { ruleViolation, validationError } from '../errors';
-import { formatPosition, type EventStore } from '../event-store';
+import type { EventStore } from '../event-store';
+import { readVersionCheckpoints, type VersionCheckpoint } from './checkpoint';
 import { recordOperation, type Actor } from './operations-log';
 import type { CompareView, Projection } from './types';
 
@@ -117,33 +118,12 @@ export async function compareVersions(
 type Snapshot = { position: string; views: ViewComparison[] };
 
 async function inOneSnapshot(pool: pg.Pool, a: Projection, b: Projection, waitMs: number): Promise<Snapshot> {
-  let last: Map<number, { position: string; retired: boolean }> = new Map();
+  let last: Map<number, VersionCheckpoint> = new Map();
   for (const deadline = Date.now() + waitMs; ; await sleep(20)) {
     const found = await withTransaction(
       pool,
       async (tx) => {
-        const { rows } = await tx.query<{
-          version: number;
-          transaction_id: string;
-          global_position: string;
-          retired: boolean;
-        }>(
-          `SELECT version, transaction_id::text, global_position::text, retired_at IS NOT NULL AS retired
-             FROM projection_checkpoints WHERE name = $1 AND version = ANY($2::int[]) AND slot = 'main'`,
-          [a.name, [a.version, b.version]],
-        );
-        last = new Map(
-          rows.map((r) => [
-            r.version,
-            {
-              position: formatPosition({
-                transactionId: BigInt(r.transaction_id),
-                globalPosition: BigInt(r.global_position),
-              }),
-              retired: r.retired,
-            },
-          ]),
-        );
+        last = await readVersionCheckpoints(tx, a.name, [a.version, b.version]);
         for (const p of [a, b]) {
           const at = last.get(p.version);
           if (!at) throw ruleViolation('NOT_STARTED', `${p.name} v${p.version} has not started yet.`);

@@ -4,6 +4,7 @@ import { withTransaction } from '../db/transaction';
 import { AppError, conflict, isAppError, notFound, ruleViolation, validationError } from '../errors';
 import { comparePositions, formatPosition, type EventStore } from '../event-store';
 import { PROJECTIONS_CHANNEL } from './channels';
+import { readVersionCheckpoints, type VersionCheckpoint } from './checkpoint';
 import { compareVersions, type ComparisonReport } from './compare';
 import { recordOperation, type Actor, type OperationEvent } from './operations-log';
 import { forgetServing, SERVING_CHANNEL } from './serving';
@@ -23,7 +24,6 @@ const CATCH_UP_WAIT_MS = 3_000;
 export const RETIRE_GRACE_MS = 5_000;
 
 type Pointer = { version: number; previousVersion: number | null; switchedAt: Date };
-type Checkpoint = { position: string; retired: boolean; caughtUp: boolean };
 
 async function readPointer(db: pg.Pool | pg.PoolClient, name: string, lock = false): Promise<Pointer> {
   const { rows } = await db.query<{ version: number; previous_version: number | null; switched_at: Date }>(
@@ -35,42 +35,8 @@ async function readPointer(db: pg.Pool | pg.PoolClient, name: string, lock = fal
   return { version: row.version, previousVersion: row.previous_version, switchedAt: row.switched_at };
 }
 
-async function readCheckpoints(
-  db: pg.Pool | pg.PoolClient,
-  name: string,
-  versions: number[],
-  lock = false,
-): Promise<Map<number, Checkpoint>> {
-  const { rows } = await db.query<{
-    version: number;
-    transaction_id: string;
-    global_position: string;
-    retired: boolean;
-    caught_up: boolean;
-  }>(
-    `SELECT version, transaction_id::text, global_position::text, retired_at IS NOT NULL AS retired,
-            caught_up_at IS NOT NULL AS caught_up
-       FROM projection_checkpoints WHERE name = $1 AND version = ANY($2::int[]) AND slot = 'main'
-      ORDER BY version${lock ? ' FOR UPDATE' : ''}`,
-    [name, versions],
-  );
-  return new Map(
-    rows.map((r) => [
-      r.version,
-      {
-        position: formatPosition({
-          transactionId: BigInt(r.transaction_id),
-          globalPosition: BigInt(r.global_position),
-        }),
-        retired: r.retired,
-        caughtUp: r.caught_up,
-      },
-    ]),
-  );
-}
-
 /** The version may serve: started, not retired, caught up once. */
-function assertCanServe(projection: Projection, checkpoint: Checkpoint | undefined) {
+function assertCanServe(projection: Projection, checkpoint: VersionCheckpoint | undefined) {
   const label = `${projection.name} v${projection.version}`;
   if (!checkpoint) throw ruleViolation('NOT_STARTED', `${label} has not started yet.`);
   if (checkpoint.retired) throw ruleViolation('VERSION_RETIRED', `${label} is retired: its tables are gone.`);
@@ -98,7 +64,7 @@ async function movePointer(
       const pointer = await readPointer(tx, name, true);
       if (pointer.version !== from) throw conflict(`${name} was switched meanwhile: v${pointer.version} serves now.`);
       // Locked: no batch of either version commits until this does.
-      const at = await readCheckpoints(tx, name, [from, to], true);
+      const at = await readVersionCheckpoints(tx, name, [from, to], true);
       const target = at.get(to)!;
       const current = at.get(from);
       if (current && comparePositions(target.position, current.position) < 0) {
@@ -143,7 +109,10 @@ export async function switchVersion(
   }
   const pointer = await readPointer(services.pool, target.name);
   if (pointer.version === target.version) throw ruleViolation('ALREADY_SERVING', `${label} already serves.`);
-  assertCanServe(target, (await readCheckpoints(services.pool, target.name, [target.version])).get(target.version));
+  assertCanServe(
+    target,
+    (await readVersionCheckpoints(services.pool, target.name, [target.version])).get(target.version),
+  );
 
   let comparison: ComparisonReport | null = null;
   if (!input.override) {
@@ -210,7 +179,10 @@ export async function rollBack(
   if (!previous) {
     throw ruleViolation('NOTHING_TO_ROLL_BACK', `${name} v${pointer.previousVersion} is not in this build any more.`);
   }
-  assertCanServe(previous, (await readCheckpoints(services.pool, name, [previous.version])).get(previous.version));
+  assertCanServe(
+    previous,
+    (await readVersionCheckpoints(services.pool, name, [previous.version])).get(previous.version),
+  );
   return movePointer(
     services,
     name,
