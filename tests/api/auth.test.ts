@@ -164,7 +164,7 @@ describe('every API route checks the caller', () => {
   /** GETs that are operator actions: a comparison is kept and recorded in the operations log. */
   const operatorGets = ['/api/projections/[name]/compare'];
 
-  it('lets a viewer read every GET route but the operators\' comparison', async () => {
+  it("lets a viewer read every GET route but the operators' comparison", async () => {
     for (const file of routeFiles()) {
       for (const { method, handler, url } of await handlersOf(file)) {
         if (method !== 'GET') continue;
