@@ -92,20 +92,17 @@ export function ActionForm({
     >
       {description && <div className="text-sm text-slate-700">{description}</div>}
       {action.isError && <ErrorBanner title={`${label}: refused`}>{actionErrorMessage(action.error)}</ErrorBanner>}
-      <Field id={`${id}-reason`} label="Reason" error={error} hint={hint}>
-        <input
-          type="text"
-          maxLength={REASON_MAX}
-          value={reason}
-          autoFocus
-          onChange={(event) => {
-            setReason(event.target.value);
-            setMissing(false);
-          }}
-          {...controlA11y(`${id}-reason`, error, hint)}
-          className={controlClass}
-        />
-      </Field>
+      <ReasonField
+        id={`${id}-reason`}
+        value={reason}
+        error={error}
+        hint={hint}
+        autoFocus
+        onChange={(value) => {
+          setReason(value);
+          setMissing(false);
+        }}
+      />
       <div className="flex flex-wrap justify-end gap-2">
         <Button variant="ghost" onClick={() => setOpen(false)} disabled={action.isPending}>
           Cancel
@@ -115,5 +112,36 @@ export function ActionForm({
         </Button>
       </div>
     </form>
+  );
+}
+
+/** The reason an operator gives for an action: kept in the operations log, at most REASON_MAX characters. */
+export function ReasonField({
+  id,
+  value,
+  error,
+  hint,
+  autoFocus = false,
+  onChange,
+}: {
+  id: string;
+  value: string;
+  error: string | undefined;
+  hint: string;
+  autoFocus?: boolean;
+  onChange: (value: string) => void;
+}) {
+  return (
+    <Field id={id} label="Reason" error={error} hint={hint}>
+      <input
+        type="text"
+        maxLength={REASON_MAX}
+        value={value}
+        autoFocus={autoFocus}
+        onChange={(event) => onChange(event.target.value)}
+        {...controlA11y(id, error, hint)}
+        className={controlClass}
+      />
+    </Field>
   );
 }

@@ -4,9 +4,8 @@ import { useQuery } from '@tanstack/react-query';
 import { useId, useState, type FormEvent } from 'react';
 import { Button } from '@/components/ui/button';
 import { ErrorBanner } from '@/components/ui/alert';
-import { controlA11y, controlClass, Field } from '@/components/ui/field';
 import { ApiError } from '@/lib/client/fetchers';
-import { REASON_MAX } from './action-form';
+import { ReasonField } from './action-form';
 import type { SwitchResult } from './api';
 import { ComparisonReport } from './comparison-report';
 import { comparisonQuery } from './queries';
@@ -137,19 +136,16 @@ export function SwitchAction({
           <span>Override: the comparison did not pass, switch anyway.</span>
         </label>
       )}
-      <Field id={`${id}-reason`} label="Reason" error={error} hint={hint}>
-        <input
-          type="text"
-          maxLength={REASON_MAX}
-          value={reason}
-          onChange={(event) => {
-            setReason(event.target.value);
-            setMissing(false);
-          }}
-          {...controlA11y(`${id}-reason`, error, hint)}
-          className={controlClass}
-        />
-      </Field>
+      <ReasonField
+        id={`${id}-reason`}
+        value={reason}
+        error={error}
+        hint={hint}
+        onChange={(value) => {
+          setReason(value);
+          setMissing(false);
+        }}
+      />
       <div className="flex flex-wrap justify-end gap-2">
         <Button variant="ghost" onClick={() => setOpen(false)} disabled={action.isPending}>
           Cancel
