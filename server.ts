@@ -12,6 +12,8 @@ import { attachLive } from './lib/live/server';
 import { PROJECTIONS } from './lib/read-models';
 import { startProjectionWorker } from './lib/projections/worker';
 import { exitAtShutdownLimit } from './lib/server/shutdown-limit';
+import { loadApiRouter } from './lib/server/api-router';
+import { allowServerOnlyImports } from './lib/server/server-only-hook';
 
 const dev = process.argv.includes('--dev');
 const port = Number(process.env.PORT ?? 3000);
@@ -39,9 +41,13 @@ const worker = process.argv.includes('--no-worker')
 const app = next({ dev, hostname, port });
 await app.prepare();
 const handle = app.getRequestHandler();
+// In production the JSON API skips Next.js (lib/server/api-router.ts); `next dev` keeps it, for reloads.
+if (!dev) allowServerOnlyImports();
+const api = dev ? null : await loadApiRouter();
 const server = createServer((req, res) => {
   // Sign-in rate limits count per client address: set here, where the socket is known.
   stampClientAddress(req);
+  if (api?.serve(req, res)) return;
   void handle(req, res);
 });
 const live = attachLive(server, { connectionString: db.url, log: (line) => console.log(`[live] ${line}`) });

@@ -9,14 +9,13 @@
  * load generator and the 50 Socket.IO clients do not share its event loop,
  * or in-process with BENCH_SERVER=inproc.
  */
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import { register } from 'node:module';
-import path from 'node:path';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createServer } from 'node:http';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { pathToFileURL } from 'node:url';
 import { attachLive } from '../lib/live/server';
-
-type Handler = (req: Request, ctx: { params: Promise<Record<string, string>> }) => Promise<Response>;
+import { loadApiRouter } from '../lib/server/api-router';
+import { allowServerOnlyImports } from '../lib/server/server-only-hook';
 
 export type AppServer = {
   port: number;
@@ -27,117 +26,21 @@ export type AppServer = {
 
 export type ServerStats = { cpuMs: number; loopDelayP99: number; loopDelayMax: number };
 
-/**
- * Route handlers by "METHOD path" (`:id`, `:name`, `:version` stand for the
- * path's parameters, as `[id]` does in app/); a module that does not exist
- * (yet) leaves its route out.
- */
-const ROUTES: Array<{ method: string; path: string; module: string; name: 'GET' | 'POST' }> = [
-  { method: 'POST', path: '/api/orders', module: '@/app/api/orders/route', name: 'POST' },
-  { method: 'GET', path: '/api/orders', module: '@/app/api/orders/route', name: 'GET' },
-  { method: 'GET', path: '/api/stats/metrics', module: '@/app/api/stats/metrics/route', name: 'GET' },
-  { method: 'GET', path: '/api/stats/customers', module: '@/app/api/stats/customers/route', name: 'GET' },
-  { method: 'GET', path: '/api/projections', module: '@/app/api/projections/route', name: 'GET' },
-  {
-    method: 'POST',
-    path: '/api/projections/:name/versions/:version/switch',
-    module: '@/app/api/projections/[name]/versions/[version]/switch/route',
-    name: 'POST',
-  },
-  {
-    method: 'POST',
-    path: '/api/projections/:name/rollback',
-    module: '@/app/api/projections/[name]/rollback/route',
-    name: 'POST',
-  },
-  { method: 'POST', path: '/api/auth/token', module: '@/app/api/auth/token/route', name: 'POST' },
-  { method: 'GET', path: '/api/auth/me', module: '@/app/api/auth/me/route', name: 'GET' },
-  { method: 'GET', path: '/api/health', module: '@/app/api/health/route', name: 'GET' },
-  { method: 'GET', path: '/api/customers', module: '@/app/api/customers/route', name: 'GET' },
-  ...(['ship', 'cancel', 'adjust', 'shipping-address'] as const).map((command) => ({
-    method: 'POST',
-    path: `/api/orders/:id/${command}`,
-    module: `@/app/api/orders/[id]/${command}/route`,
-    name: 'POST' as const,
-  })),
-];
-
-/** The route a request matches, with its path parameters; null for none. */
-function routeOf(method: string, url: string): { key: string; params: Record<string, string> } | null {
-  const segments = url.split('?')[0]!.split('/');
-  for (const route of ROUTES) {
-    const pattern = route.path.split('/');
-    if (route.method !== method || pattern.length !== segments.length) continue;
-    const params: Record<string, string> = {};
-    if (pattern.every((p, i) => (p.startsWith(':') ? ((params[p.slice(1)] = segments[i]!), true) : p === segments[i])))
-      return { key: `${route.method} ${route.path}`, params };
-  }
-  return null;
-}
-
-let serverOnlyRegistered = false;
-
-/** Next.js resolves `server-only` to a no-op on the server (react-server condition); so does this server. */
-function registerServerOnly() {
-  if (serverOnlyRegistered) return;
-  serverOnlyRegistered = true;
-  const emptyModule = pathToFileURL(path.resolve('node_modules/server-only/empty.js')).href;
-  register(
-    'data:text/javascript,' +
-      encodeURIComponent(
-        `export async function resolve(s, c, n) { return s === 'server-only' ? { url: ${JSON.stringify(emptyModule)}, shortCircuit: true } : n(s, c); }`,
-      ),
-  );
-}
-
 /** DATABASE_URL must be set: the route handlers find the database through it (lib/server/services.ts). */
 export async function startAppServer(options: { log?: (line: string) => void } = {}): Promise<AppServer> {
   const url = process.env.DATABASE_URL;
   if (!url) throw new Error('startAppServer needs DATABASE_URL');
-  registerServerOnly();
-  const handlers = new Map<string, Handler>();
-  for (const route of ROUTES) {
-    const routeModule = (await import(route.module).catch(() => null)) as Record<string, Handler> | null;
-    const handler = routeModule?.[route.name];
-    if (handler) handlers.set(`${route.method} ${route.path}`, handler);
-  }
+  allowServerOnlyImports();
+  const api = await loadApiRouter();
   const { getServices } = await import('@/lib/server/services');
-
-  let port = 0;
-  const server = createServer((req, res) => void route(req, res));
-  async function route(req: IncomingMessage, res: ServerResponse) {
-    try {
-      const matched = routeOf(req.method ?? 'GET', req.url ?? '/');
-      const handler = matched && handlers.get(matched.key);
-      if (!handler) {
-        res.writeHead(404).end();
-        return;
-      }
-      const chunks: Buffer[] = [];
-      for await (const chunk of req) chunks.push(chunk as Buffer);
-      const headers = new Headers();
-      for (const [k, v] of Object.entries(req.headers)) if (typeof v === 'string') headers.set(k, v);
-      const hasBody = req.method !== 'GET' && req.method !== 'HEAD';
-      const response = await handler(
-        new Request(`http://127.0.0.1:${port}${req.url}`, {
-          method: req.method,
-          headers,
-          body: hasBody ? Buffer.concat(chunks) : undefined,
-        }),
-        { params: Promise.resolve(matched.params) },
-      );
-      const body = Buffer.from(await response.arrayBuffer());
-      res.writeHead(response.status, Object.fromEntries(response.headers));
-      res.end(body);
-    } catch (error) {
-      res.writeHead(500).end(String(error));
-    }
-  }
+  const server = createServer((req, res) => {
+    if (!api.serve(req, res)) res.writeHead(404).end();
+  });
   // Longer than any pause between requests: a keep-alive socket closed by the server mid-reuse is an ECONNRESET.
   server.keepAliveTimeout = 65_000;
   const live = attachLive(server, { connectionString: url, log: options.log });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  port = (server.address() as { port: number }).port;
+  const { port } = server.address() as { port: number };
 
   let cpuBefore = process.cpuUsage();
   const eld = monitorEventLoopDelay({ resolution: 5 });
@@ -186,4 +89,58 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
   process.on('SIGINT', () => {}); // the parent decides when to stop
   process.on('disconnect', () => void stop());
   process.send?.({ type: 'ready', port: app.port, pid: process.pid });
+}
+
+export type BareServer = {
+  kind: string;
+  port: number;
+  pid: number;
+  /** CPU and event-loop delay since the last call, over IPC; null once the child is gone. */
+  stats: () => Promise<ServerStats | null>;
+  stop: () => Promise<void>;
+};
+
+/**
+ * This file as a child process (`node --import tsx bench/app-server.ts`), so
+ * that its event loop and CPU are its own: the "bare handlers" row beside
+ * the real server's (bench/product-server.ts).
+ */
+export async function spawnBareServer(databaseUrl: string, cpuProfDir?: string | null): Promise<BareServer> {
+  const entry = 'bench/app-server.ts';
+  const prof = cpuProfDir ? ['--cpu-prof', `--cpu-prof-dir=${cpuProfDir}`] : [];
+  const child: ChildProcess = spawn(process.execPath, [...prof, '--import', 'tsx', entry], {
+    env: { ...process.env, DATABASE_URL: databaseUrl },
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const ready = await new Promise<{ port: number }>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error('app server did not start in 60 s')), 60_000);
+    child.once('exit', (code) => reject(new Error(`app server exited early (${code})`)));
+    child.on('message', (message: { type?: string; port?: number }) => {
+      if (message.type === 'ready') {
+        clearTimeout(timer);
+        resolve({ port: message.port! });
+      }
+    });
+  });
+  const waiting: Array<(stats: ServerStats | null) => void> = [];
+  child.on('message', (message: { type?: string; stats?: ServerStats }) => {
+    if (message.type === 'stats') waiting.shift()?.(message.stats ?? null);
+  });
+  return {
+    kind: `bare handlers (node --import tsx ${entry}, pid ${child.pid})`,
+    port: ready.port,
+    pid: child.pid!,
+    stats: () =>
+      new Promise((resolve) => {
+        if (!child.connected) return resolve(null);
+        waiting.push(resolve);
+        child.send({ type: 'stats' });
+      }),
+    stop: async () => {
+      if (child.connected) child.send({ type: 'stop' });
+      await Promise.race([exited, new Promise((r) => setTimeout(r, 10_000))]);
+      if (child.exitCode === null) child.kill('SIGKILL');
+    },
+  };
 }

@@ -51,7 +51,6 @@ register(
     ),
 );
 
-const { createPrismaClient } = await import('../lib/db/prisma');
 const { seedCustomers } = await import('../lib/db/seed');
 const { createEventStore } = await import('../lib/event-store');
 const { processNextBatch } = await import('../lib/projections/batch');
@@ -60,7 +59,6 @@ const { customerStatsV1: customerStats } = await import('../lib/read-models/cust
 const { listCustomerStatsAt } = await import('../lib/read-models/customer-stats/at');
 const { listCustomerStats } = await import('../lib/read-models/customer-stats/queries');
 
-type Db = import('../lib/db/prisma').Db;
 type CustomerStatsRow = import('../lib/read-models/customer-stats/types').CustomerStatsRow;
 
 const EVENTS = intFromEnv('BENCH_EVENTS', 100_000, { min: 1 });
@@ -161,11 +159,11 @@ function foldStats(events: SeedEvent[], at: number) {
   return stats;
 }
 
-async function checkResults(db: Db, events: SeedEvent[], span: { from: number; to: number }) {
+async function checkResults(pool: pg.Pool, events: SeedEvent[], span: { from: number; to: number }) {
   const checks: string[] = [];
   for (const sort of ['spent', 'orders'] as const) {
-    const live = await allPages((page) => listCustomerStats(db, { sort, page, pageSize: 100 }));
-    const asOf = await allPages((page) => listCustomerStatsAt(db, { sort, page, pageSize: 100, at: new Date() }));
+    const live = await allPages((page) => listCustomerStats(pool, { sort, page, pageSize: 100 }));
+    const asOf = await allPages((page) => listCustomerStatsAt(pool, { sort, page, pageSize: 100, at: new Date() }));
     if (JSON.stringify(live) !== JSON.stringify(asOf)) throw new Error(`as of now ≠ live list (sort ${sort})`);
   }
   checks.push('as of now = the live list (customer_stats_v1 after the projection caught up), every page, both sorts');
@@ -173,7 +171,7 @@ async function checkResults(db: Db, events: SeedEvent[], span: { from: number; t
   for (let i = 0; i < 3; i++) {
     const at = Math.round(span.from + rng() * (span.to - span.from));
     const expected = foldStats(events, at);
-    const rows = await allPages((page) => listCustomerStatsAt(db, { page, pageSize: 100, at: new Date(at) }));
+    const rows = await allPages((page) => listCustomerStatsAt(pool, { page, pageSize: 100, at: new Date(at) }));
     for (const row of rows) {
       const s = expected.get(row.customerId);
       const want = s
@@ -215,7 +213,7 @@ async function time(run: () => Promise<unknown>) {
   return performance.now() - start;
 }
 
-async function measure(db: Db, span: { from: number; to: number }, seed: number): Promise<Row[]> {
+async function measure(pool: pg.Pool, span: { from: number; to: number }, seed: number): Promise<Row[]> {
   const rows: Row[] = [];
   const rng = seededRandom(seed);
   const cases = [
@@ -225,27 +223,27 @@ async function measure(db: Db, span: { from: number; to: number }, seed: number)
     { sort: 'orders', q: SEARCH },
   ] as const;
   // Warm-up: plans, caches, connections.
-  for (let i = 0; i < 5; i++) await listCustomerStatsAt(db, { at: new Date(span.to) });
+  for (let i = 0; i < 5; i++) await listCustomerStatsAt(pool, { at: new Date(span.to) });
   for (const { sort, q } of cases) {
     const times: number[] = [];
     for (let i = 0; i < RUNS; i++) {
       const at = new Date(Math.round(span.from + rng() * (span.to - span.from)));
-      times.push(await time(() => listCustomerStatsAt(db, { sort, q, at })));
+      times.push(await time(() => listCustomerStatsAt(pool, { sort, q, at })));
     }
     rows.push(summarize(`as of random T, sort=${sort}${q ? `, q=${q}` : ''}`, times));
   }
   const latest: number[] = [];
-  for (let i = 0; i < RUNS; i++) latest.push(await time(() => listCustomerStatsAt(db, { at: new Date() })));
+  for (let i = 0; i < RUNS; i++) latest.push(await time(() => listCustomerStatsAt(pool, { at: new Date() })));
   rows.push(summarize('as of now (whole log), sort=spent', latest));
   const deep: number[] = [];
   for (let i = 0; i < RUNS; i++) {
     const at = new Date(Math.round(span.from + rng() * (span.to - span.from)));
-    deep.push(await time(() => listCustomerStatsAt(db, { at, page: 10, pageSize: 25 })));
+    deep.push(await time(() => listCustomerStatsAt(pool, { at, page: 10, pageSize: 25 })));
   }
   rows.push(summarize('as of random T, sort=spent, page 10', deep));
   const live: number[] = [];
   for (let i = 0; i < RUNS; i++)
-    live.push(await time(() => listCustomerStats(db, { sort: i % 2 ? 'orders' : 'spent' })));
+    live.push(await time(() => listCustomerStats(pool, { sort: i % 2 ? 'orders' : 'spent' })));
   rows.push(summarize('live list (customer_stats_v1), for comparison', live));
   return rows;
 }
@@ -268,7 +266,6 @@ async function main() {
     async ({ url, server }) => {
       const pool = new pg.Pool({ connectionString: url, max: 4, idleTimeoutMillis: 0 });
       pool.on('error', (error) => console.error('A pooled connection failed:', error.message));
-      const db = createPrismaClient(pool);
       try {
         let started = performance.now();
         const events = [...generateHistory({ count: EVENTS, end: Date.now() - 60_000, days: DAYS, seed: SEED })];
@@ -284,7 +281,7 @@ async function main() {
         const projected = await catchUp(pool);
         const projectedMs = performance.now() - started;
         const span = { from: events[0]!.recordedAt.getTime(), to: events.at(-1)!.recordedAt.getTime() };
-        const checks = await checkResults(db, events, span);
+        const checks = await checkResults(pool, events, span);
 
         const { rows: info } = await pool.query<{ version: string; size: string; jit: string; workers: string }>(
           `SELECT current_setting('server_version') AS version, pg_size_pretty(pg_total_relation_size('events')) AS size,
@@ -308,11 +305,11 @@ async function main() {
         console.log(`projection customer_stats applied ${projected} events in ${(projectedMs / 1000).toFixed(1)} s`);
         for (const check of checks) console.log(`check: ${check}`);
         console.log(
-          `T: uniform over the history's recorded_at span; pages of 25; q=${SEARCH} matches ${(await listCustomerStats(db, { q: SEARCH })).total} customers`,
+          `T: uniform over the history's recorded_at span; pages of 25; q=${SEARCH} matches ${(await listCustomerStats(pool, { q: SEARCH })).total} customers`,
         );
 
         const loadBefore = os.loadavg()[0]!;
-        table('No index on recorded_at (as shipped):', await measure(db, span, SEED + 3));
+        table('No index on recorded_at (as shipped):', await measure(pool, span, SEED + 3));
         if (TRY_INDEX) {
           // The same moments again with each candidate index; dropped afterwards.
           for (const [name, ddl] of [
@@ -324,17 +321,16 @@ async function main() {
           ] as const) {
             await pool.query(ddl);
             await pool.query('ANALYZE events');
-            table(`With ${name} (candidate, not shipped):`, await measure(db, span, SEED + 3));
+            table(`With ${name} (candidate, not shipped):`, await measure(pool, span, SEED + 3));
             await pool.query('DROP INDEX bench_events_recorded_at');
           }
           // Other processes share the cores: the first table again shows how much the machine drifted meanwhile.
-          table('No index again (drift check):', await measure(db, span, SEED + 3));
+          table('No index again (drift check):', await measure(pool, span, SEED + 3));
         }
         console.log(
           `\nload average (1 min) before / after timing: ${loadBefore.toFixed(2)} / ${os.loadavg()[0]!.toFixed(2)} on ${os.cpus().length} cores`,
         );
       } finally {
-        await db.$disconnect();
         await pool.end();
       }
     },

@@ -2,7 +2,8 @@ import 'server-only';
 import { z } from 'zod';
 import { param, wholeNumber } from './query-params';
 import { formatMoney } from '@/components/format/money';
-import type { Db } from '../db/prisma';
+import type pg from 'pg';
+import { rowsOf } from '../db/rows';
 import { cancelReasonLabel, ORDER_EVENT_TYPES, type OrderEvent } from '../domain/order';
 import { formatPosition } from '../event-store/position';
 import type { JsonObject } from '../event-store/types';
@@ -64,9 +65,11 @@ const STREAM_PREFIX = 'order-';
  * from the stream's first event (OrderPlaced), one probe of the
  * (stream_id, stream_version) unique index per row.
  */
-export async function listRecentEvents(db: Db, query: RecentEventsQuery): Promise<{ events: RecentEvent[] }> {
+export async function listRecentEvents(pool: pg.Pool, query: RecentEventsQuery): Promise<{ events: RecentEvent[] }> {
   const limit = query.limit ?? RECENT_EVENTS_DEFAULT;
-  const rows = await db.$queryRaw<RecentEventRecord[]>`
+  const rows = await rowsOf<RecentEventRecord>(
+    pool,
+    Prisma.sql`
     SELECT e.transaction_id::text AS transaction_id, e.global_position::text AS global_position, e.event_type,
            e.stream_id, e.schema_version, e.data, e.occurred_at, e.stream_version, e.metadata->'actor'->>'name' AS actor,
            p.data->>'currency' AS currency
@@ -74,7 +77,8 @@ export async function listRecentEvents(db: Db, query: RecentEventsQuery): Promis
       LEFT JOIN events p ON p.stream_id = e.stream_id AND p.stream_version = 1
      WHERE e.stream_type = 'order' AND e.event_type IN (${Prisma.join([...ORDER_EVENT_TYPES])})
      ORDER BY e.transaction_id DESC, e.global_position DESC
-     LIMIT ${limit}::int`;
+     LIMIT ${limit}::int`,
+  );
   return {
     events: rows.map((row) => ({
       position: formatPosition({

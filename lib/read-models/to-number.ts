@@ -1,5 +1,5 @@
-/** An integer column as the driver returns it: INTEGER as number, BIGINT (and count) as bigint. */
-export type Int = number | bigint;
+/** An integer column as a driver returns it: INTEGER as number; BIGINT (and count) as bigint through Prisma, as text through pg. */
+export type Int = number | bigint | string;
 
 /**
  * The one place integers become JSON numbers: BIGINT columns and counts arrive

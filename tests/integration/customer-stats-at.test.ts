@@ -4,7 +4,6 @@ import { randomUUID } from 'node:crypto';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { adjustOrderPrice, cancelOrder, changeShippingAddress, placeOrder, shipOrder } from '../../lib/commands';
-import { createPrismaClient } from '../../lib/db/prisma';
 import { seedCustomers } from '../../lib/db/seed';
 import { isAppError } from '../../lib/errors';
 import { comparePositions, createEventStore } from '../../lib/event-store';
@@ -30,7 +29,6 @@ const pool = new pg.Pool({ connectionString: url, max: 20 });
 afterAll(() => pool.end());
 const store = createEventStore(pool, { schemas: EVENT_SCHEMAS });
 const services = { store, pool };
-const db = createPrismaClient(pool);
 /** A handful of customers, so most of them have several orders, cancellations and adjustments. */
 const CUSTOMERS = seedCustomers()
   .slice(40, 52)
@@ -154,9 +152,9 @@ async function allPages<T extends { customers: CustomerStatsRow[]; total: number
 }
 
 const asOf = (query: Omit<CustomerStatsAtQuery, 'page'>) =>
-  allPages((page) => listCustomerStatsAt(db, { pageSize: 40, ...query, page }));
+  allPages((page) => listCustomerStatsAt(pool, { pageSize: 40, ...query, page }));
 const live = (query: Omit<ListCustomerStatsQuery, 'page'>) =>
-  allPages((page) => listCustomerStats(db, { pageSize: 40, ...query, page }));
+  allPages((page) => listCustomerStats(pool, { pageSize: 40, ...query, page }));
 
 /** customers ORDER BY name, id: the live list's tie-break, as ranks. */
 async function nameRanks() {
@@ -231,7 +229,7 @@ describe('customer stats as of a moment, against an independent fold', () => {
     const { rows } = await asOf({ at: new Date(first - 1) });
     expect(rows.length).toBeGreaterThan(0);
     expect(rows.every((r) => r.totalOrders === 0 && r.totalSpent === 0 && r.lastOrderAt === null)).toBe(true);
-    const ancient = await listCustomerStatsAt(db, { at: new Date('0001-01-01T00:00:00Z') });
+    const ancient = await listCustomerStatsAt(pool, { at: new Date('0001-01-01T00:00:00Z') });
     expect(ancient.asOf).toBe('0001-01-01T00:00:00.000Z');
     expect(ancient.customers.every((r) => r.totalOrders === 0)).toBe(true);
   });
@@ -264,8 +262,8 @@ describe('customer stats as of now, against the live projection', () => {
     expect(now.rows).toEqual(current.rows);
     expect(now.first.total).toBe(current.first.total);
     // Same pages: the third page of 7 is rows 15–21 in both.
-    const page = await listCustomerStatsAt(db, { at: new Date(), sort, q, page: 3, pageSize: 7 });
-    expect(page.customers).toEqual((await listCustomerStats(db, { sort, q, page: 3, pageSize: 7 })).customers);
+    const page = await listCustomerStatsAt(pool, { at: new Date(), sort, q, page: 3, pageSize: 7 });
+    expect(page.customers).toEqual((await listCustomerStats(pool, { sort, q, page: 3, pageSize: 7 })).customers);
   });
 
   it('equals the customer_stats_v1 rows themselves', async () => {
@@ -294,10 +292,10 @@ describe('customer stats as of now, against the live projection', () => {
 
   it('takes a moment in the future as now, and labels it with the present time', async () => {
     const before = Date.now();
-    const future = await listCustomerStatsAt(db, { at: new Date('2999-01-01T00:00:00Z'), pageSize: 100 });
+    const future = await listCustomerStatsAt(pool, { at: new Date('2999-01-01T00:00:00Z'), pageSize: 100 });
     const asOfMs = Date.parse(future.asOf);
     // The database clock: within a few seconds of this process's.
     expect(Math.abs(asOfMs - before)).toBeLessThan(5_000);
-    expect(future.customers).toEqual((await listCustomerStats(db, { pageSize: 100 })).customers);
+    expect(future.customers).toEqual((await listCustomerStats(pool, { pageSize: 100 })).customers);
   });
 });

@@ -21,6 +21,6 @@ export async function POST(req: Request) {
 export async function GET(req: Request) {
   return handle(req, 'read', async () => {
     const query = parseInput(listOrdersQuerySchema, Object.fromEntries(new URL(req.url).searchParams));
-    return NextResponse.json(await listOrderSummaries(getServices().prisma, query));
+    return NextResponse.json(await listOrderSummaries(getServices().pool, query));
   });
 }

@@ -23,7 +23,7 @@ export default async function OrdersPage() {
   const queryClient = new QueryClient();
   await queryClient.prefetchInfiniteQuery({
     ...ordersQuery({}),
-    queryFn: () => listOrderSummaries(getServices().prisma, { limit: ORDERS_PAGE_SIZE }),
+    queryFn: () => listOrderSummaries(getServices().pool, { limit: ORDERS_PAGE_SIZE }),
   });
 
   return (

@@ -1,5 +1,6 @@
 import 'server-only';
-import type { Db } from '../../db/prisma';
+import type pg from 'pg';
+import { rowsOf } from '../../db/rows';
 import { Prisma } from '../../generated/prisma/client';
 import { customerTotalsAsOf, epochMs } from './history-sql';
 import { instant, param } from '../../queries/query-params';
@@ -37,11 +38,11 @@ export type CustomerStatsAtPage = CustomerStatsPage & {
  * means and why): the live list's query over the event log's fold instead of
  * the projection's table. The label's moment comes from the database clock.
  */
-export async function listCustomerStatsAt(db: Db, query: CustomerStatsAtQuery): Promise<CustomerStatsAtPage> {
+export async function listCustomerStatsAt(pool: pg.Pool, query: CustomerStatsAtQuery): Promise<CustomerStatsAtPage> {
   const at = query.at.getTime();
   const [list, [meta]] = await Promise.all([
-    listCustomerStatsFrom(db, query, Prisma.sql`(${customerTotalsAsOf(at)})`),
-    db.$queryRaw<[{ as_of: Date }]>`SELECT least(${epochMs(at)}, date_trunc('milliseconds', now())) AS as_of`,
+    listCustomerStatsFrom(pool, query, Prisma.sql`(${customerTotalsAsOf(at)})`),
+    rowsOf<{ as_of: Date }>(pool, Prisma.sql`SELECT least(${epochMs(at)}, date_trunc('milliseconds', now())) AS as_of`),
   ]);
-  return { asOf: meta.as_of.toISOString(), historic: true, ...list };
+  return { asOf: meta!.as_of.toISOString(), historic: true, ...list };
 }

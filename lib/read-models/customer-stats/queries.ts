@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import type { Db } from '../../db/prisma';
+import type pg from 'pg';
+import { rowsOf } from '../../db/rows';
 import { Prisma } from '../../generated/prisma/client';
 import { servingVersion } from '../../projections/serving';
 import { PAGE_SIZE_DEFAULT, PAGE_SIZE_MAX, param, wholeNumber } from '../../queries/query-params';
@@ -43,8 +44,8 @@ type CustomerStatsRecord = {
 };
 
 /** The serving version's table; at.ts passes the same columns computed as of a moment. */
-async function liveStats(db: Db): Promise<Prisma.Sql> {
-  const tables = tablesFor(CUSTOMER_STATS, CUSTOMER_STATS_TABLES, await servingVersion(db, CUSTOMER_STATS));
+async function liveStats(pool: pg.Pool): Promise<Prisma.Sql> {
+  const tables = tablesFor(CUSTOMER_STATS, CUSTOMER_STATS_TABLES, await servingVersion(pool, CUSTOMER_STATS));
   return Prisma.raw(tables.stats);
 }
 
@@ -58,11 +59,14 @@ const customerStatsSelect = (stats: Prisma.Sql) => Prisma.sql`
     LEFT JOIN ${stats} s ON s.customer_id = c.id`;
 
 /** null for a customer that is not in the reference data. */
-export async function getCustomerStats(db: Db, customerId: string): Promise<CustomerStats | null> {
-  const stats = await liveStats(db);
-  const rows = await db.$queryRaw<CustomerStatsRecord[]>`
+export async function getCustomerStats(pool: pg.Pool, customerId: string): Promise<CustomerStats | null> {
+  const stats = await liveStats(pool);
+  const rows = await rowsOf<CustomerStatsRecord>(
+    pool,
+    Prisma.sql`
     ${customerStatsSelect(stats)}
-     WHERE c.id = ${customerId}::uuid`;
+     WHERE c.id = ${customerId}::uuid`,
+  );
   return rows[0] ? toCustomerStats(rows[0]) : null;
 }
 
@@ -94,8 +98,8 @@ const CUSTOMER_ORDER_BY: Record<(typeof CUSTOMER_SORTS)[number], Prisma.Sql> = {
  *   would serve it, and an index on customers (name) would let ties and the
  *   zero tail come presorted; neither exists.
  */
-export async function listCustomerStats(db: Db, query: ListCustomerStatsQuery): Promise<CustomerStatsPage> {
-  return listCustomerStatsFrom(db, query, await liveStats(db));
+export async function listCustomerStats(pool: pg.Pool, query: ListCustomerStatsQuery): Promise<CustomerStatsPage> {
+  return listCustomerStatsFrom(pool, query, await liveStats(pool));
 }
 
 export type CustomerStatsPage = { customers: CustomerStatsRow[]; page: number; pageSize: number; total: number };
@@ -106,7 +110,7 @@ export type CustomerStatsPage = { customers: CustomerStatsRow[]; page: number; p
  * rows, order, search and pages from the event log this way.
  */
 export async function listCustomerStatsFrom(
-  db: Db,
+  pool: pg.Pool,
   query: ListCustomerStatsQuery,
   stats: Prisma.Sql,
 ): Promise<CustomerStatsPage> {
@@ -114,18 +118,21 @@ export async function listCustomerStatsFrom(
   const pageSize = query.pageSize ?? PAGE_SIZE_DEFAULT;
   const search = query.q ? Prisma.sql`c.name ILIKE ${`%${escapeLike(query.q)}%`} ESCAPE '\\'` : Prisma.sql`TRUE`;
   const [rows, counted] = await Promise.all([
-    db.$queryRaw<CustomerStatsRecord[]>`
+    rowsOf<CustomerStatsRecord>(
+      pool,
+      Prisma.sql`
       ${customerStatsSelect(stats)}
        WHERE ${search}
        ORDER BY ${CUSTOMER_ORDER_BY[query.sort ?? 'spent']}, c.name, c.id
        LIMIT ${pageSize}::int OFFSET ${(page - 1) * pageSize}::bigint`,
-    db.$queryRaw<[{ total: Int }]>`SELECT count(*) AS total FROM customers c WHERE ${search}`,
+    ),
+    rowsOf<{ total: Int }>(pool, Prisma.sql`SELECT count(*) AS total FROM customers c WHERE ${search}`),
   ]);
   const customers = rows.map((row) => {
     const { customerId, ...stats } = toCustomerStats(row);
     return { customerId, name: row.name, ...stats };
   });
-  return { customers, page, pageSize, total: toNumber(counted[0].total) };
+  return { customers, page, pageSize, total: toNumber(counted[0]!.total) };
 }
 
 /** `%`, `_` and the escape character itself match literally. */

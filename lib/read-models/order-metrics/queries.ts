@@ -1,6 +1,7 @@
 import 'server-only';
 import { z } from 'zod';
-import type { Db } from '../../db/prisma';
+import type pg from 'pg';
+import { rowsOf } from '../../db/rows';
 import { CANCEL_REASON_CODES, CANCEL_REASON_NOT_RECORDED, cancelReasonLabel } from '../../domain/order';
 import { Prisma } from '../../generated/prisma/client';
 import { servingVersion } from '../../projections/serving';
@@ -32,11 +33,13 @@ const REASON_ORDER: readonly string[] = [...CANCEL_REASON_CODES, CANCEL_REASON_N
  * window reads at most 1,440 rows however long the table grows. The serving
  * version is resolved once, so every part of the answer is of one version.
  */
-export async function getDashboardMetrics(db: Db, query: MetricsQuery): Promise<DashboardMetrics> {
+export async function getDashboardMetrics(pool: pg.Pool, query: MetricsQuery): Promise<DashboardMetrics> {
   const count = query.minutes ?? METRICS_MINUTES_DEFAULT;
-  const tables = tablesFor(ORDER_METRICS, ORDER_METRICS_TABLES, await servingVersion(db, ORDER_METRICS));
+  const tables = tablesFor(ORDER_METRICS, ORDER_METRICS_TABLES, await servingVersion(pool, ORDER_METRICS));
   const [rows, statuses, reasons] = await Promise.all([
-    db.$queryRaw<{ minute: Date; orders_placed: Int; orders_cancelled: Int; revenue: Int }[]>`
+    rowsOf<{ minute: Date; orders_placed: Int; orders_cancelled: Int; revenue: Int }>(
+      pool,
+      Prisma.sql`
       WITH bounds AS (SELECT date_trunc('minute', now(), 'UTC') AS last)
       SELECT g.minute, coalesce(m.orders_placed, 0) AS orders_placed,
              coalesce(m.orders_cancelled, 0) AS orders_cancelled, coalesce(m.revenue, 0::bigint) AS revenue
@@ -44,10 +47,17 @@ export async function getDashboardMetrics(db: Db, query: MetricsQuery): Promise<
              generate_series(bounds.last - make_interval(mins => ${count - 1}::int), bounds.last, interval '1 minute') AS g(minute)
         LEFT JOIN ${Prisma.raw(tables.minutes)} m ON m.minute = g.minute
        ORDER BY g.minute`,
-    db.$queryRaw<{ status: string; orders: Int }[]>`SELECT status, orders FROM ${Prisma.raw(tables.statuses)}`,
+    ),
+    rowsOf<{ status: string; orders: Int }>(
+      pool,
+      Prisma.sql`SELECT status, orders FROM ${Prisma.raw(tables.statuses)}`,
+    ),
     tables.reasons
-      ? db.$queryRaw<{ reason_code: string; orders: Int; amount: Int }[]>`
-          SELECT reason_code, orders, amount FROM ${Prisma.raw(tables.reasons)}`
+      ? rowsOf<{ reason_code: string; orders: Int; amount: Int }>(
+          pool,
+          Prisma.sql`
+          SELECT reason_code, orders, amount FROM ${Prisma.raw(tables.reasons)}`,
+        )
       : null,
   ]);
 

@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import type { Db } from '../../db/prisma';
+import type pg from 'pg';
+import { rowsOf } from '../../db/rows';
 import { Prisma } from '../../generated/prisma/client';
 import { servingVersion } from '../../projections/serving';
 import { PAGE_SIZE_DEFAULT, PAGE_SIZE_MAX, param, wholeNumber } from '../../queries/query-params';
@@ -86,7 +87,7 @@ const orderSummarySelect = (table: string) => Prisma.sql`
  * The customer's name comes from customers_pkey, one probe per row of the page.
  */
 export async function listOrderSummaries(
-  db: Db,
+  pool: pg.Pool,
   query: ListOrdersQuery,
 ): Promise<{ orders: OrderSummary[]; nextCursor: string | null }> {
   const limit = query.limit ?? PAGE_SIZE_DEFAULT;
@@ -98,12 +99,15 @@ export async function listOrderSummaries(
       Prisma.sql`(s.placed_at, s.order_id) < (${query.cursor.placedAt}::timestamptz, ${query.cursor.orderId}::uuid)`,
     );
   }
-  const table = await ordersTable(db);
-  const rows = await db.$queryRaw<OrderSummaryRecord[]>`
+  const table = await ordersTable(pool);
+  const rows = await rowsOf<OrderSummaryRecord>(
+    pool,
+    Prisma.sql`
     ${orderSummarySelect(table)}
      WHERE ${where.length ? Prisma.join(where, ' AND ') : Prisma.sql`TRUE`}
      ORDER BY s.placed_at DESC, s.order_id DESC
-     LIMIT ${limit + 1}::int`;
+     LIMIT ${limit + 1}::int`,
+  );
   // The extra row only tells whether another page exists.
   const page = rows.slice(0, limit);
   const last = page.at(-1);
@@ -113,17 +117,20 @@ export async function listOrderSummaries(
 }
 
 /** The order's row, or null when the projection has none (unknown id, or not projected yet). */
-export async function getOrderSummary(db: Db, orderId: string): Promise<OrderSummary | null> {
-  const table = await ordersTable(db);
-  const rows = await db.$queryRaw<OrderSummaryRecord[]>`
+export async function getOrderSummary(pool: pg.Pool, orderId: string): Promise<OrderSummary | null> {
+  const table = await ordersTable(pool);
+  const rows = await rowsOf<OrderSummaryRecord>(
+    pool,
+    Prisma.sql`
     ${orderSummarySelect(table)}
-     WHERE s.order_id = ${orderId}::uuid`;
+     WHERE s.order_id = ${orderId}::uuid`,
+  );
   return rows[0] ? toOrderSummary(rows[0]) : null;
 }
 
 /** The serving version's table, resolved once per request. */
-async function ordersTable(db: Db): Promise<string> {
-  return tablesFor(ORDER_SUMMARIES, ORDER_SUMMARIES_TABLES, await servingVersion(db, ORDER_SUMMARIES)).orders;
+async function ordersTable(pool: pg.Pool): Promise<string> {
+  return tablesFor(ORDER_SUMMARIES, ORDER_SUMMARIES_TABLES, await servingVersion(pool, ORDER_SUMMARIES)).orders;
 }
 
 function toOrderSummary(row: OrderSummaryRecord): OrderSummary {

@@ -9,6 +9,6 @@ export const dynamic = 'force-dynamic';
 export async function GET(req: Request) {
   return handle(req, 'read', async () => {
     const query = parseInput(recentEventsQuerySchema, Object.fromEntries(new URL(req.url).searchParams));
-    return NextResponse.json(await listRecentEvents(getServices().prisma, query));
+    return NextResponse.json(await listRecentEvents(getServices().pool, query));
   });
 }

@@ -12,7 +12,7 @@ export const dynamic = 'force-dynamic';
 export async function GET(req: Request, ctx: OrderRouteContext) {
   return handle(req, 'read', async () => {
     const orderId = await orderIdParam(ctx);
-    const order = await getOrderSummary(getServices().prisma, orderId);
+    const order = await getOrderSummary(getServices().pool, orderId);
     if (!order) {
       throw notFound(
         `Order ${orderId} is not in the orders read model: it does not exist, or it was placed moments ago and is not projected yet.`,

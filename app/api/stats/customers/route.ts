@@ -12,7 +12,9 @@ export const dynamic = 'force-dynamic';
 export async function GET(req: Request) {
   return handle(req, 'read', async () => {
     const { at, ...query } = parseInput(customerStatsQuerySchema, Object.fromEntries(new URL(req.url).searchParams));
-    const db = getServices().prisma;
-    return NextResponse.json(at ? await listCustomerStatsAt(db, { ...query, at }) : await listCustomerStats(db, query));
+    const pool = getServices().pool;
+    return NextResponse.json(
+      at ? await listCustomerStatsAt(pool, { ...query, at }) : await listCustomerStats(pool, query),
+    );
   });
 }

@@ -9,6 +9,6 @@ export const dynamic = 'force-dynamic';
 export async function GET(req: Request) {
   return handle(req, 'read', async () => {
     const query = parseInput(metricsQuerySchema, Object.fromEntries(new URL(req.url).searchParams));
-    return NextResponse.json(await getDashboardMetrics(getServices().prisma, query));
+    return NextResponse.json(await getDashboardMetrics(getServices().pool, query));
   });
 }

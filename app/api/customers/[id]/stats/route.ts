@@ -13,7 +13,7 @@ export async function GET(req: Request, ctx: { params: Promise<{ id: string }> }
   return handle(req, 'read', async () => {
     const { id } = await ctx.params;
     // A malformed id names no customer: a 404 like an unknown one, without asking the database.
-    const stats = customerId.safeParse(id).success ? await getCustomerStats(getServices().prisma, id) : null;
+    const stats = customerId.safeParse(id).success ? await getCustomerStats(getServices().pool, id) : null;
     if (!stats) throw notFound('Customer not found.');
     return NextResponse.json(stats);
   });
