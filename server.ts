@@ -1,27 +1,29 @@
 // The one process a user starts: PostgreSQL (embedded unless DATABASE_URL is
 // set), migrations and reference data, the projection worker (unless
-// --no-worker: run it apart with `npm run start:worker`), then Next.js on one
-// HTTP port (which will also carry Socket.IO). `npm start` builds first when needed.
-import { createServer } from 'node:http';
-import next from 'next';
+// --no-worker: run it apart with `npm run start:worker`), then the web
+// process(es) on one HTTP port (pages, the API and Socket.IO: lib/server/web.ts).
+// In production LEDGERLINE_WEB_PROCESSES web processes (default: one per
+// core, at most 4) share the port as cluster workers, so every core serves
+// requests; `--dev` runs one, in this process. `npm start` builds first when needed.
+import cluster, { type Worker } from 'node:cluster';
+import os from 'node:os';
+import { intFromEnv } from './lib/config/env';
 import { prepareDatabase } from './lib/db/prepare';
 import { resolveDatabase } from './lib/db/resolve';
-import { stampClientAddress } from './lib/auth/client-address';
-import { secureResponses } from './lib/http/security-headers';
-import { attachLive } from './lib/live/server';
 import { PROJECTIONS } from './lib/read-models';
 import { startProjectionWorker } from './lib/projections/worker';
 import { exitAtShutdownLimit } from './lib/server/shutdown-limit';
-import { loadApiRouter } from './lib/server/api-router';
-import { allowServerOnlyImports } from './lib/server/server-only-hook';
+import { listenAddress, startWeb, type Web } from './lib/server/web';
 
 const dev = process.argv.includes('--dev');
-const port = Number(process.env.PORT ?? 3000);
-const hostname = process.env.HOST ?? '0.0.0.0';
+const { port, hostname } = listenAddress();
+const webProcesses = dev
+  ? 1
+  : intFromEnv('LEDGERLINE_WEB_PROCESSES', Math.min(os.availableParallelism(), 4), { min: 1, max: 64 });
 
 const db = await resolveDatabase();
-// Route handlers and server actions are bundled apart from this file; they
-// find the database through the environment.
+// Route handlers and server actions are bundled apart from this file, and
+// web processes are forked from it; they find the database through the environment.
 process.env.DATABASE_URL = db.url;
 const { applied, seeded } = await prepareDatabase(db.url);
 if (applied.length) console.log(`> Applied migrations: ${applied.join(', ')}`);
@@ -38,41 +40,62 @@ const worker = process.argv.includes('--no-worker')
       log: (line) => console.log(`[projector] ${line}`),
     });
 
-const app = next({ dev, hostname, port });
-await app.prepare();
-const handle = app.getRequestHandler();
-// In production the JSON API skips Next.js (lib/server/api-router.ts); `next dev` keeps it, for reloads.
-if (!dev) allowServerOnlyImports();
-const api = dev ? null : await loadApiRouter();
-const server = createServer((req, res) => {
-  // Sign-in rate limits count per client address: set here, where the socket is known.
-  stampClientAddress(req);
-  if (api?.serve(req, res)) return;
-  void handle(req, res);
-});
-const live = attachLive(server, { connectionString: db.url, log: (line) => console.log(`[live] ${line}`) });
-// After attachLive, so that Socket.IO's own answers get the headers too.
-secureResponses(server);
-server.listen(port, hostname, () => {
-  console.log(`> Ledgerline ready on http://localhost:${port}${dev ? ' (dev)' : ''}`);
-});
-
 let stopping = false;
+const web = webProcesses === 1 ? await startWeb({ dev, port, hostname, connectionString: db.url }) : await forkWeb();
+console.log(
+  `> Ledgerline ready on http://localhost:${port}${dev ? ' (dev)' : ''}` +
+    (webProcesses > 1 ? ` (${webProcesses} web processes)` : ''),
+);
+
+/**
+ * The web processes as cluster workers (workers/web.ts): the primary holds
+ * the port and hands each new connection to the next worker in turn. The
+ * browser's Socket.IO client speaks WebSocket only (lib/live/client.ts), one
+ * connection per session, so no session needs to stick to one process. A
+ * worker that dies is replaced, at most once a second.
+ */
+async function forkWeb(): Promise<Web> {
+  cluster.setupPrimary({ exec: 'workers/web.ts' });
+  let lastFork = 0;
+  const fork = () =>
+    new Promise<Worker>((resolve, reject) => {
+      lastFork = Date.now();
+      const child = cluster.fork();
+      child.once('listening', () => resolve(child));
+      child.once('exit', (code) =>
+        reject(new Error(`web process ${child.process.pid} exited (${code}) before listening`)),
+      );
+    });
+  await Promise.all(Array.from({ length: webProcesses }, fork));
+  cluster.on('exit', (child, code, signal) => {
+    if (stopping) return;
+    console.error(`> web process ${child.process.pid} exited (${signal ?? code}): starting another`);
+    setTimeout(
+      () => void fork().catch((error: Error) => console.error(`> ${error.message}`)),
+      Math.max(0, lastFork + 1_000 - Date.now()),
+    );
+  });
+  return {
+    async close() {
+      const children = Object.values(cluster.workers ?? {}).filter((c): c is Worker => !!c && !c.isDead());
+      const exited = children.map((c) => new Promise<void>((resolve) => c.once('exit', () => resolve())));
+      // Each drains its requests and sockets (lib/server/web.ts), then exits.
+      for (const c of children) c.process.kill('SIGTERM');
+      await Promise.all(exited);
+    },
+  };
+}
+
 async function shutdown(signal: string) {
   if (stopping) return;
   stopping = true;
   console.log(`> ${signal}: shutting down`);
   exitAtShutdownLimit();
-  // Stop taking requests, let the ones in flight finish, then stop PostgreSQL cleanly.
-  const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-  server.closeIdleConnections();
   // In parallel with the drain: the worker's stop has its own bound, even with a projection stuck.
   const workerStopped = worker?.stop();
-  // Open WebSockets would hold server.close() for the whole grace period.
-  await live.close();
-  await Promise.race([closed, new Promise((resolve) => setTimeout(resolve, 5_000))]);
-  await app.close?.().catch(() => {});
+  await web.close();
   await workerStopped;
+  // PostgreSQL last: the web processes' requests in flight still need it.
   await db.stop();
   process.exit(0);
 }

@@ -49,10 +49,10 @@ export async function loadApiRouter(apiDir = path.resolve('app/api')): Promise<A
       if (dynamic) params.push(dynamic[1]!);
       return dynamic ? null : folder;
     });
-    const module = (await import(pathToFileURL(file).href)) as Record<string, unknown>;
+    const exported = (await import(pathToFileURL(file).href)) as Record<string, unknown>;
     const handlers = new Map<string, Handler>();
     for (const method of METHODS)
-      if (typeof module[method] === 'function') handlers.set(method, module[method] as Handler);
+      if (typeof exported[method] === 'function') handlers.set(method, exported[method] as Handler);
     routes.push({ segments, params, file, handlers });
   }
   // Static segments win over dynamic ones, as in Next.js.
