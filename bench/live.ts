@@ -14,19 +14,18 @@
  * BENCH_RAMP_REFINE (4: after the first failing step, retry between the last
  * good rate and it in this many finer steps; 1 turns it off), BENCH_TARGET_MS
  * (100, push p99), BENCH_HTTP_TARGET_MS (1000, HTTP p99 for a rate to count as
- * sustained), BENCH_SERVER=child|inproc (child), BENCH_INPROC_WORKER=1,
+ * sustained), BENCH_SERVER=product|apart|bare (product),
  * BENCH_USERNAME / BENCH_PASSWORD (clerk / a password set for the run's own
  * database), BENCH_CPU_PROF=<dir> (child processes write V8 CPU profiles there),
  * BENCH_TIMELINE=0 (no per-second timeline on stderr).
  *
- * Three processes of ours, as in production with `npm run start:web` and
- * `npm run start:worker`:
- * - the app server (bench/app-server.ts): node:http with the real route
- *   handlers for POST /api/orders and POST /api/auth/token, and Socket.IO
- *   (attachLive) on the same port; a child process, so that its event loop
- *   and CPU are its own (BENCH_SERVER=inproc puts it in this process);
- * - the projection worker (workers/projector.ts), a child process;
- * - this one: the open-loop load generator and the Socket.IO clients.
+ * The server is the one users run (bench/product-server.ts):
+ * - product (default): `npm start` (built; server.ts with its web processes
+ *   and the projection worker), on this run's database;
+ * - apart: `npm run start:web` and `npm run start:worker`;
+ * - bare: the route handlers behind the minimal router (bench/app-server.ts)
+ *   with `start:worker` beside it, for comparison;
+ * and this process: the open-loop load generator and the Socket.IO clients.
  * All of them share the machine's cores with PostgreSQL, so the report says
  * where the CPU went (Linux /proc: each of our processes, PostgreSQL's
  * postmaster and its children when it runs on this machine, and the whole
@@ -53,7 +52,6 @@ import {
   benchDemoPassword,
 } from './support';
 import { intFromEnv } from '../lib/config/env';
-import { spawn, type ChildProcess } from 'node:child_process';
 import { request as httpRequest, Agent } from 'node:http';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import os from 'node:os';
@@ -62,10 +60,9 @@ import pg from 'pg';
 import { io as connectClient, type Socket } from 'socket.io-client';
 import { seedCustomers, seedProducts } from '../lib/db/seed';
 import { parsePosition, type Position } from '../lib/event-store/position';
-import { PROJECTIONS } from '../lib/read-models';
 import { listProjectionStatus } from '../lib/projections/status';
-import { startProjectionWorker, type ProjectionWorker } from '../lib/projections/worker';
-import type { ServerStats } from './app-server';
+import { spawnBareServer, type ServerStats } from './app-server';
+import { startProductServer, startWorkerProcess } from './product-server';
 
 const RATE = intFromEnv('BENCH_RATE', 200, { min: 1 });
 const SECONDS = intFromEnv('BENCH_SECONDS', 60, { min: 1 });
@@ -78,8 +75,8 @@ const RAMP_MAX = intFromEnv('BENCH_RAMP_MAX', 2000, { min: 1 });
 const RAMP_REFINE = intFromEnv('BENCH_RAMP_REFINE', 4, { min: 1 });
 const TARGET_MS = intFromEnv('BENCH_TARGET_MS', 100, { min: 1 });
 const HTTP_TARGET_MS = intFromEnv('BENCH_HTTP_TARGET_MS', 1000, { min: 1 });
-const INPROC_WORKER = process.env.BENCH_INPROC_WORKER === '1';
-const INPROC_SERVER = process.env.BENCH_SERVER === 'inproc';
+const SERVER = process.env.BENCH_SERVER ?? 'product';
+if (!['product', 'apart', 'bare'].includes(SERVER)) throw new Error('BENCH_SERVER must be product, apart or bare.');
 const CPU_PROF_DIR = process.env.BENCH_CPU_PROF ? path.resolve(process.env.BENCH_CPU_PROF) : null;
 const USERNAME = process.env.BENCH_USERNAME ?? 'clerk';
 const DRAIN_MS = 10_000;
@@ -525,109 +522,55 @@ const cpuMs = (usage: NodeJS.CpuUsage) => (usage.user + usage.system) / 1000;
 
 const profileFlags = () => (CPU_PROF_DIR ? ['--cpu-prof', `--cpu-prof-dir=${CPU_PROF_DIR}`] : []);
 
+/** The server under test, and its projection worker: CPU (ms) of each, NaN where one runs inside the other. */
 type RunningServer = {
   kind: string;
   port: number;
-  pid: number | null;
+  serverCpuMs: () => number;
+  workerCpuMs: () => number;
+  /** Event-loop delay since the last call, where the server reports it (the bare handlers). */
   stats: () => Promise<ServerStats | null>;
   stop: () => Promise<void>;
 };
 
+/**
+ * BENCH_SERVER=product (default): `npm start`'s server, its worker inside;
+ * apart: `start:web` + `start:worker`; bare: the route handlers behind the
+ * minimal router (bench/app-server.ts) beside `start:worker`.
+ */
 async function startServer(url: string): Promise<RunningServer> {
-  if (INPROC_SERVER) {
-    const { startAppServer } = await import('./app-server');
-    const app = await startAppServer({
-      log: process.env.BENCH_VERBOSE ? (l) => console.error(`[app] ${l}`) : undefined,
+  const log = process.env.BENCH_VERBOSE ? (line: string) => console.error(`[server] ${line}`) : undefined;
+  if (SERVER === 'bare') {
+    const worker = await startWorkerProcess({ ...process.env, DATABASE_URL: url }, profileFlags(), log);
+    const bare = await spawnBareServer(url, CPU_PROF_DIR).catch(async (error: unknown) => {
+      await worker.stop();
+      throw error;
     });
     return {
-      kind: 'in this process (BENCH_SERVER=inproc)',
-      port: app.port,
-      pid: null,
-      stats: async () => app.stats(),
-      stop: app.close,
+      kind: `${bare.kind}; projection worker: workers/projector.ts (pid ${worker.child.pid})`,
+      port: bare.port,
+      serverCpuMs: () => processCpuMs(bare.pid),
+      workerCpuMs: () => processCpuMs(worker.child.pid!),
+      stats: bare.stats,
+      stop: async () => {
+        await bare.stop();
+        await worker.stop();
+      },
     };
   }
-  const entry = 'bench/app-server.ts';
-  const child: ChildProcess = spawn(process.execPath, [...profileFlags(), '--import', 'tsx', entry], {
-    env: { ...process.env, DATABASE_URL: url },
-    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-  });
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  const ready = await new Promise<{ port: number }>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error('app server did not start in 60 s')), 60_000);
-    child.once('exit', (code) => reject(new Error(`app server exited early (${code})`)));
-    child.on('message', (message: { type?: string; port?: number }) => {
-      if (message.type === 'ready') {
-        clearTimeout(timer);
-        resolve({ port: message.port! });
-      }
-    });
-  });
-  const waiting: Array<(stats: ServerStats | null) => void> = [];
-  child.on('message', (message: { type?: string; stats?: ServerStats }) => {
-    if (message.type === 'stats') waiting.shift()?.(message.stats ?? null);
+  const product = await startProductServer(url, {
+    worker: SERVER === 'apart' ? 'apart' : 'with-worker',
+    cpuProfDir: CPU_PROF_DIR,
+    log,
   });
   return {
-    kind: `child process (node --import tsx ${entry}, pid ${child.pid})`,
-    port: ready.port,
-    pid: child.pid ?? null,
-    stats: () =>
-      new Promise((resolve) => {
-        if (!child.connected) return resolve(null);
-        waiting.push(resolve);
-        child.send({ type: 'stats' });
-      }),
-    stop: async () => {
-      if (child.connected) child.send({ type: 'stop' });
-      await Promise.race([exited, new Promise((r) => setTimeout(r, 10_000))]);
-      if (child.exitCode === null) child.kill('SIGKILL');
-    },
-  };
-}
-
-type RunningWorker = { kind: string; pid: number | null; stop: () => Promise<void> };
-
-async function startWorker(url: string): Promise<RunningWorker> {
-  if (INPROC_WORKER) {
-    const worker: ProjectionWorker = startProjectionWorker({
-      connectionString: url,
-      projections: PROJECTIONS,
-      log: (line) => process.env.BENCH_VERBOSE && console.error(`[projector] ${line}`),
-    });
-    return {
-      kind: 'in-process (startProjectionWorker, same settings as server.ts)',
-      pid: null,
-      stop: () => worker.stop(),
-    };
-  }
-  const entry = 'workers/projector.ts';
-  const child: ChildProcess = spawn(process.execPath, [...profileFlags(), '--import', 'tsx', entry], {
-    env: { ...process.env, DATABASE_URL: url },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  await new Promise<void>((resolve, reject) => {
-    let processing = 0;
-    const onLine = (chunk: Buffer) => {
-      for (const line of chunk.toString().split('\n')) {
-        if (!line) continue;
-        if (process.env.BENCH_VERBOSE) console.error(line);
-        if (line.includes(': processing (worker') && ++processing === PROJECTIONS.length) resolve();
-        if (line.includes('batch failed')) console.error(line);
-      }
-    };
-    child.stdout!.on('data', onLine);
-    child.stderr!.on('data', (c: Buffer) => console.error(`[projector stderr] ${c.toString().trimEnd()}`));
-    child.once('exit', (code) => reject(new Error(`projection worker exited early (${code})`)));
-    setTimeout(() => reject(new Error('projection worker did not start in 60 s')), 60_000);
-  });
-  return {
-    kind: `child process (node --import tsx ${entry}, pid ${child.pid})`,
-    pid: child.pid ?? null,
-    stop: async () => {
-      if (child.exitCode === null) child.kill('SIGTERM');
-      await Promise.race([exited, new Promise((r) => setTimeout(r, 10_000))]);
-    },
+    kind: product.kind,
+    port: product.port,
+    // Apart, the worker's CPU is in the server's figure too (product.cpuMs adds every process).
+    serverCpuMs: product.cpuMs,
+    workerCpuMs: () => Number.NaN,
+    stats: async () => null,
+    stop: product.stop,
   };
 }
 
@@ -643,8 +586,6 @@ async function main() {
     try {
       process.env.DATABASE_URL = url;
 
-      const worker = await startWorker(url);
-      cleanups.unshift(() => worker.stop());
       const server = await startServer(url);
       cleanups.unshift(() => server.stop());
       const baseUrl = `http://127.0.0.1:${server.port}`;
@@ -665,8 +606,8 @@ async function main() {
         sample: () => ({
           at: performance.now(),
           bench: cpuMs(process.cpuUsage()),
-          server: server.pid === null ? NaN : processCpuMs(server.pid),
-          worker: worker.pid === null ? NaN : processCpuMs(worker.pid),
+          server: server.serverCpuMs(),
+          worker: server.workerCpuMs(),
           postgres: dbServer.postmasterPid === null ? NaN : processTreeCpuMs(dbServer.postmasterPid),
           machine: machineBusyMs(),
           cpuStall: pressureStallMs('cpu'),
@@ -681,7 +622,7 @@ async function main() {
       const machine = [
         `machine: ${os.cpus().length} cores (${os.cpus()[0]?.model.trim() ?? '?'}), ${Math.round(os.totalmem() / 2 ** 30)} GiB; node ${process.version}; PostgreSQL ${rows[0]!.v} (${dbServer.kind}; synchronous_commit=${rows[0]!.sync}, fsync=${rows[0]!.fsync})`,
         `app server: ${server.kind}; app pool max ${process.env.LEDGERLINE_POOL_SIZE ?? 20}; ${credentials ? `bearer token of '${USERNAME}' from POST /api/auth/token` : 'no credentials (the server has no /api/auth/token)'}`,
-        `projection worker: ${worker.kind}; ${CLIENTS} socket.io-client clients (websocket) in rooms ${ROOMS.join(', ')}, in the load generator's process`,
+        `${CLIENTS} socket.io-client clients (websocket) in rooms ${ROOMS.join(', ')}, in the load generator's process`,
         `latency = 201 response received → client receives an ${WATCHED} 'projection' message whose checkpoint ≥ the command's position; target p99 ≤ ${TARGET_MS} ms; sustained = no errors, all delivered, achieved ≥ 95 % of offered, HTTP p99 ≤ ${HTTP_TARGET_MS} ms`,
       ];
       const loadBefore = os.loadavg();
