@@ -21,8 +21,16 @@ function formatter(currency: string, signed = false) {
   return format;
 }
 
+const digitsOf = new Map<string, number>();
+
 export function minorUnitDigits(currency: string): number {
-  return formatter(currency).resolvedOptions().maximumFractionDigits ?? 2;
+  // Remembered: resolvedOptions() builds a new object on every call, once per amount rendered.
+  let digits = digitsOf.get(currency);
+  if (digits === undefined) {
+    digits = formatter(currency).resolvedOptions().maximumFractionDigits ?? 2;
+    digitsOf.set(currency, digits);
+  }
+  return digits;
 }
 
 /** 123456, 'EUR' → "€1,234.56". `signed` adds "+" to increases (for adjustments). */
