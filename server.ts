@@ -11,6 +11,7 @@ import { secureResponses } from './lib/http/security-headers';
 import { attachLive } from './lib/live/server';
 import { PROJECTIONS } from './lib/read-models';
 import { startProjectionWorker } from './lib/projections/worker';
+import { ledgerSettingsFromEnv } from './lib/ledger/config';
 import { exitAtShutdownLimit } from './lib/server/shutdown-limit';
 
 const dev = process.argv.includes('--dev');
@@ -33,6 +34,7 @@ const worker = process.argv.includes('--no-worker')
   : startProjectionWorker({
       connectionString: db.url,
       projections: PROJECTIONS,
+      ledger: ledgerSettingsFromEnv(),
       log: (line) => console.log(`[projector] ${line}`),
     });
 
