@@ -28,7 +28,7 @@
 //
 // Exit code 0: everything checked holds; 1: something does not; 2: bad usage.
 
-import { createHash, createPublicKey, verify } from 'node:crypto';
+import * as crypto from 'node:crypto';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import pg from 'pg';
@@ -61,13 +61,19 @@ const LEAF_FIELD_NAMES = [
 // ---------------------------------------------------------------------------
 // Hashing (RFC 9162 2.1)
 
-const sha256 = (...parts) => {
-  const hash = createHash('sha256');
-  for (const part of parts) hash.update(part);
-  return hash.digest();
-};
-const EMPTY_ROOT = sha256();
-const nodeHash = (left, right) => sha256(Buffer.from([1]), left, right);
+// One-shot hashing (crypto.hash, Node ≥ 20.12) costs a third less per call than createHash.
+const sha256 =
+  typeof crypto.hash === 'function'
+    ? (bytes) => crypto.hash('sha256', bytes, 'buffer')
+    : (bytes) => crypto.createHash('sha256').update(bytes).digest();
+const EMPTY_ROOT = sha256(Buffer.alloc(0));
+function nodeHash(left, right) {
+  const bytes = Buffer.allocUnsafe(65);
+  bytes[0] = 1;
+  left.copy(bytes, 1);
+  right.copy(bytes, 33);
+  return sha256(bytes);
+}
 
 /** SHA-256(0x00 || leaf bytes); leaf bytes: for each value, its UTF-8 length (4 bytes, big-endian) then its UTF-8. */
 function leafHashOf(values) {
@@ -211,7 +217,7 @@ function readHead(file) {
 function loadKeys(files) {
   const keys = new Map();
   for (const file of files) {
-    const key = createPublicKey(readFileSync(file, 'utf8'));
+    const key = crypto.createPublicKey(readFileSync(file, 'utf8'));
     if (key.asymmetricKeyType !== 'ed25519') throw new Error(`${file} is not an Ed25519 public key`);
     keys.set(sha256(key.export({ type: 'spki', format: 'der' })).toString('hex'), { key, file });
   }
@@ -221,7 +227,12 @@ function loadKeys(files) {
 function signatureProblem(head, keys) {
   const entry = keys.get(head.keyId);
   if (!entry) return `is signed by key ${head.keyId.slice(0, 16)}…, which is not among the public keys given`;
-  const good = verify(null, Buffer.from(statement(head), 'utf8'), entry.key, Buffer.from(head.signature, 'base64'));
+  const good = crypto.verify(
+    null,
+    Buffer.from(statement(head), 'utf8'),
+    entry.key,
+    Buffer.from(head.signature, 'base64'),
+  );
   return good ? null : 'has a signature that does not verify';
 }
 
