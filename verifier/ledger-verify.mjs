@@ -30,7 +30,9 @@
 
 import * as crypto from 'node:crypto';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
+import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
 import pg from 'pg';
 
 const HEAD_FORMAT = 'ledgerline/tree-head/v1';
@@ -279,59 +281,134 @@ function eventName(row) {
 }
 
 /**
- * Streams the events up to the newest head's last position in tree order,
- * hashing each into the tree, and compares the root at every head's size.
- * Returns the computed leaf hashes (32 bytes each, concatenated) and the
- * first head whose root the events do not reproduce.
+ * The leaf hashes of the events in (after, upTo] (positions as [transactionId,
+ * globalPosition]), in tree order, 32 bytes each, read page by page.
  */
-async function replay(client, heads) {
-  const newest = heads[heads.length - 1].head;
-  const [lastTx, lastPos] = newest.lastPosition.split(':');
-  const frontier = createFrontier();
-  let leaves = Buffer.alloc(Math.max(1, newest.treeSize + 1024) * 32);
-  let next = 0;
-  let failed = null;
-  const checkAt = () => {
-    while (next < heads.length && heads[next].head.treeSize === frontier.size) {
-      const { head } = heads[next++];
-      if (!failed && !frontier.root().equals(Buffer.from(head.rootHash, 'hex'))) failed = head;
-    }
-  };
+async function hashRange(client, after, upTo) {
+  const hashes = [];
   // ORDER BY names the table's columns: the bare names would sort the text copies the SELECT makes ("10" < "9").
-  const page = (after) =>
+  const page = (from) =>
     client.query({
       name: 'ledger_verify_page',
       text: `SELECT ${LEAF_SELECT} FROM events
               WHERE (transaction_id, global_position) > ($1::text::xid8, $2::bigint)
                 AND (transaction_id, global_position) <= ($3::text::xid8, $4::bigint)
               ORDER BY events.transaction_id, events.global_position LIMIT $5`,
-      values: [after[0], after[1], lastTx, lastPos, PAGE],
+      values: [from[0], from[1], upTo[0], upTo[1], PAGE],
       rowMode: 'array',
     });
-  let pending = page(['0', '0']);
-  for (;;) {
+  let pending = page(after);
+  while (pending) {
     const { rows } = await pending;
     // The next page is read while this one is hashed.
     const last = rows[rows.length - 1];
     pending = rows.length === PAGE ? page([last[1], last[0]]) : null;
-    for (const row of rows) {
-      const leaf = leafHashOf(row);
-      if ((frontier.size + 1) * 32 > leaves.length) {
-        const grown = Buffer.alloc(leaves.length * 2);
-        leaves.copy(grown);
-        leaves = grown;
-      }
-      leaf.copy(leaves, frontier.size * 32);
-      frontier.push(leaf);
-      checkAt();
+    const out = Buffer.allocUnsafe(rows.length * 32);
+    for (let i = 0; i < rows.length; i++) leafHashOf(rows[i]).copy(out, i * 32);
+    hashes.push(out);
+  }
+  return Buffer.concat(hashes);
+}
+
+/**
+ * A hashing thread: reads the ranges it is sent on a connection of its own,
+ * inside the main connection's snapshot, and sends back their leaf hashes.
+ */
+async function hashingThread({ databaseUrl, snapshot }) {
+  const client = new pg.Client({ connectionString: databaseUrl });
+  await client.connect();
+  await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
+  await client.query(`SET TRANSACTION SNAPSHOT '${snapshot.replace(/'/g, '')}'`);
+  parentPort.on('message', async (task) => {
+    if (task === null) {
+      await client.end();
+      parentPort.close();
+      return;
     }
-    if (!pending) break;
+    const hashes = await hashRange(client, task.after, task.upTo);
+    parentPort.postMessage({ id: task.id, hashes });
+  });
+  parentPort.postMessage({ ready: true });
+}
+
+/**
+ * The events up to the newest head's last position, hashed into the tree in
+ * tree order, with the root compared at every head's size. The reading and
+ * hashing is split into ranges between heads (their last positions, which
+ * are signed) and spread over threads, each on its own connection in the
+ * same snapshot; the ranges are put back together in order, so the tree is
+ * exactly that of one ordered read. Returns the computed leaf hashes (32
+ * bytes each) and the first head whose root the events do not reproduce.
+ */
+async function replay(client, databaseUrl, heads, threads) {
+  const newest = heads[heads.length - 1].head;
+  const { rows } = await client.query('SELECT pg_export_snapshot() AS snapshot');
+  const ranges = [];
+  const target = Math.max(50_000, Math.ceil(newest.treeSize / (threads * 8)));
+  let after = ['0', '0'];
+  let size = 0;
+  for (const { head } of heads) {
+    if (head.treeSize - size < target && head !== newest) continue;
+    const upTo = head.lastPosition.split(':');
+    ranges.push({ id: ranges.length, after, upTo });
+    after = upTo;
+    size = head.treeSize;
+  }
+
+  const results = new Array(ranges.length);
+  const workers = Array.from({ length: Math.min(threads, ranges.length) }, () => {
+    const worker = new Worker(new URL(import.meta.url), {
+      workerData: { databaseUrl, snapshot: rows[0].snapshot },
+    });
+    return worker;
+  });
+  let nextTask = 0;
+  let failedThread = null;
+  await Promise.all(
+    workers.map(
+      (worker) =>
+        new Promise((resolve) => {
+          const give = () => {
+            if (nextTask < ranges.length) worker.postMessage(ranges[nextTask++]);
+            else {
+              worker.postMessage(null);
+              resolve();
+            }
+          };
+          worker.on('message', (message) => {
+            if (!message.ready)
+              results[message.id] = Buffer.from(
+                message.hashes.buffer,
+                message.hashes.byteOffset,
+                message.hashes.byteLength,
+              );
+            give();
+          });
+          worker.on('error', (error) => {
+            failedThread = error;
+            resolve();
+          });
+        }),
+    ),
+  );
+  if (failedThread) throw failedThread;
+
+  const leaves = Buffer.concat(results);
+  const frontier = createFrontier();
+  let next = 0;
+  let failed = null;
+  for (let i = 0; i < leaves.length; i += 32) {
+    frontier.push(leaves.subarray(i, i + 32));
+    while (next < heads.length && heads[next].head.treeSize === frontier.size) {
+      const { head } = heads[next++];
+      if (!failed && !frontier.root().equals(Buffer.from(head.rootHash, 'hex'))) failed = head;
+    }
   }
   // Heads beyond the rows found: events are missing at the end. Rows beyond
   // the newest head's size, yet before its last event: events were inserted.
   if (!failed && next < heads.length) failed = heads[next].head;
   if (!failed && frontier.size > newest.treeSize) failed = newest;
-  return { count: frontier.size, leaves: leaves.subarray(0, frontier.size * 32), failed };
+  return { count: frontier.size, leaves, failed };
 }
 
 async function rowAt(client, index, head) {
@@ -432,18 +509,20 @@ function checkProof(file, keys) {
 // ---------------------------------------------------------------------------
 
 function parseArgs(argv) {
-  const args = { keys: [] };
+  const args = { keys: [], threads: os.availableParallelism() };
   for (let i = 0; i < argv.length; i++) {
     const flag = argv[i];
     const value = argv[i + 1];
-    if (!['--heads', '--public-key', '--database-url', '--proof'].includes(flag) || value === undefined)
+    if (!['--heads', '--public-key', '--database-url', '--proof', '--threads'].includes(flag) || value === undefined)
       throw new Error(`unknown or incomplete argument: ${flag}`);
     i++;
     if (flag === '--heads') args.heads = value;
     if (flag === '--public-key') args.keys.push(value);
     if (flag === '--database-url') args.databaseUrl = value;
     if (flag === '--proof') args.proof = value;
+    if (flag === '--threads') args.threads = Number(value);
   }
+  if (!Number.isInteger(args.threads) || args.threads < 1) throw new Error('--threads must be a whole number ≥ 1');
   if (args.keys.length === 0 || (!args.heads && !args.proof))
     throw new Error('give --public-key and --heads (or --proof)');
   return args;
@@ -460,7 +539,8 @@ async function main() {
   } catch (error) {
     console.error(`ledger-verify: ${error.message}`);
     console.error(
-      'usage: ledger-verify --heads <dir> --public-key <file> [--public-key <file> …] [--database-url <url>] [--proof <file>]',
+      'usage: ledger-verify --heads <dir> --public-key <file> [--public-key <file> …] [--database-url <url>]\n' +
+        '                     [--threads <n>] | --proof <file> --public-key <file>',
     );
     return 2;
   }
@@ -514,7 +594,7 @@ async function main() {
       // One snapshot for the whole comparison.
       await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
       const started = performance.now();
-      const { count: events, leaves, failed } = await replay(client, heads);
+      const { count: events, leaves, failed } = await replay(client, databaseUrl, heads, args.threads);
       const seconds = (performance.now() - started) / 1000;
       if (!failed) {
         console.log(
@@ -542,7 +622,11 @@ async function main() {
   return problems.length === 0 ? 0 : 1;
 }
 
-process.exitCode = await main().catch((error) => {
-  console.error(`ledger-verify: ${error.message}`);
-  return 1;
-});
+if (isMainThread) {
+  process.exitCode = await main().catch((error) => {
+    console.error(`ledger-verify: ${error.message}`);
+    return 1;
+  });
+} else {
+  await hashingThread(workerData);
+}
