@@ -391,6 +391,8 @@ async function replay(client, databaseUrl, heads, threads) {
         }),
     ),
   );
+  // A thread that failed leaves the others waiting for work: end them all.
+  await Promise.all(workers.map((worker) => worker.terminate()));
   if (failedThread) throw failedThread;
 
   const leaves = Buffer.concat(results);

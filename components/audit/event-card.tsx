@@ -161,7 +161,9 @@ export function EventCard({ entry, selected, integrity, brokenBecause, corrected
           <ShortId value={entry.causationId} />
         </dd>
         <dt>Position</dt>
-        <dd className="font-mono text-slate-700">{entry.position}</dd>
+        <dd className="font-mono text-slate-700" data-testid="audit-position">
+          {entry.position}
+        </dd>
         <dt>Hash</dt>
         <dd className="text-slate-700">
           <ShortId value={entry.hash} length={12} />
