@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { createEventStore } from '../../lib/event-store';
 import { EVENT_SCHEMAS } from '../../lib/event-schemas';
 import { headFileName } from '../../lib/ledger/export';
-import { getInclusionProof } from '../../lib/ledger/queries';
+import { getInclusionProof, getLedgerStatus } from '../../lib/ledger/queries';
 import { startProjectionWorker } from '../../lib/projections/worker';
 import { isolatedDatabase } from '../support/db';
 import { cloneTemplate } from '../support/global-setup';
@@ -335,6 +335,19 @@ describe('inclusion proofs', () => {
     expect(result.code).toBe(1);
     expect(result.output).toContain('does not lead from leaf 17');
     rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('the status says how far the newest head trails the log', async () => {
+    const { pool, store } = await copy();
+    const covered = await getLedgerStatus(pool);
+    expect(covered).toMatchObject({ treeSize: 60, trailingEvents: 0, trailingMs: 0, lastError: null });
+    expect(covered.head?.treeSize).toBe(60);
+    // No worker runs on the copy: new events stay outside the tree and every head.
+    await appendEvents(store, 3, 1000);
+    await sleep(20);
+    const behind = await getLedgerStatus(pool);
+    expect(behind).toMatchObject({ treeSize: 60, trailingEvents: 3 });
+    expect(behind.trailingMs).toBeGreaterThanOrEqual(20);
   });
 
   it('exported head files are the stored heads', async () => {
