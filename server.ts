@@ -12,6 +12,7 @@ import { prepareDatabase } from './lib/db/prepare';
 import { resolveDatabase } from './lib/db/resolve';
 import { PROJECTIONS } from './lib/read-models';
 import { startProjectionWorker } from './lib/projections/worker';
+import { ledgerSettingsFromEnv } from './lib/ledger/config';
 import { exitAtShutdownLimit } from './lib/server/shutdown-limit';
 import { listenAddress, startWeb, type Web } from './lib/server/web';
 
@@ -37,6 +38,7 @@ const worker = process.argv.includes('--no-worker')
   : startProjectionWorker({
       connectionString: db.url,
       projections: PROJECTIONS,
+      ledger: ledgerSettingsFromEnv(),
       log: (line) => console.log(`[projector] ${line}`),
     });
 

@@ -7,9 +7,18 @@
  * about "the real server" comes from a process started here.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { readdirSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
 import { processCpuMs } from './support';
+
+// The servers a bench starts keep what they write beside the database (the
+// ledger's key and exported heads) in a folder of the run's own, not in the
+// app's ./.data: a bench database is dropped at the end, and so is this.
+const runDataDir = mkdtempSync(path.join(os.tmpdir(), 'ledgerline-bench-'));
+process.env.LEDGERLINE_DATA_DIR = runDataDir;
+process.on('exit', () => rmSync(runDataDir, { recursive: true, force: true }));
 
 export type ProductServer = {
   kind: string;

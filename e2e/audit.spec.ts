@@ -98,3 +98,24 @@ test('an event altered behind the app’s back turns the badge red and names it'
   const verify = await page.request.get(`/api/orders/${orderId}/verify`);
   expect(await verify.json()).toMatchObject({ ok: false, brokenAtVersion: 2 });
 });
+
+test('each event shows the signed ledger head that covers it', async ({ page }) => {
+  const orderId = await orderWithHistory(page);
+  const entries = page.getByTestId('audit-entry');
+  // A head is signed within a few seconds (LEDGERLINE_LEDGER_HEAD_INTERVAL_MS); the page shows the moment it was loaded.
+  await expect(async () => {
+    await page.goto(`/orders/${orderId}/audit`);
+    for (let i = 0; i < 3; i++)
+      await expect(entries.nth(i).getByTestId('audit-ledger')).toHaveAttribute('data-covered', 'true', {
+        timeout: 1_000,
+      });
+  }).toPass({ timeout: 30_000 });
+  await expect(entries.nth(0).getByTestId('audit-ledger')).toContainText(/Covered by signed head #\d+/);
+  const head = await page.request.get('/api/ledger/heads/latest');
+  expect(head.status()).toBe(200);
+  const proof = await page.request.get(
+    `/api/events/${await entries.nth(0).getByTestId('audit-position').textContent()}/proof`,
+  );
+  expect(proof.status()).toBe(200);
+  expect((await proof.json()).event.streamId).toBe(`order-${orderId}`);
+});

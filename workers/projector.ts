@@ -5,6 +5,7 @@ import { prepareDatabase } from '../lib/db/prepare';
 import { resolveDatabase } from '../lib/db/resolve';
 import { PROJECTIONS } from '../lib/read-models';
 import { startProjectionWorker } from '../lib/projections/worker';
+import { ledgerSettingsFromEnv } from '../lib/ledger/config';
 import { exitAtShutdownLimit } from '../lib/server/shutdown-limit';
 
 const db = await resolveDatabase();
@@ -12,6 +13,7 @@ await prepareDatabase(db.url);
 const worker = startProjectionWorker({
   connectionString: db.url,
   projections: PROJECTIONS,
+  ledger: ledgerSettingsFromEnv(),
   log: (line) => console.log(`[projector] ${line}`),
 });
 console.log(

@@ -161,12 +161,40 @@ export function EventCard({ entry, selected, integrity, brokenBecause, corrected
           <ShortId value={entry.causationId} />
         </dd>
         <dt>Position</dt>
-        <dd className="font-mono text-slate-700">{entry.position}</dd>
+        <dd className="font-mono text-slate-700" data-testid="audit-position">
+          {entry.position}
+        </dd>
         <dt>Hash</dt>
         <dd className="text-slate-700">
           <ShortId value={entry.hash} length={12} />
         </dd>
+        <dt>Ledger</dt>
+        <dd
+          className="text-slate-700 sm:col-span-3"
+          data-testid="audit-ledger"
+          data-covered={Boolean(entry.ledger?.head)}
+        >
+          <LedgerCoverageText coverage={entry.ledger} position={entry.position} />
+        </dd>
       </dl>
     </li>
+  );
+}
+
+/**
+ * Whether a signed tree head commits to this event: once one does, the
+ * verifier (npm run ledger:verify) catches any later change to it, whoever
+ * makes it. The head is named by its tree size, as the API and the exported
+ * files name it.
+ */
+function LedgerCoverageText({ coverage, position }: { coverage: TimelineEntry['ledger']; position: string }) {
+  if (!coverage) return <span className="italic">not in the ledger yet</span>;
+  if (!coverage.head)
+    return <span className="text-amber-700">leaf {coverage.leafIndex}, not yet covered by a signed head</span>;
+  return (
+    <span title={`GET /api/events/${position}/proof?treeSize=${coverage.head.treeSize} proves it`}>
+      Covered by signed head #{coverage.head.treeSize} (leaf {coverage.leafIndex}, signed{' '}
+      <LocalTime iso={coverage.head.timestamp} />)
+    </span>
   );
 }

@@ -9,6 +9,7 @@ import { CustomerTable, useCustomerStats, type CustomerStats } from './customer-
 import { EventFeed } from './event-feed';
 import { HistoricBanner, InvalidAtBanner } from './historic-banner';
 import { KpiTiles } from './kpi-tiles';
+import { LedgerPanel } from './ledger-panel';
 import { MinuteChart, MinuteChartSkeleton } from './minute-chart';
 import { hasActivity } from './minute-chart-theme';
 import { Panel, PanelEmpty, PanelError } from './panel';
@@ -140,6 +141,7 @@ function LiveDashboard({ asOf, stats }: { asOf: AsOf; stats: CustomerStats }) {
           {/* Only once a metrics version that counts them serves (v2 on; null before). */}
           {metrics.data?.cancellationsByReason && <CancelReasons reasons={metrics.data.cancellationsByReason} />}
           <EventFeed />
+          <LedgerPanel />
         </div>
       </div>
     </div>

@@ -1,5 +1,6 @@
 import { queryOptions } from '@tanstack/react-query';
 import { getJson } from '@/lib/client/fetchers';
+import type { LedgerStatus } from '@/lib/ledger/queries';
 import type { ProjectionStatus } from '@/lib/projections/status';
 import type { RecentEvent } from '@/lib/queries/dashboard';
 import { customerStatsKeys } from '@/lib/read-models/customer-stats/client';
@@ -16,6 +17,7 @@ export const dashboardKeys = {
   /** The live customer list (pushes invalidate it; the list as of a past moment has other keys). */
   customers: () => customerStatsKeys.live(),
   projections: () => [...dashboardKeys.all, 'projections'] as const,
+  ledger: () => [...dashboardKeys.all, 'ledger'] as const,
 };
 
 export const recentEventsQuery = (limit: number) =>
@@ -30,4 +32,12 @@ export const projectionsQuery = () =>
     queryFn: ({ signal }) => getJson<{ projections: ProjectionStatus[] }>('/api/projections', signal),
     // A stalled projection sends no pushes: poll, so its lag keeps growing on screen.
     refetchInterval: 5_000,
+  });
+
+export const ledgerStatusQuery = () =>
+  queryOptions({
+    queryKey: dashboardKeys.ledger(),
+    queryFn: ({ signal }) => getJson<LedgerStatus>('/api/ledger/status', signal),
+    // Heads are signed every few seconds: polling shows each one without a push of its own.
+    refetchInterval: 3_000,
   });

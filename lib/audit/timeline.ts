@@ -1,6 +1,7 @@
 import { evolve, initialState, type OrderState } from '../domain/order';
 import { toOrderEvent } from '../order-stream';
 import type { JsonValue } from '../event-store/types';
+import type { LedgerCoverage } from '../ledger/queries';
 import { findCorrection } from './corrections';
 import { describeEvent } from './describe';
 import { diffStates } from './diff';
@@ -21,6 +22,8 @@ export function buildTimeline(
   verification: Verification,
   /** The customer's name from the reference data, shown next to the id the events carry. */
   customerName?: string,
+  /** Which signed ledger head covers each event, by position (see getCoverage). */
+  coverage: ReadonlyMap<string, LedgerCoverage> = new Map(),
 ): OrderTimeline {
   const entries: TimelineEntry[] = [];
   let state: OrderState = initialState();
@@ -67,6 +70,7 @@ export function buildTimeline(
       diff: diffStates(before, state),
       corrects: findCorrection(event, events.slice(0, index), currency),
       replayError,
+      ledger: coverage.get(event.position ?? '') ?? null,
     });
   }
 

@@ -1,5 +1,6 @@
 import type { OrderState } from '../domain/order';
 import type { JsonObject, JsonValue } from '../event-store/types';
+import type { LedgerCoverage } from '../ledger/queries';
 
 // Shapes of the audit timeline. Plain JSON only (ISO strings, no Date), so a
 // timeline goes unchanged from the server to a Client Component, into the JSON
@@ -82,6 +83,8 @@ export type TimelineEntry = {
    * later state.
    */
   replayError: string | null;
+  /** The event's leaf in the ledger and the first signed head that covers it; null: not in the ledger yet. */
+  ledger: LedgerCoverage | null;
 };
 
 /** How far an entry can be trusted; see integrityOf. */

@@ -218,11 +218,22 @@ export function createEventStore(pool: pg.Pool, storeOptions: EventStoreOptions)
     return readAfter(PROJECTION_EVENT_COLUMNS, toLeanEvent, options, db);
   }
 
-  /** The one gap-safe global read behind readAll and readAllForProjections. */
-  async function readAfter<
-    Row extends Pick<LeanEventRow, 'global_position' | 'transaction_id'>,
-    E extends ProjectionEvent,
-  >(
+  /**
+   * readAll's rows as they are stored, with the columns a caller names (SQL
+   * expressions over `events`, which must include global_position and
+   * transaction_id as text), not upcast: for readers that must see exactly
+   * what is stored (the ledger hashes the stored row).
+   */
+  async function readAllRows<Row extends PositionedRow>(
+    columns: string,
+    options: { after?: string; limit?: number } = {},
+    db: Queryable = pool,
+  ): Promise<ReadAllResult<Row & { position: string }>> {
+    return readAfter(columns, (row: Row) => ({ ...row, position: rowPosition(row) }), options, db);
+  }
+
+  /** The one gap-safe global read behind readAll, readAllForProjections and readAllRows. */
+  async function readAfter<Row extends PositionedRow, E extends { position: string }>(
     columns: string,
     toResult: (row: Row) => E,
     options: { after?: string; limit?: number },
@@ -306,11 +317,14 @@ export function createEventStore(pool: pg.Pool, storeOptions: EventStoreOptions)
     readStream,
     readAll,
     readAllForProjections,
+    readAllRows,
     streamVersion,
     verifyStream,
     upcasting,
   };
 }
+
+type PositionedRow = Pick<LeanEventRow, 'global_position' | 'transaction_id'>;
 
 /**
  * The position of a row. PostgreSQL prints xid8 and bigint in canonical
@@ -318,7 +332,7 @@ export function createEventStore(pool: pg.Pool, storeOptions: EventStoreOptions)
  * so the two texts are joined as they are: two BigInts and their printing per
  * event were a visible part of a rebuild's profile.
  */
-function rowPosition(row: Pick<LeanEventRow, 'global_position' | 'transaction_id'>): string {
+function rowPosition(row: PositionedRow): string {
   return `${row.transaction_id}:${row.global_position}`;
 }
 

@@ -12,10 +12,15 @@ import type { Projection, Slot } from './types';
 
 import { EVENTS_CHANNEL, PROJECTIONS_CHANNEL, REBUILD_PAYLOAD, RETRY_PAYLOAD } from './channels';
 import { buildRebuildIndexes, swapInRebuild } from './rebuild';
+import type { LedgerSettings } from '../ledger/config';
+import type { SignedHead } from '../ledger/head';
+import { loadSigningKey, type SigningKey } from '../ledger/keys';
+import { runLedgerLoop } from '../ledger/worker';
 
 export { EVENTS_CHANNEL, PROJECTIONS_CHANNEL, RETRY_PAYLOAD };
 /** First key of the projections' advisory locks ("LL"). */
 const LOCK_CLASS = 0x4c4c;
+const LEDGER_LOCK_LABEL = 'ledger';
 /**
  * Batches of one projection start at least this far apart (ms;
  * LEDGERLINE_MIN_BATCH_INTERVAL_MS overrides it, 0 turns it off), unless the
@@ -70,6 +75,10 @@ export type WorkerOptions = {
   onBatch?: (projection: Projection, result: BatchResult, slot: Slot) => void;
   /** After a rebuild's tables took the version's place (swapInRebuild committed). */
   onRebuilt?: (projection: Projection) => void;
+  /** Also keep the ledger (signed Merkle tree over the events, lib/ledger); see ledgerSettingsFromEnv. */
+  ledger?: LedgerSettings;
+  /** After a signed head was stored. */
+  onLedgerHead?: (head: SignedHead) => void;
 };
 
 export type ProjectionWorker = { id: string; stop: () => Promise<void> };
@@ -92,9 +101,22 @@ export function startProjectionWorker(options: WorkerOptions): ProjectionWorker 
   const maxBackoffMs = options.maxBackoffMs ?? 30_000;
   const stopTimeoutMs = options.stopTimeoutMs ?? 5_000;
   const log = options.log ?? (() => {});
+  // Read at once, so that a missing or unreadable key stops the start with its name.
+  const ledgerKey = options.ledger
+    ? loadSigningKey(options.ledger.keyFile, { generate: options.ledger.generateKey })
+    : null;
+  if (ledgerKey) {
+    log(
+      `ledger: signing heads with key ${ledgerKey.keyId} (${ledgerKey.created ? 'generated into' : 'from'} ${ledgerKey.file}), ` +
+        `exporting them to ${options.ledger!.exportDir}; public key:\n${ledgerKey.publicKeyPem.trim()}`,
+    );
+  }
   // Each version has a main loop and a rebuild loop (idle unless a rebuild
   // runs), and each loop may read its next batch while it applies one.
-  const pool = createPool({ connectionString: options.connectionString, max: 4 * options.projections.length + 2 }, log);
+  const pool = createPool(
+    { connectionString: options.connectionString, max: 4 * options.projections.length + (ledgerKey ? 4 : 2) },
+    log,
+  );
   const store = createEventStore(pool, { schemas: EVENT_SCHEMAS });
   // The projections mostly read the same events at the same moment: one read serves them all.
   // Projections get ProjectionEvents: only the columns they read (see ProjectionEvent).
@@ -134,9 +156,37 @@ export function startProjectionWorker(options: WorkerOptions): ProjectionWorker 
   /** `<name>:<version>` of projections an operator asked to retry now. */
   const retryRequested = new Set<string>();
   const loops = options.projections.map((projection) => runProjection(projection));
+  if (ledgerKey) loops.push(runLedger(options.ledger!, ledgerKey));
 
   async function runProjection(projection: Projection) {
     const label = `${projection.name} v${projection.version}`;
+    await whileHolding(label, async (lockLost) => {
+      log(`${label}: processing (worker ${id})`);
+      await ensureCheckpoint(pool, projection);
+      // The lock covers both slots of the version, so the rebuild's take-over
+      // never races another worker's batch of the same version.
+      // Either loop ending (an error) ends the other before the lock goes.
+      let ended = false;
+      const gone = () => lockLost() || ended;
+      const results = await Promise.allSettled(
+        (['main', 'rebuild'] as const).map((slot) =>
+          processLoop(projection, slot, gone).finally(() => {
+            ended = true;
+          }),
+        ),
+      );
+      const failed = results.find((r) => r.status === 'rejected');
+      if (failed) throw failed.reason;
+    });
+  }
+
+  /**
+   * Runs `run` while this worker holds the session advisory lock named
+   * `label`, again and again until stopped: a standby waits for the lock, and
+   * an error (or a lost lock connection) ends the run, releases the lock and
+   * retries after lockRetryMs.
+   */
+  async function whileHolding(label: string, run: (lockLost: () => boolean) => Promise<void>) {
     while (!stopped) {
       const lock = new pg.Client({ connectionString: options.connectionString });
       let lockLost = false;
@@ -156,22 +206,7 @@ export function startProjectionWorker(options: WorkerOptions): ProjectionWorker 
           if (!held) await sleep(lockRetryMs, false);
         }
         if (stopped) break;
-        log(`${label}: processing (worker ${id})`);
-        await ensureCheckpoint(pool, projection);
-        // The lock covers both slots of the version, so the rebuild's take-over
-        // never races another worker's batch of the same version.
-        // Either loop ending (an error) ends the other before the lock goes.
-        let ended = false;
-        const gone = () => lockLost || ended;
-        const results = await Promise.allSettled(
-          (['main', 'rebuild'] as const).map((slot) =>
-            processLoop(projection, slot, gone).finally(() => {
-              ended = true;
-            }),
-          ),
-        );
-        const failed = results.find((r) => r.status === 'rejected');
-        if (failed) throw failed.reason;
+        await run(() => lockLost);
       } catch (error) {
         log(`${label}: ${(error as Error).message}`);
         if (!stopped) await sleep(lockRetryMs, false);
@@ -180,6 +215,33 @@ export function startProjectionWorker(options: WorkerOptions): ProjectionWorker 
         await lock.end().catch(() => {});
       }
     }
+  }
+
+  /** The ledger (lib/ledger) beside the projections, under a lock of its own ("ledger" is no projection's label). */
+  async function runLedger(settings: LedgerSettings, key: SigningKey) {
+    await whileHolding(LEDGER_LOCK_LABEL, async (lockLost) => {
+      log(`ledger: processing (worker ${id})`);
+      await runLedgerLoop(
+        {
+          pool,
+          store,
+          settings,
+          key,
+          workerId: id,
+          batchSize,
+          catchUpBatchSize,
+          minBatchIntervalMs,
+          pollMs,
+          heartbeatMs,
+          maxBackoffMs,
+          sleep,
+          stopped: () => stopped,
+          log,
+          onHead: options.onLedgerHead,
+        },
+        lockLost,
+      );
+    });
   }
 
   async function processLoop(projection: Projection, slot: Slot, lockLost: () => boolean) {

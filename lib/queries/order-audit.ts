@@ -7,6 +7,7 @@ import { withTransaction } from '../db/transaction';
 import { isOrderHistoryError, type ExistingOrder } from '../domain/order';
 import { notFound, validationError } from '../errors';
 import type { Queryable, RecordedEvent, VerifyResult } from '../event-store';
+import { getCoverage } from '../ledger/queries';
 import type { Services } from '../server/services';
 import { instant, param, wholeNumber } from './query-params';
 
@@ -23,19 +24,23 @@ export type AuditServices = Pick<Services, 'pool' | 'store'>;
 export async function getOrderTimeline(services: AuditServices, orderId: string): Promise<OrderTimeline> {
   const streamId = orderStreamId(orderId);
   // One snapshot for every read, so the verdict is about exactly the events shown.
-  const { events, verdict, customerName } = await inSnapshot(services.pool, async (db) => {
+  const { events, verdict, customerName, coverage } = await inSnapshot(services.pool, async (db) => {
     const events = await services.store.readStream(streamId, {}, db);
     return {
       events,
       verdict: await services.store.verifyStream(streamId, db),
       customerName: await customerNameOf(db, events),
+      coverage: await getCoverage(
+        db,
+        events.map((event) => event.position),
+      ),
     };
   });
   if (verdict.version === 0) throw notFound(`Order ${orderId} does not exist.`);
   const verification: Verification = verdict.ok
     ? { ok: true }
     : { ok: false, brokenAtVersion: verdict.brokenAtVersion, reason: verdict.reason };
-  return buildTimeline(orderId, events, verification, customerName);
+  return buildTimeline(orderId, events, verification, customerName, coverage);
 }
 
 /** The name of the customer the order was placed for; undefined when unknown (the event keeps the id). */

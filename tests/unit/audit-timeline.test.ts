@@ -4,6 +4,15 @@ import { ACTOR, history, recorded } from './audit-fixtures';
 import { orderPlaced, orderShipped } from './order-fixtures';
 
 describe('buildTimeline', () => {
+  it('marks each event with the signed ledger head that covers it, by position, or none', () => {
+    const coverage = new Map([
+      ['100:1', { leafIndex: 7, head: { treeSize: 8, timestamp: '2026-01-01T00:00:00.000Z' } }],
+      ['100:2', { leafIndex: 9, head: null }],
+    ]);
+    const timeline = buildTimeline('order-1', recorded(history), { ok: true }, undefined, coverage);
+    expect(timeline.entries.map((e) => e.ledger)).toEqual([coverage.get('100:1'), coverage.get('100:2'), null, null]);
+  });
+
   describe('given placed → re-addressed → price adjusted → cancelled, all by a known actor', () => {
     const stream = recorded(history);
     const timeline = buildTimeline('order-1', stream, { ok: true });

@@ -1,0 +1,634 @@
+#!/usr/bin/env node
+// Ledgerline's ledger verifier: a standalone program for auditors.
+//
+//   node verifier/ledger-verify.mjs --heads <dir> --public-key <file> [--public-key <file> …]
+//                                   [--database-url <url>] [--proof <file>]
+//
+// It imports nothing from the app (only node:crypto, node:fs, node:path and
+// pg), so that it cannot share a bug with the code it checks, and so that it
+// can be read in one sitting. Everything it relies on is defined here:
+//
+// * A head file is JSON: { format, treeSize, rootHash, timestamp, lastPosition,
+//   previous, keyId, signature, consistencyProof }. Its signature is Ed25519
+//   over the statement built by `statement()` below; keyId is SHA-256 of the
+//   signing public key (DER, SPKI); previous is SHA-256 of the previous head's
+//   statement; consistencyProof proves the previous head's tree a prefix of
+//   this one (RFC 9162 2.1.4).
+// * The tree is RFC 9162's: leaf hash SHA-256(0x00 || leaf), node hash
+//   SHA-256(0x01 || left || right), split at the largest power of two below n.
+// * Leaf i is the i-th row of `events` in (transaction_id, global_position)
+//   order, encoded as `leafBytes()` below from the text the SELECT returns.
+//
+// What it checks: every head's signature against the given public keys; that
+// each head names the one before it and proves consistency with it; and, with
+// a database, that the rows of `events` reproduce every head's root. When they
+// do not, it names the first event that does not match, and how (changed,
+// missing, inserted, reordered). With --proof it checks one inclusion proof
+// (GET /api/events/{position}/proof) against the keys instead.
+//
+// Exit code 0: everything checked holds; 1: something does not; 2: bad usage.
+
+import * as crypto from 'node:crypto';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
+import pg from 'pg';
+
+const HEAD_FORMAT = 'ledgerline/tree-head/v1';
+const LEAF_FORMAT = 'ledgerline/event-leaf/v1';
+const PAGE = 20_000;
+
+// The leaf's fields, in order, as text from a plain SELECT.
+const UTC = `'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'`;
+const LEAF_SELECT = `global_position::text, transaction_id::text, stream_id, stream_type, stream_version::text,
+  event_type, schema_version::text, data::text, metadata::text,
+  to_char(occurred_at AT TIME ZONE 'UTC', ${UTC}), to_char(recorded_at AT TIME ZONE 'UTC', ${UTC}), prev_hash, hash`;
+const LEAF_FIELD_NAMES = [
+  'global_position',
+  'transaction_id',
+  'stream_id',
+  'stream_type',
+  'stream_version',
+  'event_type',
+  'schema_version',
+  'data',
+  'metadata',
+  'occurred_at',
+  'recorded_at',
+  'prev_hash',
+  'hash',
+];
+
+// ---------------------------------------------------------------------------
+// Hashing (RFC 9162 2.1)
+
+// One-shot hashing (crypto.hash, Node ≥ 20.12) costs a third less per call than createHash.
+const sha256 =
+  typeof crypto.hash === 'function'
+    ? (bytes) => crypto.hash('sha256', bytes, 'buffer')
+    : (bytes) => crypto.createHash('sha256').update(bytes).digest();
+const EMPTY_ROOT = sha256(Buffer.alloc(0));
+function nodeHash(left, right) {
+  const bytes = Buffer.allocUnsafe(65);
+  bytes[0] = 1;
+  left.copy(bytes, 1);
+  right.copy(bytes, 33);
+  return sha256(bytes);
+}
+
+/** SHA-256(0x00 || leaf bytes); leaf bytes: for each value, its UTF-8 length (4 bytes, big-endian) then its UTF-8. */
+function leafHashOf(values) {
+  const all = [LEAF_FORMAT, ...values];
+  let size = 1;
+  const lengths = all.map((value) => {
+    const n = Buffer.byteLength(value, 'utf8');
+    size += 4 + n;
+    return n;
+  });
+  const bytes = Buffer.allocUnsafe(size);
+  bytes[0] = 0;
+  let at = 1;
+  for (let i = 0; i < all.length; i++) {
+    bytes.writeUInt32BE(lengths[i], at);
+    at += 4;
+    at += bytes.write(all[i], at, 'utf8');
+  }
+  return sha256(bytes);
+}
+
+/** The right edge of a tree: roots of its complete subtrees, left to right, as [level, hash]. */
+function createFrontier() {
+  const nodes = [];
+  let size = 0;
+  return {
+    get size() {
+      return size;
+    },
+    push(leaf) {
+      let level = 0;
+      let hash = leaf;
+      while (nodes.length > 0 && nodes[nodes.length - 1][0] === level) {
+        hash = nodeHash(nodes.pop()[1], hash);
+        level++;
+      }
+      nodes.push([level, hash]);
+      size++;
+    },
+    root() {
+      if (nodes.length === 0) return EMPTY_ROOT;
+      let hash = nodes[nodes.length - 1][1];
+      for (let i = nodes.length - 2; i >= 0; i--) hash = nodeHash(nodes[i][1], hash);
+      return hash;
+    },
+  };
+}
+
+const isPowerOfTwo = (n) => n > 0 && Number.isInteger(Math.log2(n));
+const half = (n) => Math.floor(n / 2);
+
+/** RFC 9162 2.1.3.2. */
+function verifyInclusion(index, size, leaf, proof, root) {
+  if (!(index >= 0 && index < size)) return false;
+  let fn = index;
+  let sn = size - 1;
+  let r = leaf;
+  for (const p of proof) {
+    if (sn === 0) return false;
+    if (fn % 2 === 1 || fn === sn) {
+      r = nodeHash(p, r);
+      while (fn % 2 === 0 && fn !== 0) [fn, sn] = [half(fn), half(sn)];
+    } else {
+      r = nodeHash(r, p);
+    }
+    [fn, sn] = [half(fn), half(sn)];
+  }
+  return sn === 0 && r.equals(root);
+}
+
+/** RFC 9162 2.1.4.2. */
+function verifyConsistency(first, second, firstRoot, secondRoot, proof) {
+  if (!(first > 0 && first <= second)) return false;
+  if (first === second) return proof.length === 0 && firstRoot.equals(secondRoot);
+  if (proof.length === 0) return false;
+  const path = isPowerOfTwo(first) ? [firstRoot, ...proof] : proof;
+  let fn = first - 1;
+  let sn = second - 1;
+  while (fn % 2 === 1) [fn, sn] = [half(fn), half(sn)];
+  let fr = path[0];
+  let sr = path[0];
+  for (const c of path.slice(1)) {
+    if (sn === 0) return false;
+    if (fn % 2 === 1 || fn === sn) {
+      fr = nodeHash(c, fr);
+      sr = nodeHash(c, sr);
+      while (fn % 2 === 0 && fn !== 0) [fn, sn] = [half(fn), half(sn)];
+    } else {
+      sr = nodeHash(sr, c);
+    }
+    [fn, sn] = [half(fn), half(sn)];
+  }
+  return fr.equals(firstRoot) && sr.equals(secondRoot) && sn === 0;
+}
+
+// ---------------------------------------------------------------------------
+// Heads
+
+function statement(head) {
+  return [
+    HEAD_FORMAT,
+    `tree_size ${head.treeSize}`,
+    `root_hash ${head.rootHash}`,
+    `timestamp ${head.timestamp}`,
+    `last_position ${head.lastPosition}`,
+    `previous ${head.previous ?? 'none'}`,
+    `key_id ${head.keyId}`,
+  ]
+    .map((line) => `${line}\n`)
+    .join('');
+}
+
+const HEX32 = /^[0-9a-f]{64}$/;
+
+/** The head's fields, or a reason it is not a head. */
+function readHead(file) {
+  let head;
+  try {
+    head = JSON.parse(readFileSync(file, 'utf8'));
+  } catch (error) {
+    return { problem: `cannot be read as JSON (${error.message})` };
+  }
+  const ok =
+    head?.format === HEAD_FORMAT &&
+    Number.isSafeInteger(head.treeSize) &&
+    head.treeSize > 0 &&
+    HEX32.test(head.rootHash) &&
+    typeof head.timestamp === 'string' &&
+    !Number.isNaN(Date.parse(head.timestamp)) &&
+    /^\d+:\d+$/.test(head.lastPosition) &&
+    (head.previous === null || HEX32.test(head.previous)) &&
+    HEX32.test(head.keyId) &&
+    typeof head.signature === 'string' &&
+    (head.consistencyProof === null ||
+      (Number.isSafeInteger(head.consistencyProof?.fromTreeSize) &&
+        Array.isArray(head.consistencyProof.hashes) &&
+        head.consistencyProof.hashes.every((h) => HEX32.test(h))));
+  return ok ? { head } : { problem: `is not a ${HEAD_FORMAT} head` };
+}
+
+function loadKeys(files) {
+  const keys = new Map();
+  for (const file of files) {
+    const key = crypto.createPublicKey(readFileSync(file, 'utf8'));
+    if (key.asymmetricKeyType !== 'ed25519') throw new Error(`${file} is not an Ed25519 public key`);
+    keys.set(sha256(key.export({ type: 'spki', format: 'der' })).toString('hex'), { key, file });
+  }
+  return keys;
+}
+
+function signatureProblem(head, keys) {
+  const entry = keys.get(head.keyId);
+  if (!entry) return `is signed by key ${head.keyId.slice(0, 16)}…, which is not among the public keys given`;
+  const good = crypto.verify(
+    null,
+    Buffer.from(statement(head), 'utf8'),
+    entry.key,
+    Buffer.from(head.signature, 'base64'),
+  );
+  return good ? null : 'has a signature that does not verify';
+}
+
+/** Every problem of the heads taken by themselves: signatures, the chain, consistency. */
+function checkHeads(heads, keys) {
+  const problems = [];
+  let previous = null;
+  for (const { head, file } of heads) {
+    const name = `head ${head.treeSize} (${path.basename(file)})`;
+    const bad = signatureProblem(head, keys);
+    if (bad) problems.push(`${name} ${bad}`);
+    if (previous) {
+      const digest = sha256(Buffer.from(statement(previous), 'utf8')).toString('hex');
+      if (head.previous !== digest)
+        problems.push(
+          `${name} does not name head ${previous.treeSize} as its previous one (a head between them is missing, or one was replaced)`,
+        );
+      if (Date.parse(head.timestamp) < Date.parse(previous.timestamp))
+        problems.push(`${name} is dated before head ${previous.treeSize}`);
+      const proof = head.consistencyProof;
+      if (!proof || proof.fromTreeSize !== previous.treeSize) {
+        problems.push(`${name} carries no consistency proof from head ${previous.treeSize}`);
+      } else {
+        const hashes = proof.hashes.map((h) => Buffer.from(h, 'hex'));
+        const first = Buffer.from(previous.rootHash, 'hex');
+        if (!verifyConsistency(previous.treeSize, head.treeSize, first, Buffer.from(head.rootHash, 'hex'), hashes))
+          problems.push(`${name} is not consistent with head ${previous.treeSize}: the history before it was changed`);
+      }
+    }
+    previous = head;
+  }
+  return problems;
+}
+
+// ---------------------------------------------------------------------------
+// The database
+
+function position(row) {
+  return `${row[1]}:${row[0]}`;
+}
+
+function eventName(row) {
+  return `position ${position(row)}, stream ${row[2]}, version ${row[4]} (${row[5]})`;
+}
+
+/**
+ * The leaf hashes of the events in (after, upTo] (positions as [transactionId,
+ * globalPosition]), in tree order, 32 bytes each, read page by page.
+ */
+async function hashRange(client, after, upTo) {
+  const hashes = [];
+  // ORDER BY names the table's columns: the bare names would sort the text copies the SELECT makes ("10" < "9").
+  const page = (from) =>
+    client.query({
+      name: 'ledger_verify_page',
+      text: `SELECT ${LEAF_SELECT} FROM events
+              WHERE (transaction_id, global_position) > ($1::text::xid8, $2::bigint)
+                AND (transaction_id, global_position) <= ($3::text::xid8, $4::bigint)
+              ORDER BY events.transaction_id, events.global_position LIMIT $5`,
+      values: [from[0], from[1], upTo[0], upTo[1], PAGE],
+      rowMode: 'array',
+    });
+  let pending = page(after);
+  while (pending) {
+    const { rows } = await pending;
+    // The next page is read while this one is hashed.
+    const last = rows[rows.length - 1];
+    pending = rows.length === PAGE ? page([last[1], last[0]]) : null;
+    const out = Buffer.allocUnsafe(rows.length * 32);
+    for (let i = 0; i < rows.length; i++) leafHashOf(rows[i]).copy(out, i * 32);
+    hashes.push(out);
+  }
+  return Buffer.concat(hashes);
+}
+
+/**
+ * A hashing thread: reads the ranges it is sent on a connection of its own,
+ * inside the main connection's snapshot, and sends back their leaf hashes.
+ */
+async function hashingThread({ databaseUrl, snapshot }) {
+  const client = new pg.Client({ connectionString: databaseUrl });
+  await client.connect();
+  await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
+  await client.query(`SET TRANSACTION SNAPSHOT '${snapshot.replace(/'/g, '')}'`);
+  parentPort.on('message', async (task) => {
+    if (task === null) {
+      await client.end();
+      parentPort.close();
+      return;
+    }
+    const hashes = await hashRange(client, task.after, task.upTo);
+    parentPort.postMessage({ id: task.id, hashes });
+  });
+  parentPort.postMessage({ ready: true });
+}
+
+/**
+ * The events up to the newest head's last position, hashed into the tree in
+ * tree order, with the root compared at every head's size. The reading and
+ * hashing is split into ranges between heads (their last positions, which
+ * are signed) and spread over threads, each on its own connection in the
+ * same snapshot; the ranges are put back together in order, so the tree is
+ * exactly that of one ordered read. Returns the computed leaf hashes (32
+ * bytes each) and the first head whose root the events do not reproduce.
+ */
+async function replay(client, databaseUrl, heads, threads) {
+  const newest = heads[heads.length - 1].head;
+  const { rows } = await client.query('SELECT pg_export_snapshot() AS snapshot');
+  const ranges = [];
+  const target = Math.max(50_000, Math.ceil(newest.treeSize / (threads * 8)));
+  let after = ['0', '0'];
+  let size = 0;
+  for (const { head } of heads) {
+    if (head.treeSize - size < target && head !== newest) continue;
+    const upTo = head.lastPosition.split(':');
+    ranges.push({ id: ranges.length, after, upTo });
+    after = upTo;
+    size = head.treeSize;
+  }
+
+  const results = new Array(ranges.length);
+  const workers = Array.from({ length: Math.min(threads, ranges.length) }, () => {
+    const worker = new Worker(new URL(import.meta.url), {
+      workerData: { databaseUrl, snapshot: rows[0].snapshot },
+    });
+    return worker;
+  });
+  let nextTask = 0;
+  let failedThread = null;
+  await Promise.all(
+    workers.map(
+      (worker) =>
+        new Promise((resolve) => {
+          const give = () => {
+            if (nextTask < ranges.length) worker.postMessage(ranges[nextTask++]);
+            else {
+              worker.postMessage(null);
+              resolve();
+            }
+          };
+          worker.on('message', (message) => {
+            if (!message.ready)
+              results[message.id] = Buffer.from(
+                message.hashes.buffer,
+                message.hashes.byteOffset,
+                message.hashes.byteLength,
+              );
+            give();
+          });
+          worker.on('error', (error) => {
+            failedThread = error;
+            resolve();
+          });
+        }),
+    ),
+  );
+  // A thread that failed leaves the others waiting for work: end them all.
+  await Promise.all(workers.map((worker) => worker.terminate()));
+  if (failedThread) throw failedThread;
+
+  const leaves = Buffer.concat(results);
+  const frontier = createFrontier();
+  let next = 0;
+  let failed = null;
+  for (let i = 0; i < leaves.length; i += 32) {
+    frontier.push(leaves.subarray(i, i + 32));
+    while (next < heads.length && heads[next].head.treeSize === frontier.size) {
+      const { head } = heads[next++];
+      if (!failed && !frontier.root().equals(Buffer.from(head.rootHash, 'hex'))) failed = head;
+    }
+  }
+  // Heads beyond the rows found: events are missing at the end. Rows beyond
+  // the newest head's size, yet before its last event: events were inserted.
+  if (!failed && next < heads.length) failed = heads[next].head;
+  if (!failed && frontier.size > newest.treeSize) failed = newest;
+  return { count: frontier.size, leaves, failed };
+}
+
+async function rowAt(client, index, head) {
+  const [tx, pos] = head.lastPosition.split(':');
+  const { rows } = await client.query({
+    text: `SELECT ${LEAF_SELECT} FROM events
+            WHERE (transaction_id, global_position) <= ($1::text::xid8, $2::bigint)
+            ORDER BY events.transaction_id, events.global_position OFFSET $3 LIMIT 1`,
+    values: [tx, pos, index],
+    rowMode: 'array',
+  });
+  return rows[0] ?? null;
+}
+
+/**
+ * Names the first event that differs from what `head` committed to. The
+ * signed root says only THAT something differs; which leaf it is comes from
+ * the app's own table of leaf hashes (ledger_leaves), used only once it is
+ * shown authentic: its hashes must reproduce the signed root.
+ */
+async function diagnose(client, head, computed, count) {
+  const { rows: stored } = await client.query({
+    text: `SELECT leaf_hash, transaction_id::text, global_position::text, stream_id, stream_version
+             FROM ledger_leaves WHERE leaf_index < $1 ORDER BY leaf_index`,
+    values: [head.treeSize],
+    rowMode: 'array',
+  });
+  const frontier = createFrontier();
+  for (const row of stored) frontier.push(row[0]);
+  const authentic = stored.length === head.treeSize && frontier.root().equals(Buffer.from(head.rootHash, 'hex'));
+  const computedAt = (i) => computed.subarray(i * 32, i * 32 + 32);
+  const ledgerName = (i) =>
+    `position ${stored[i][1]}:${stored[i][2]}, stream ${stored[i][3]}, version ${stored[i][4]} (as the ledger recorded it)`;
+
+  let i = 0;
+  while (i < head.treeSize && i < count && (stored[i]?.[0].equals(computedAt(i)) ?? false)) i++;
+  if (!authentic) {
+    const row = i < count ? await rowAt(client, i, head) : null;
+    return [
+      `The ledger's own table of leaves was changed as well (its hashes do not reproduce head ${head.treeSize}), so the`,
+      `event cannot be named with certainty. The first event that differs from that table: leaf ${i}` +
+        (row ? `, ${eventName(row)}.` : ' (no event there).'),
+    ];
+  }
+  if (i >= count) return [`Leaf ${i}: missing. The event at ${ledgerName(i)} is no longer in the database.`];
+  const row = await rowAt(client, i, head);
+  if (i === head.treeSize)
+    return [
+      `Leaf ${i}: inserted. ${eventName(row)} sorts before the head's last event, but the head did not commit to it.`,
+    ];
+  const storedIndex = new Map();
+  for (let j = i; j < stored.length; j++) storedIndex.set(stored[j][0].toString('hex'), j);
+  const here = storedIndex.get(computedAt(i).toString('hex'));
+  if (here !== undefined)
+    return [`Leaf ${i}: missing. The event at ${ledgerName(i)} was removed (${here - i} event(s) from here on).`];
+  for (let k = i + 1; k < count; k++) {
+    if (computedAt(k).equals(stored[i][0]))
+      return [
+        `Leaf ${i}: inserted. ${eventName(row)} is not in the history the head committed to (${k - i} event(s)).`,
+      ];
+  }
+  // The row at i is none of the committed leaves. Is it a committed event moved here from another place?
+  const moved = stored.findIndex((s, j) => j !== i && s[3] === row[2] && String(s[4]) === row[4]);
+  if (moved >= 0) {
+    const asBefore = leafHashOf([stored[moved][2], stored[moved][1], ...row.slice(2)]);
+    return [
+      `Leaf ${i}: reordered. ${eventName(row)} stands where the ledger had ${ledgerName(i)};`,
+      `the ledger had this event at leaf ${moved} (position ${stored[moved][1]}:${stored[moved][2]})` +
+        (asBefore.equals(stored[moved][0]) ? ', with the same content.' : ', and its content was changed too.'),
+    ];
+  }
+  return [`Leaf ${i}: changed. ${eventName(row)} is not the row the head committed to (${ledgerName(i)}).`];
+}
+
+// ---------------------------------------------------------------------------
+// Inclusion proofs
+
+function checkProof(file, keys) {
+  const proof = JSON.parse(readFileSync(file, 'utf8'));
+  const problems = [];
+  const { head } = proof;
+  const bad = head ? signatureProblem(head, keys) : 'is missing';
+  if (bad) problems.push(`the proof's head ${bad}`);
+  const fields = proof.event?.leaf?.fields;
+  if (proof.event?.leaf?.format !== LEAF_FORMAT || typeof fields !== 'object' || fields === null) {
+    problems.push(`the proof carries no ${LEAF_FORMAT} leaf`);
+    return problems;
+  }
+  const leaf = leafHashOf(LEAF_FIELD_NAMES.map((name) => String(fields[name])));
+  if (leaf.toString('hex') !== proof.leafHash) problems.push("the event's fields do not give the proof's leaf hash");
+  if (head && proof.treeSize !== head.treeSize) problems.push("the proof's tree size is not its head's");
+  const path = (proof.auditPath ?? []).map((h) => Buffer.from(h, 'hex'));
+  if (head && !verifyInclusion(proof.leafIndex, head.treeSize, leaf, path, Buffer.from(head.rootHash, 'hex')))
+    problems.push(`the audit path does not lead from leaf ${proof.leafIndex} to head ${head.treeSize}'s root`);
+  return problems;
+}
+
+// ---------------------------------------------------------------------------
+
+function parseArgs(argv) {
+  const args = { keys: [], threads: os.availableParallelism() };
+  for (let i = 0; i < argv.length; i++) {
+    const flag = argv[i];
+    const value = argv[i + 1];
+    if (!['--heads', '--public-key', '--database-url', '--proof', '--threads'].includes(flag) || value === undefined)
+      throw new Error(`unknown or incomplete argument: ${flag}`);
+    i++;
+    if (flag === '--heads') args.heads = value;
+    if (flag === '--public-key') args.keys.push(value);
+    if (flag === '--database-url') args.databaseUrl = value;
+    if (flag === '--proof') args.proof = value;
+    if (flag === '--threads') args.threads = Number(value);
+  }
+  if (!Number.isInteger(args.threads) || args.threads < 1) throw new Error('--threads must be a whole number ≥ 1');
+  if (args.keys.length === 0 || (!args.heads && !args.proof))
+    throw new Error('give --public-key and --heads (or --proof)');
+  return args;
+}
+
+const count = (n) => n.toLocaleString('en-US');
+
+async function main() {
+  let args;
+  let keys;
+  try {
+    args = parseArgs(process.argv.slice(2));
+    keys = loadKeys(args.keys);
+  } catch (error) {
+    console.error(`ledger-verify: ${error.message}`);
+    console.error(
+      'usage: ledger-verify --heads <dir> --public-key <file> [--public-key <file> …] [--database-url <url>]\n' +
+        '                     [--threads <n>] | --proof <file> --public-key <file>',
+    );
+    return 2;
+  }
+
+  if (args.proof) {
+    const problems = checkProof(args.proof, keys);
+    for (const problem of problems) console.log(`✗ ${problem}`);
+    console.log(problems.length === 0 ? `✓ ${args.proof}: the event is in the signed tree` : 'FAILED');
+    return problems.length === 0 ? 0 : 1;
+  }
+
+  const files = readdirSync(args.heads)
+    .filter((name) => name.endsWith('.json'))
+    .map((name) => path.join(args.heads, name))
+    .filter((file) => statSync(file).isFile());
+  const heads = [];
+  const problems = [];
+  for (const file of files) {
+    const { head, problem } = readHead(file);
+    if (head) heads.push({ head, file });
+    else problems.push(`${path.basename(file)} ${problem}`);
+  }
+  heads.sort((a, b) => a.head.treeSize - b.head.treeSize);
+  for (let i = 1; i < heads.length; i++) {
+    if (heads[i].head.treeSize === heads[i - 1].head.treeSize)
+      problems.push(
+        `two heads of tree size ${heads[i].head.treeSize}: ${path.basename(heads[i - 1].file)}, ${path.basename(heads[i].file)}`,
+      );
+  }
+  console.log(`Ledger verification: ${heads.length} head(s) in ${args.heads}, ${keys.size} public key(s)`);
+  if (heads.length === 0) {
+    console.log('✗ no heads to verify');
+    return 1;
+  }
+  const newest = heads[heads.length - 1].head;
+  problems.push(...checkHeads(heads, keys));
+  if (problems.length === 0) {
+    console.log(`✓ every head is signed by a given key, names the one before it, and is consistent with it`);
+    console.log(
+      `  newest: tree size ${count(newest.treeSize)}, root ${newest.rootHash.slice(0, 16)}…, ${newest.timestamp}`,
+    );
+  }
+
+  const databaseUrl = args.databaseUrl ?? process.env.DATABASE_URL;
+  if (!databaseUrl) {
+    console.log('  (no --database-url: the database was not compared with the heads)');
+  } else {
+    const client = new pg.Client({ connectionString: databaseUrl });
+    await client.connect();
+    try {
+      // One snapshot for the whole comparison.
+      await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
+      const started = performance.now();
+      const { count: events, leaves, failed } = await replay(client, databaseUrl, heads, args.threads);
+      const seconds = (performance.now() - started) / 1000;
+      if (!failed) {
+        console.log(
+          `✓ the database's ${count(events)} events up to the newest head reproduce every head's root ` +
+            `(${count(Math.round(events / Math.max(seconds, 1e-9)))} events/s)`,
+        );
+      } else {
+        problems.push(`the database's events do not reproduce head ${failed.treeSize} (${failed.timestamp})`);
+        const lines = await diagnose(client, failed, leaves, events);
+        problems.push(...lines.map((line) => `  ${line}`));
+      }
+      const [tx, pos] = newest.lastPosition.split(':');
+      const { rows } = await client.query(
+        'SELECT count(*)::text AS n FROM events WHERE (transaction_id, global_position) > ($1::text::xid8, $2::bigint)',
+        [tx, pos],
+      );
+      console.log(`  ${count(Number(rows[0].n))} event(s) after the newest head: not covered by any head yet`);
+      await client.query('COMMIT');
+    } finally {
+      await client.end();
+    }
+  }
+  for (const problem of problems) console.log(problem.startsWith('  ') ? problem : `✗ ${problem}`);
+  console.log(problems.length === 0 ? 'OK' : 'FAILED');
+  return problems.length === 0 ? 0 : 1;
+}
+
+if (isMainThread) {
+  process.exitCode = await main().catch((error) => {
+    console.error(`ledger-verify: ${error.message}`);
+    return 1;
+  });
+} else {
+  await hashingThread(workerData);
+}
