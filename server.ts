@@ -2,11 +2,10 @@
 // set), migrations and reference data, the projection worker (unless
 // --no-worker: run it apart with `npm run start:worker`), then the web
 // process(es) on one HTTP port (pages, the API and Socket.IO: lib/server/web.ts).
-// In production LEDGERLINE_WEB_PROCESSES web processes (default: one per
-// core, at most 4) share the port as cluster workers, so every core serves
-// requests; `--dev` runs one, in this process. `npm start` builds first when needed.
+// In production LEDGERLINE_WEB_PROCESSES web processes (default 1; one per
+// core uses every core) share the port as cluster workers. Like separate web
+// nodes, they learn of a sign-out in another one within SESSION_CHECK_TTL_MS; `--dev` runs one, in this process. `npm start` builds first when needed.
 import cluster, { type Worker } from 'node:cluster';
-import os from 'node:os';
 import { intFromEnv } from './lib/config/env';
 import { prepareDatabase } from './lib/db/prepare';
 import { resolveDatabase } from './lib/db/resolve';
@@ -18,9 +17,7 @@ import { listenAddress, startWeb, type Web } from './lib/server/web';
 
 const dev = process.argv.includes('--dev');
 const { port, hostname } = listenAddress();
-const webProcesses = dev
-  ? 1
-  : intFromEnv('LEDGERLINE_WEB_PROCESSES', Math.min(os.availableParallelism(), 4), { min: 1, max: 64 });
+const webProcesses = dev ? 1 : intFromEnv('LEDGERLINE_WEB_PROCESSES', 1, { min: 1, max: 64 });
 
 const db = await resolveDatabase();
 // Route handlers and server actions are bundled apart from this file, and
