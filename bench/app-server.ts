@@ -1,13 +1,13 @@
 /**
- * The app's HTTP server as the benchmarks see it: node:http on 127.0.0.1,
- * the real route handlers of the routes a benchmark calls, and Socket.IO
- * (attachLive) on the same port, as in server.ts, minus Next.js's own
- * routing and rendering (a `next build` is not needed to benchmark).
+ * The bare handlers, for comparison with the real server: node:http on
+ * 127.0.0.1, every route handler of app/api through the same router as
+ * production (lib/server/api-router.ts), and Socket.IO (attachLive) on the
+ * same port, without Next.js (no `next build` needed), the web processes or
+ * the security headers around them.
  *
- * bench/live.ts runs it in a child process of its own by default
- * (`node --import tsx bench/app-server.ts`, talking over IPC), so that the
- * load generator and the 50 Socket.IO clients do not share its event loop,
- * or in-process with BENCH_SERVER=inproc.
+ * The benches run it as a child process (spawnBareServer below, talking over
+ * IPC), so that the load generator does not share its event loop; the tests
+ * that SIGKILL the app run it through tests/support/app-child.ts.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:http';

@@ -19,19 +19,20 @@
  * (`npm start`, or `start:web` + `start:worker`), BENCH_CPU_PROF=<dir> (V8
  * CPU profiles of the servers), BENCH_ONLY.
  */
-import { request as httpRequest, Agent } from 'node:http';
+import { Agent } from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { intFromEnv } from '../lib/config/env';
-import { seedCustomers, seedProducts } from '../lib/db/seed';
 import { spawnBareServer } from './app-server';
 import { rssMb, startProductServer, startWorkerProcess } from './product-server';
 import {
   benchDemoPassword,
   machineBusyMs,
   processCpuMs,
+  placeOrderBody,
   processTreeCpuMs,
   requestHeaders,
+  sendRequest,
   signIn,
   withBenchDatabase,
 } from './support';
@@ -44,21 +45,6 @@ const BARE = process.env.BENCH_BARE !== '0';
 const APART = process.env.BENCH_SERVER === 'apart';
 const CPU_PROF_DIR = process.env.BENCH_CPU_PROF ? path.resolve(process.env.BENCH_CPU_PROF) : null;
 const ONLY = process.env.BENCH_ONLY?.split(',').map((s) => s.trim());
-
-const CUSTOMERS = seedCustomers().map((c) => c.id);
-const SKUS = seedProducts().map((p) => p.sku);
-const pick = <T>(list: readonly T[]) => list[Math.floor(Math.random() * list.length)]!;
-
-function placeOrderBody() {
-  const lines = 1 + Math.floor(Math.random() * 3);
-  const skus = new Set<string>();
-  while (skus.size < lines) skus.add(pick(SKUS));
-  return JSON.stringify({
-    customerId: pick(CUSTOMERS),
-    items: [...skus].map((sku) => ({ sku, quantity: 1 + Math.floor(Math.random() * 3) })),
-    shippingAddress: { name: 'Bench Buyer', line1: '1 Load Street', city: 'Lyon', postalCode: '69001', country: 'FR' },
-  });
-}
 
 type Row = {
   name: string;
@@ -145,29 +131,8 @@ type Result = {
   rssMb: number;
 };
 
-function send(agent: Agent, port: number, row: Row, headers: Record<string, string>) {
-  return new Promise<{ status: number; text: string }>((resolve, reject) => {
-    const body = row.body?.();
-    const req = httpRequest(
-      {
-        agent,
-        host: '127.0.0.1',
-        port,
-        method: row.method,
-        path: row.path,
-        headers: body === undefined ? headers : { ...headers, 'content-length': Buffer.byteLength(body) },
-      },
-      (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8') }));
-        res.on('error', reject);
-      },
-    );
-    req.on('error', reject);
-    req.end(body);
-  });
-}
+const send = (agent: Agent, port: number, row: Row, headers: Record<string, string>) =>
+  sendRequest(agent, port, { method: row.method, path: row.path, headers, body: row.body?.() });
 
 function headersFor(row: Row, token: string): Record<string, string> {
   const credentials = row.auth === 'bearer' ? { token } : null;

@@ -50,15 +50,16 @@ import {
   withBenchDatabase,
   type BenchCredentials,
   benchDemoPassword,
+  placeOrderBody,
+  sendRequest,
 } from './support';
 import { intFromEnv } from '../lib/config/env';
-import { request as httpRequest, Agent } from 'node:http';
+import { Agent } from 'node:http';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
 import { io as connectClient, type Socket } from 'socket.io-client';
-import { seedCustomers, seedProducts } from '../lib/db/seed';
 import { parsePosition, type Position } from '../lib/event-store/position';
 import { listProjectionStatus } from '../lib/projections/status';
 import { spawnBareServer, type ServerStats } from './app-server';
@@ -88,21 +89,6 @@ let stopRequested = false;
 // ---------------------------------------------------------------------------
 // Commands
 // ---------------------------------------------------------------------------
-
-const CUSTOMERS = seedCustomers().map((c) => c.id);
-const SKUS = seedProducts().map((p) => p.sku);
-const pick = <T>(list: readonly T[]) => list[Math.floor(Math.random() * list.length)]!;
-
-function placeOrderBody() {
-  const lines = 1 + Math.floor(Math.random() * 3);
-  const skus = new Set<string>();
-  while (skus.size < lines) skus.add(pick(SKUS));
-  return JSON.stringify({
-    customerId: pick(CUSTOMERS),
-    items: [...skus].map((sku) => ({ sku, quantity: 1 + Math.floor(Math.random() * 3) })),
-    shippingAddress: { name: 'Bench Buyer', line1: '1 Load Street', city: 'Lyon', postalCode: '69001', country: 'FR' },
-  });
-}
 
 // ---------------------------------------------------------------------------
 // Watchers: Socket.IO clients that track order_summaries' checkpoint
@@ -245,34 +231,6 @@ function newPhase(label: string, rate: number, seconds: number): Phase {
   };
 }
 
-function post(
-  agent: Agent,
-  port: number,
-  headers: Record<string, string>,
-  body: string,
-): Promise<{ status: number; text: string }> {
-  return new Promise((resolve, reject) => {
-    const req = httpRequest(
-      {
-        agent,
-        host: '127.0.0.1',
-        port,
-        method: 'POST',
-        path: '/api/orders',
-        headers: { ...headers, 'content-length': Buffer.byteLength(body) },
-      },
-      (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8') }));
-        res.on('error', reject);
-      },
-    );
-    req.on('error', reject);
-    req.end(body);
-  });
-}
-
 type LoadContext = {
   agent: Agent;
   port: number;
@@ -304,7 +262,12 @@ async function runLoad(phase: Phase, ctx: LoadContext): Promise<void> {
     const second = Math.floor((due - started) / 1000);
     const slot = phase.timeline[second];
     if (slot) slot.due++;
-    const p = post(ctx.agent, ctx.port, ctx.headers, placeOrderBody())
+    const p = sendRequest(ctx.agent, ctx.port, {
+      method: 'POST',
+      path: '/api/orders',
+      headers: ctx.headers,
+      body: placeOrderBody(),
+    })
       .then(({ status, text }) => {
         const t0 = performance.now();
         phase.httpLatencies.push(t0 - due);

@@ -1,8 +1,10 @@
 import { randomBytes } from 'node:crypto';
+import { request as httpRequest, type Agent } from 'node:http';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import pg from 'pg';
 import { startEmbeddedPostgres } from '../lib/db/embedded';
+import { seedCustomers, seedProducts } from '../lib/db/seed';
 
 // What every benchmark needs: a PostgreSQL server (DATABASE_URL's, or an
 // embedded one kept apart from the app's data), throw-away databases on it,
@@ -232,4 +234,54 @@ function postmasterPid(dataDir: string): number | null {
   } catch {
     return null;
   }
+}
+
+// ---------------------------------------------------------------------------
+// Requests
+// ---------------------------------------------------------------------------
+
+const CUSTOMERS = seedCustomers().map((c) => c.id);
+const SKUS = seedProducts().map((p) => p.sku);
+const pick = <T>(list: readonly T[]) => list[Math.floor(Math.random() * list.length)]!;
+
+/** A valid place-order body: a seeded customer, 1–3 distinct seeded SKUs of 1–3 each. */
+export function placeOrderBody(): string {
+  const lines = 1 + Math.floor(Math.random() * 3);
+  const skus = new Set<string>();
+  while (skus.size < lines) skus.add(pick(SKUS));
+  return JSON.stringify({
+    customerId: pick(CUSTOMERS),
+    items: [...skus].map((sku) => ({ sku, quantity: 1 + Math.floor(Math.random() * 3) })),
+    shippingAddress: { name: 'Bench Buyer', line1: '1 Load Street', city: 'Lyon', postalCode: '69001', country: 'FR' },
+  });
+}
+
+/** One request to 127.0.0.1:port over `agent` (keep-alive), the whole answer as text. */
+export function sendRequest(
+  agent: Agent,
+  port: number,
+  request: { method: string; path: string; headers: Record<string, string>; body?: string },
+): Promise<{ status: number; text: string }> {
+  const { body } = request;
+  return new Promise((resolve, reject) => {
+    const req = httpRequest(
+      {
+        agent,
+        host: '127.0.0.1',
+        port,
+        method: request.method,
+        path: request.path,
+        headers:
+          body === undefined ? request.headers : { ...request.headers, 'content-length': Buffer.byteLength(body) },
+      },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8') }));
+        res.on('error', reject);
+      },
+    );
+    req.on('error', reject);
+    req.end(body);
+  });
 }
