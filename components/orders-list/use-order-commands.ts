@@ -1,19 +1,24 @@
 'use client';
 
-import { useMutation, useQueryClient, type InfiniteData, type QueryClient } from '@tanstack/react-query';
+import { useMutation, useQueryClient, type QueryClient } from '@tanstack/react-query';
 import { useCallback, useState } from 'react';
 import { cancelOrderAction, placeOrderAction } from '@/components/orders/actions';
 import type { CancelReasonCode } from '@/lib/domain/order/rules';
 import { callAction } from '@/components/orders/call-action';
 import { newCommandId } from '@/components/orders/command-id';
-import { ordersListKey, type OrdersFilter, type OrdersPage } from '@/lib/read-models/order-summaries/client';
+import {
+  belongsOnFirstPage,
+  ordersListKey,
+  paramsOfKey,
+  type OrdersPage,
+} from '@/lib/read-models/order-summaries/client';
 import type { PlaceOrderInput } from '@/lib/commands/schemas';
 import { CommandRejected, TEMP_ID_PREFIX, type AcceptedWrite, type OrderRow } from './types';
 
 /** Mutations that touch the orders lists; a push waits while any of them is in flight. */
 export const ordersMutationKey = ['orders'] as const;
 
-type Lists = InfiniteData<OrdersPage, string | null>;
+type Lists = OrdersPage;
 type Snapshot = [readonly unknown[], Lists | undefined][];
 
 export type PlaceVariables = PlaceOrderInput & { commandId: string; preview: OrderRow };
@@ -24,10 +29,6 @@ export type CancelVariables = {
   reasonCode: CancelReasonCode;
   commandId: string;
 };
-
-function filterOf(queryKey: readonly unknown[]): OrdersFilter {
-  return (queryKey[ordersListKey.length] ?? {}) as OrdersFilter;
-}
 
 /** Cancels every orders fetch in flight (so none lands on top of the write), then snapshots them all. */
 async function cancelAndSnapshot(client: QueryClient): Promise<Snapshot> {
@@ -42,7 +43,7 @@ function restore(client: QueryClient, snapshot: Snapshot | undefined) {
 function mapRows(client: QueryClient, map: (row: OrderRow) => OrderRow) {
   client.setQueriesData<Lists>(
     { queryKey: ordersListKey },
-    (data) => data && { ...data, pages: data.pages.map((page) => ({ ...page, orders: page.orders.map(map) })) },
+    (data) => data && { ...data, orders: data.orders.map(map) },
   );
 }
 
@@ -67,16 +68,11 @@ export function useOrderCommands() {
     },
     onMutate: async ({ preview }) => {
       const snapshot = await cancelAndSnapshot(client);
-      // Only into the lists whose filter the new order passes: a list of shipped orders must not show it.
+      // Only on top of the first pages whose filters the new order passes: a list of shipped orders must not show it.
       for (const [key, data] of snapshot) {
-        const filter = filterOf(key);
-        if (!data || (filter.status && filter.status !== 'placed')) continue;
-        if (filter.customerId && filter.customerId !== preview.customerId) continue;
-        const [first, ...rest] = data.pages;
-        const pages = first
-          ? [{ ...first, orders: [preview, ...first.orders] }, ...rest]
-          : [{ orders: [preview], nextCursor: null }];
-        client.setQueryData<Lists>(key, { ...data, pages });
+        if (!data || !belongsOnFirstPage(preview, paramsOfKey(key))) continue;
+        const total = { ...data.total, count: data.total.count + (data.total.exact ? 1 : 0) };
+        client.setQueryData<Lists>(key, { ...data, orders: [preview, ...data.orders], total });
       }
       return { snapshot };
     },

@@ -4,7 +4,8 @@ import { commandContext } from '@/lib/http/headers';
 import { parseInput } from '@/lib/http/input';
 import { readJsonObject } from '@/lib/http/read-json';
 import { commandResponse, handle } from '@/lib/http/respond';
-import { listOrderSummaries, listOrdersQuerySchema } from '@/lib/read-models/order-summaries/queries';
+import { listOrderSummaries } from '@/lib/read-models/order-summaries/list';
+import { listOrdersQuerySchema } from '@/lib/read-models/order-summaries/list-params';
 import { getServices } from '@/lib/server/services';
 
 // GET reads the orders list's projection on every request; never serve a build-time copy.

@@ -20,6 +20,7 @@ const EVENT_TYPES = [
 ] as const satisfies readonly OrderEventType[];
 
 const TABLE = ORDER_SUMMARIES_TABLES[1]!.orders;
+const COUNTS = ORDER_SUMMARIES_TABLES[1]!.counts;
 
 type Status = 'placed' | 'shipped' | 'cancelled';
 
@@ -47,15 +48,25 @@ export const orderSummariesV1: Projection = {
   name: ORDER_SUMMARIES,
   version: 1,
   eventTypes: EVENT_TYPES,
-  tables: [TABLE],
-  compare: [{ view: 'orders', table: TABLE, key: ['order_id'] }],
+  tables: [TABLE, COUNTS],
+  compare: [
+    { view: 'orders', table: TABLE, key: ['order_id'] },
+    { view: 'order counts', table: COUNTS, key: ['status'] },
+  ],
   rejects: orderAmountProblem,
   async apply(tx, events) {
     const changes = foldBatch(events);
     const placed = [...changes.values()].filter((c) => c.placed);
     const updated = [...changes.values()].filter((c) => !c.placed);
+    const counts = new Map<string, number>();
+    const count = (status: string, by: number) => counts.set(status, (counts.get(status) ?? 0) + by);
+    for (const change of placed) count(change.status!, 1);
     await insertPlaced(tx, placed);
-    await updateExisting(tx, updated);
+    for (const moved of await updateExisting(tx, updated)) {
+      count(moved.from, -1);
+      count(moved.to, 1);
+    }
+    await updateCounts(tx, counts);
     return { keys: { orders: [...changes.keys()] } };
   },
 };
@@ -170,8 +181,8 @@ async function insertPlaced(tx: PoolClient, changes: OrderChange[]) {
 }
 
 /** Orders placed in an earlier batch: apply the batch's net change to the stored row. */
-async function updateExisting(tx: PoolClient, changes: OrderChange[]) {
-  if (changes.length === 0) return;
+async function updateExisting(tx: PoolClient, changes: OrderChange[]): Promise<Array<{ from: string; to: string }>> {
+  if (changes.length === 0) return [];
   const cols = {
     orderId: [] as string[],
     totalDelta: [] as string[],
@@ -190,7 +201,8 @@ async function updateExisting(tx: PoolClient, changes: OrderChange[]) {
   // whole table for a few thousand rows (EXPLAIN during a rebuild: a seq scan
   // of every order for each catch-up batch, so batches slow down as the table
   // grows); with it, it fetches just those rows through the primary key.
-  const { rows } = await tx.query<{ order_id: string }>(
+  // RETURNING old.status (PostgreSQL 18) says which counts the batch moves.
+  const { rows } = await tx.query<{ order_id: string; old_status: string; new_status: string }>(
     `UPDATE ${TABLE} AS s SET
        total = s.total + t.total_delta,
        status = coalesce(t.status, s.status),
@@ -199,7 +211,7 @@ async function updateExisting(tx: PoolClient, changes: OrderChange[]) {
      FROM unnest($1::uuid[], $2::bigint[], $3::text[], $4::timestamptz[], $5::text[], $6::int[], $7::text[])
           AS t(order_id, total_delta, status, last_change_at, last_event_type, version, position)
      WHERE s.order_id = t.order_id AND s.order_id = ANY($1::uuid[])
-     RETURNING s.order_id`,
+     RETURNING s.order_id, old.status AS old_status, new.status AS new_status`,
     [cols.orderId, cols.totalDelta, cols.status, cols.lastChangeAt, cols.lastEventType, cols.version, cols.position],
   );
   if (rows.length !== changes.length) {
@@ -209,6 +221,19 @@ async function updateExisting(tx: PoolClient, changes: OrderChange[]) {
     const missing = changes.map((c) => c.orderId).filter((id) => !found.has(id));
     throw new Error(`${TABLE}: events for orders never placed: ${missing.join(', ')}`);
   }
+  return rows.filter((r) => r.old_status !== r.new_status).map((r) => ({ from: r.old_status, to: r.new_status }));
+}
+
+/** Adds the batch's net change per status to the counts (one statement; statuses it left alone are not touched). */
+async function updateCounts(tx: PoolClient, counts: Map<string, number>) {
+  const changed = [...counts].filter(([, by]) => by !== 0);
+  if (changed.length === 0) return;
+  await tx.query(
+    `INSERT INTO ${COUNTS} AS c (status, orders)
+     SELECT * FROM unnest($1::text[], $2::int[])
+     ON CONFLICT (status) DO UPDATE SET orders = c.orders + excluded.orders`,
+    [changed.map(([status]) => status), changed.map(([, by]) => by)],
+  );
 }
 
 function lastColumns() {

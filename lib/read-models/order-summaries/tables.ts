@@ -3,8 +3,8 @@
 
 export const ORDER_SUMMARIES = 'order_summaries';
 
-export type OrderSummariesTables = { orders: string };
+export type OrderSummariesTables = { orders: string; counts: string };
 
 export const ORDER_SUMMARIES_TABLES: Readonly<Record<number, OrderSummariesTables>> = {
-  1: { orders: 'order_summaries_v1' },
+  1: { orders: 'order_summaries_v1', counts: 'order_summary_counts_v1' },
 };

@@ -1,0 +1,239 @@
+import type pg from 'pg';
+import { rowsOf } from '../../db/rows';
+import { validationError } from '../../errors';
+import { Prisma } from '../../generated/prisma/client';
+import {
+  DEFAULT_DIRECTION,
+  DEFAULT_SORT,
+  orderIdPrefix,
+  PAGE_SIZE_DEFAULT,
+  type ListOrdersQuery,
+  type OrderSort,
+  type SortDirection,
+} from './list-params';
+import { orderSummarySelect, summaryTables, toOrderSummary, type OrderSummaryRecord } from './queries';
+import { ORDER_STATUSES, type OrderSummary } from './types';
+
+// The orders list: one keyset page of the serving version, in any of its
+// sorts, with its filters and a total.
+//
+// Each sort is a key of columns that all run in one direction and end in
+// order_id (unique), and each key has an index in that order
+// (prisma/schema.prisma), so a page is a row comparison against the cursor
+// that seeks the index and reads about limit + 1 rows however deep it is:
+//   placed   (placed_at, order_id)
+//   changed  (last_change_at, order_id)
+//   total    (total, order_id)
+//   status   (status, placed_at, order_id)
+//   customer (customers.name, customer_id, placed_at, order_id): customers
+//            in (name, id) order, each one's orders through
+//            (customer_id, placed_at, order_id)
+// Descending is the exact reverse of ascending (the index read backwards).
+
+export type OrdersPage = {
+  orders: OrderSummary[];
+  /** The page after this one, or null on the last page. */
+  nextCursor: string | null;
+  /** The page before this one, or null on the first page. */
+  prevCursor: string | null;
+  /**
+   * Orders matching the filters. Exact when `exact`; otherwise there are more
+   * than `count` (filtered counts stop at COUNT_LIMIT: see countOrders).
+   */
+  total: { count: number; exact: boolean };
+};
+
+/** Filtered counts stop here: counting stays a bounded index read at any size. */
+export const COUNT_LIMIT = 10_000;
+
+type KeyPart = {
+  sql: string;
+  type: 'timestamptz' | 'uuid' | 'bigint' | 'text';
+  of: (row: OrderSummaryRecord) => string;
+};
+
+const ORDER_ID: KeyPart = { sql: 's.order_id', type: 'uuid', of: (r) => r.order_id };
+const PLACED: KeyPart = { sql: 's.placed_at', type: 'timestamptz', of: (r) => r.placed_key };
+
+const KEYS: Record<OrderSort, KeyPart[]> = {
+  placed: [PLACED, ORDER_ID],
+  changed: [{ sql: 's.last_change_at', type: 'timestamptz', of: (r) => r.changed_key }, ORDER_ID],
+  total: [{ sql: 's.total', type: 'bigint', of: (r) => String(r.total) }, ORDER_ID],
+  status: [{ sql: 's.status', type: 'text', of: (r) => r.status }, PLACED, ORDER_ID],
+  customer: [
+    { sql: 'c.name', type: 'text', of: (r) => r.customer_name ?? '' },
+    { sql: 'c.id', type: 'uuid', of: (r) => r.customer_id },
+    PLACED,
+    ORDER_ID,
+  ],
+};
+
+// ─── Cursors ─────────────────────────────────────────────────────────────────
+
+type Cursor = { sort: OrderSort; dir: SortDirection; values: string[] };
+
+const TIMESTAMP = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z$/;
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+const BIGINT = /^-?\d{1,19}$/;
+
+export function encodeCursor(cursor: Cursor): string {
+  return Buffer.from(JSON.stringify([cursor.sort, cursor.dir, ...cursor.values]), 'utf8').toString('base64url');
+}
+
+/** null for anything encodeCursor did not produce for this sort (the values go into SQL as typed parameters). */
+export function decodeCursor(text: string, sort: OrderSort, dir: SortDirection): Cursor | null {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(Buffer.from(text, 'base64url').toString('utf8'));
+  } catch {
+    return null;
+  }
+  // Buffer's decoder skips characters it does not know: a round trip must give the text back.
+  if (Buffer.from(JSON.stringify(parsed), 'utf8').toString('base64url') !== text) return null;
+  if (!Array.isArray(parsed) || parsed[0] !== sort || parsed[1] !== dir) return null;
+  const values = parsed.slice(2);
+  const key = KEYS[sort];
+  if (values.length !== key.length) return null;
+  const valid = key.every((part, i) => {
+    const value = values[i];
+    if (typeof value !== 'string') return false;
+    switch (part.type) {
+      case 'timestamptz': {
+        // A well-formed but impossible date (month 13) would fail in SQL as a 500.
+        const ms = `${value.slice(0, 23)}Z`;
+        return TIMESTAMP.test(value) && !Number.isNaN(Date.parse(ms)) && new Date(ms).toISOString() === ms;
+      }
+      case 'uuid':
+        return UUID.test(value);
+      case 'bigint':
+        return BIGINT.test(value) && BigInt(value) <= 9223372036854775807n && BigInt(value) >= -9223372036854775808n;
+      case 'text':
+        return part.sql !== 's.status' || (ORDER_STATUSES as readonly string[]).includes(value);
+    }
+  });
+  return valid ? { sort, dir, values: values as string[] } : null;
+}
+
+// ─── The page ────────────────────────────────────────────────────────────────
+
+/** Conditions of the filters (not the cursor). `joined`: customers is joined as c (the customer sort). */
+function filterConditions(query: ListOrdersQuery, joined: boolean): Prisma.Sql[] {
+  const where: Prisma.Sql[] = [];
+  if (query.status) where.push(Prisma.sql`s.status = ${query.status}`);
+  if (query.customerId) where.push(Prisma.sql`s.customer_id = ${query.customerId.toLowerCase()}::uuid`);
+  if (query.placedFrom) where.push(Prisma.sql`s.placed_at >= ${query.placedFrom.toISOString()}::timestamptz`);
+  if (query.placedBefore) where.push(Prisma.sql`s.placed_at < ${query.placedBefore.toISOString()}::timestamptz`);
+  if (query.q) {
+    const id = orderIdPrefix(query.q);
+    if (id) {
+      // A prefix of the id is a range of uuids: the primary key serves it.
+      where.push(Prisma.sql`s.order_id BETWEEN ${id.low}::uuid AND ${id.high}::uuid`);
+    } else {
+      // Part of a name, in any case: customers_name_trgm_idx finds the customers.
+      const pattern = `%${query.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+      where.push(
+        joined
+          ? Prisma.sql`c.name ILIKE ${pattern}`
+          : Prisma.sql`s.customer_id IN (SELECT id FROM customers WHERE name ILIKE ${pattern})`,
+      );
+    }
+  }
+  return where;
+}
+
+const and = (parts: Prisma.Sql[]) => (parts.length ? Prisma.join(parts, ' AND ') : Prisma.sql`TRUE`);
+
+export async function listOrderSummaries(pool: pg.Pool, query: ListOrdersQuery): Promise<OrdersPage> {
+  const sort = query.sort ?? DEFAULT_SORT;
+  const dir = query.dir ?? DEFAULT_DIRECTION;
+  const limit = query.limit ?? PAGE_SIZE_DEFAULT;
+  const cursorText = query.before ?? query.cursor;
+  const cursor = cursorText ? decodeCursor(cursorText, sort, dir) : null;
+  if (cursorText && !cursor) {
+    throw validationError({
+      [query.before ? 'before' : 'cursor']:
+        'Not a cursor of this list in this sort: send nextCursor or prevCursor back as it was returned, with the same sort and dir.',
+    });
+  }
+  const backwards = Boolean(query.before);
+  // Reading towards the previous page runs the key the other way, then turns the rows round.
+  const ascending = (dir === 'asc') !== backwards;
+  const key = KEYS[sort];
+  const joined = sort === 'customer';
+  const where = filterConditions(query, joined);
+  if (cursor) {
+    const op = Prisma.raw(ascending ? '>' : '<');
+    const tuple = (parts: KeyPart[]) =>
+      Prisma.join(
+        parts.map((part, i) => Prisma.sql`${cursor.values[i]}::${Prisma.raw(part.type)}`),
+        ', ',
+      );
+    const columns = (parts: KeyPart[]) => Prisma.raw(parts.map((p) => p.sql).join(', '));
+    where.push(Prisma.sql`(${columns(key)}) ${op} (${tuple(key)})`);
+    if (joined) {
+      // The same bound on the customers alone, so their (name, id) index starts at the cursor.
+      const prefix = key.slice(0, 2);
+      where.push(Prisma.sql`(${columns(prefix)}) ${Prisma.raw(ascending ? '>=' : '<=')} (${tuple(prefix)})`);
+    }
+  }
+  const direction = ascending ? 'ASC' : 'DESC';
+  const tables = await summaryTables(pool);
+  // The customer sort needs a name on every row: an order whose customer is
+  // missing from the reference data (never, while customers are only added)
+  // would have none, so that sort joins instead of left-joining.
+  const [rows, total] = await Promise.all([
+    rowsOf<OrderSummaryRecord>(
+      pool,
+      Prisma.sql`
+      ${orderSummarySelect(tables.orders, joined ? 'JOIN' : 'LEFT JOIN')}
+       WHERE ${and(where)}
+       ORDER BY ${Prisma.raw(key.map((p) => `${p.sql} ${direction}`).join(', '))}
+       LIMIT ${limit + 1}::int`,
+    ),
+    countOrders(pool, tables, query),
+  ]);
+  // The extra row only tells whether another page exists in the direction read.
+  const more = rows.length > limit;
+  const page = rows.slice(0, limit);
+  if (backwards) page.reverse();
+  const cursorOf = (row: OrderSummaryRecord | undefined) =>
+    row ? encodeCursor({ sort, dir, values: key.map((part) => part.of(row)) }) : null;
+  const hasNext = backwards ? true : more;
+  const hasPrev = backwards ? more : Boolean(cursor);
+  return {
+    orders: page.map(toOrderSummary),
+    nextCursor: hasNext ? cursorOf(page.at(-1)) : null,
+    prevCursor: hasPrev ? cursorOf(page[0]) : null,
+    total,
+  };
+}
+
+/**
+ * How many orders match. Unfiltered, or by status only: the counts the
+ * projection keeps beside the rows (order_summary_counts_v1, same batch, so
+ * they agree with the rows), exact at any size. Any other filter: an exact
+ * count through the filter's index, stopped at COUNT_LIMIT, so a filter
+ * that matches most of a million orders still costs a bounded read.
+ */
+async function countOrders(
+  pool: pg.Pool,
+  tables: { orders: string; counts: string },
+  query: ListOrdersQuery,
+): Promise<OrdersPage['total']> {
+  if (!query.customerId && !query.q && !query.placedFrom && !query.placedBefore) {
+    const rows = await rowsOf<{ count: string }>(
+      pool,
+      Prisma.sql`SELECT coalesce(sum(orders), 0)::text AS count FROM ${Prisma.raw(tables.counts)}
+                  WHERE ${query.status ? Prisma.sql`status = ${query.status}` : Prisma.sql`TRUE`}`,
+    );
+    return { count: Number(rows[0]?.count ?? 0), exact: true };
+  }
+  const rows = await rowsOf<{ count: string }>(
+    pool,
+    Prisma.sql`SELECT count(*)::text AS count FROM (
+                 SELECT 1 FROM ${Prisma.raw(tables.orders)} s WHERE ${and(filterConditions(query, false))}
+                 LIMIT ${COUNT_LIMIT + 1}::int) matching`,
+  );
+  const count = Number(rows[0]?.count ?? 0);
+  return count > COUNT_LIMIT ? { count: COUNT_LIMIT, exact: false } : { count, exact: true };
+}
