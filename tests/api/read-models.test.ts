@@ -147,7 +147,13 @@ describe('GET /api/orders', () => {
   it('returns an opaque base64url cursor of the last row', async () => {
     const res = await listOrders('?limit=2');
     expect(res.body.nextCursor).toMatch(/^[A-Za-z0-9_-]+$/);
-    expect(Buffer.from(res.body.nextCursor, 'base64url').toString()).toBe(`${iso(5).replace('Z', '000Z')}|${id('a3')}`);
+    // The sort, its direction and the last row's key: a cursor only continues the list it came from.
+    expect(JSON.parse(Buffer.from(res.body.nextCursor, 'base64url').toString())).toEqual([
+      'placed',
+      'desc',
+      iso(5).replace('Z', '000Z'),
+      id('a3'),
+    ]);
   });
 
   it('filters by status, by customer, and by both, keeping the order and the paging', async () => {
@@ -246,6 +252,152 @@ describe('GET /api/orders', () => {
       const res = await listOrders(`?cursor=${encodeURIComponent(cursor)}`);
       expectValidation(res, { cursor: expect.any(String) });
     }
+  });
+});
+
+type Summary = {
+  orderId: string;
+  customerId: string;
+  status: string;
+  total: number;
+  placedAt: string;
+  lastChangeAt: string;
+};
+
+/** Every page from the first, following nextCursor, then every page back from the last, following prevCursor. */
+async function pagesBothWays(params: string) {
+  const forward: string[][] = [];
+  let res = await listOrders(`?${params}`);
+  expect(res.body.prevCursor).toBeNull();
+  for (;;) {
+    expect(res.status, JSON.stringify(res.body)).toBe(200);
+    forward.push(res.body.orders.map((o: Summary) => o.orderId));
+    if (!res.body.nextCursor) break;
+    res = await listOrders(`?${params}&cursor=${res.body.nextCursor}`);
+    expect(forward.length).toBeLessThan(20);
+  }
+  const backward: string[][] = [forward.at(-1)!];
+  while (res.body.prevCursor) {
+    res = await listOrders(`?${params}&before=${res.body.prevCursor}`);
+    expect(res.status, JSON.stringify(res.body)).toBe(200);
+    backward.unshift(res.body.orders.map((o: Summary) => o.orderId));
+    expect(backward.length).toBeLessThan(20);
+  }
+  return { forward, backward };
+}
+
+describe('GET /api/orders: sorts, search, filters and totals', () => {
+  let all: Summary[];
+  const nameRank = (s: Summary) => customers.findIndex((c) => c.id === s.customerId);
+  // The keys of lib/read-models/order-summaries/list.ts, written as comparisons: each ends in the order id.
+  const keys: Record<string, (s: Summary) => (string | number)[]> = {
+    placed: (s) => [s.placedAt, s.orderId],
+    changed: (s) => [s.lastChangeAt, s.orderId],
+    total: (s) => [s.total, s.orderId],
+    status: (s) => [s.status, s.placedAt, s.orderId],
+    customer: (s) => [nameRank(s), s.placedAt, s.orderId],
+  };
+  const compare = (a: (string | number)[], b: (string | number)[]) => {
+    for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return a[i]! < b[i]! ? -1 : 1;
+    return 0;
+  };
+  const sorted = (sort: string, dir: string, rows = all) =>
+    [...rows]
+      .sort((x, y) => compare(keys[sort]!(x), keys[sort]!(y)) * (dir === 'asc' ? 1 : -1))
+      .map((s) => s.orderId);
+
+  beforeAll(async () => {
+    all = (await listOrders('?limit=100')).body.orders;
+    expect(all).toHaveLength(10);
+  });
+
+  it.each(['placed', 'customer', 'status', 'total', 'changed'].flatMap((sort) => [[sort, 'asc'], [sort, 'desc']]))(
+    'sorts by %s %s, and its keyset pages never skip or repeat a row, forwards or back',
+    async (sort, dir) => {
+      const expected = sorted(sort, dir);
+      const whole = await listOrders(`?sort=${sort}&dir=${dir}`);
+      expect(whole.body.orders.map((o: Summary) => o.orderId)).toEqual(expected);
+      // Pages of 3 cut through the four orders placed at the same instant.
+      const { forward, backward } = await pagesBothWays(`sort=${sort}&dir=${dir}&limit=3`);
+      expect(forward.flat()).toEqual(expected);
+      expect(forward.map((p) => p.length)).toEqual([3, 3, 3, 1]);
+      expect(backward).toEqual(forward);
+    },
+  );
+
+  it('searches part of a customer name in any case, with the sort and pages kept', async () => {
+    const part = A.name.slice(1, 4).toUpperCase();
+    const named = customers.filter((c) => c.name.toLowerCase().includes(part.toLowerCase())).map((c) => c.id);
+    const expected = sorted('total', 'desc', all.filter((s) => named.includes(s.customerId)));
+    expect(expected.length).toBeGreaterThan(0);
+    const { forward } = await pagesBothWays(`q=${encodeURIComponent(part)}&sort=total&dir=desc&limit=2`);
+    expect(forward.flat()).toEqual(expected);
+    const res = await listOrders(`?q=${encodeURIComponent(part)}`);
+    expect(res.body.total).toEqual({ count: expected.length, exact: true });
+    // The customer sort reads names through the join: the same matches.
+    const byName = await listOrders(`?q=${encodeURIComponent(part)}&sort=customer&dir=asc`);
+    expect(byName.body.orders.map((o: Summary) => o.orderId)).toEqual(
+      sorted('customer', 'asc', all.filter((s) => named.includes(s.customerId))),
+    );
+  });
+
+  it('matches LIKE wildcards literally and finds nothing for a name nobody has', async () => {
+    for (const q of ['%', '_', 'zzzz-no-such-name']) {
+      const res = await listOrders(`?q=${encodeURIComponent(q)}`);
+      expect(res.status).toBe(200);
+      expect(res.body.orders).toEqual([]);
+      expect(res.body.total).toEqual({ count: 0, exact: true });
+    }
+  });
+
+  it('searches by a whole order id or its beginning', async () => {
+    expect((await listOrders(`?q=${id('c1')}`)).body.orders.map((o: Summary) => o.orderId)).toEqual(ids('c1'));
+    expect((await listOrders(`?q=${id('c1').toUpperCase()}`)).body.orders.map((o: Summary) => o.orderId)).toEqual(
+      ids('c1'),
+    );
+    // 0x20 to 0x25: the ids that start with …00000000002.
+    const prefix = await listOrders(`?q=${id('a1').slice(0, -1)}&sort=placed&dir=asc`);
+    expect(prefix.body.orders.map((o: Summary) => o.orderId)).toEqual(ids('a1', 'b1', 'a2', 'b3', 'a3', 'b4'));
+    expect(prefix.body.total).toEqual({ count: 6, exact: true });
+  });
+
+  it('filters by the time placed (from inclusive, before exclusive) and combines the filters', async () => {
+    const range = `placedFrom=${iso(2)}&placedBefore=${iso(4)}`;
+    const res = await listOrders(`?${range}`);
+    expect(res.body.orders.map((o: Summary) => o.orderId)).toEqual(ids('a2', 'd1', 'c1', 'b2', 'e1'));
+    expect(res.body.total).toEqual({ count: 5, exact: true });
+    const both = await listOrders(`?${range}&q=${encodeURIComponent(B.name)}&status=placed`);
+    expect(both.body.orders.map((o: Summary) => o.orderId)).toEqual(ids('b2'));
+    expect(both.body.total).toEqual({ count: 1, exact: true });
+  });
+
+  it('counts from the kept per-status counts, which follow cancels and shipments', async () => {
+    expect((await listOrders('?limit=1')).body.total).toEqual({ count: 10, exact: true });
+    expect((await listOrders('?status=placed')).body.total).toEqual({ count: 8, exact: true });
+    expect((await listOrders('?status=cancelled')).body.total).toEqual({ count: 1, exact: true });
+    expect((await listOrders('?status=shipped')).body.total).toEqual({ count: 1, exact: true });
+    expect((await listOrders(`?customerId=${A.id}`)).body.total).toEqual({ count: 3, exact: true });
+  });
+
+  it.each([
+    ['sort=name', 'sort'],
+    ['dir=up', 'dir'],
+    [`q=${'x'.repeat(101)}`, 'q'],
+    ['placedFrom=yesterday', 'placedFrom'],
+    ['placedBefore=2026-01-10T12:00:00', 'placedBefore'],
+    [`placedFrom=${iso(4)}&placedBefore=${iso(4)}`, 'placedBefore'],
+    ['cursor=abc&before=abc', 'before'],
+  ])('answers 400 VALIDATION for %s', async (params, field) => {
+    expectValidation(await listOrders(`?${params}`), { [field]: expect.any(String) });
+  });
+
+  it('refuses a cursor of another sort or direction', async () => {
+    const cursor = (await listOrders('?limit=2')).body.nextCursor as string;
+    expectValidation(await listOrders(`?sort=total&cursor=${cursor}`), { cursor: expect.any(String) });
+    expectValidation(await listOrders(`?dir=asc&cursor=${cursor}`), { cursor: expect.any(String) });
+    expectValidation(await listOrders(`?before=${cursor}&sort=status&dir=desc`), { before: expect.any(String) });
+    const forged = Buffer.from(JSON.stringify(['status', 'asc', 'lost', iso(1), id('a1')])).toString('base64url');
+    expectValidation(await listOrders(`?sort=status&dir=asc&cursor=${forged}`), { cursor: expect.any(String) });
   });
 });
 
