@@ -125,10 +125,13 @@ export async function placeOrderFromList(
 /** Cancels an order from its row on /orders and waits until the list confirms it. */
 export async function cancelOrderFromList(page: Page, orderId: string, reason: string) {
   const row = page.locator(`[data-testid="order-row"][data-order-id="${orderId}"]`);
-  await row.getByRole('button', { name: /^Cancel order/ }).click();
-  await row.getByLabel('Reason code').selectOption('customer_request');
-  await row.getByLabel('Reason for cancelling').fill(reason);
-  await row.getByRole('button', { name: 'Confirm cancel' }).click();
+  await row.getByRole('button', { name: /^Actions for order/ }).click();
+  await page.getByRole('menuitem', { name: 'Cancel order…' }).click();
+  const dialog = page.getByRole('dialog', { name: 'Cancel this order?' });
+  await dialog.getByLabel('Reason code').selectOption('customer_request');
+  await dialog.getByLabel('Reason for cancelling').fill(reason);
+  await dialog.getByRole('button', { name: 'Confirm cancel' }).click();
+  await expect(dialog).toBeHidden();
   await expect(row.getByTestId('order-status')).toHaveText('Cancelled');
   await expect(row.getByTestId('order-sync')).toHaveText('Confirmed');
 }

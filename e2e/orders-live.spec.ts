@@ -7,7 +7,7 @@ import { authState } from './auth';
 // as pending, turns confirmed when the order_summaries projection has caught
 // up, and other tabs see it arrive without a reload.
 
-const rows = (page: Page) => page.getByRole('list', { name: 'Recent orders' }).getByTestId('order-row');
+const rows = (page: Page) => page.getByRole('table', { name: 'Orders' }).getByTestId('order-row');
 const rowOf = (page: Page, orderId: string) => page.locator(`[data-testid="order-row"][data-order-id="${orderId}"]`);
 
 /** Holds the answers to server actions posted from /orders until `release()`, so the pending state can be seen. */
@@ -84,7 +84,16 @@ test('orders placed and cancelled from the list show at once, confirm live, and 
   const row = rowOf(page, orderId);
   await expect(row.getByTestId('order-status')).toHaveText('Placed');
   await expect(row.getByRole('link', { name: /, order #/ })).toHaveAttribute('href', `/orders/${orderId}`);
-  await expect(row.getByRole('link', { name: /^Audit timeline/ })).toHaveAttribute('href', `/orders/${orderId}/audit`);
+  // The row's other actions sit in its menu.
+  await row.getByRole('button', { name: /^Actions for order/ }).click();
+  await expect(page.getByRole('menuitem', { name: 'Audit timeline' })).toHaveAttribute(
+    'href',
+    `/orders/${orderId}/audit`,
+  );
+  await expect(page.getByRole('menuitem', { name: 'Open order' })).toBeFocused();
+  await page.keyboard.press('Escape');
+  await expect(page.getByRole('menu')).toHaveCount(0);
+  await expect(row.getByRole('button', { name: /^Actions for order/ })).toBeFocused();
   await screenshot(page, 'orders-live-confirmed');
 
   // The other tab: no reload, the order arrives by push.
@@ -95,11 +104,14 @@ test('orders placed and cancelled from the list show at once, confirm live, and 
   await screenshot(other, 'orders-live-other-tab');
 
   // Cancel from the row.
-  await row.getByRole('button', { name: /^Cancel order/ }).click();
-  await row.getByLabel('Reason code').selectOption('customer_request');
-  await row.getByLabel('Reason for cancelling').fill('Customer changed their mind');
+  await row.getByRole('button', { name: /^Actions for order/ }).click();
+  await page.getByRole('menuitem', { name: 'Cancel order…' }).click();
+  const dialog = page.getByRole('dialog', { name: 'Cancel this order?' });
+  await expect(dialog).toContainText('cannot be undone');
+  await dialog.getByLabel('Reason code').selectOption('customer_request');
+  await dialog.getByLabel('Reason for cancelling').fill('Customer changed their mind');
   const heldCancel = await holdActions(page);
-  await row.getByRole('button', { name: 'Confirm cancel' }).click();
+  await dialog.getByRole('button', { name: 'Confirm cancel' }).click();
   await expect(row.getByTestId('order-status')).toHaveText('Cancelled (pending)');
   await screenshot(page, 'orders-live-cancel-pending');
   await heldCancel.release();
@@ -139,10 +151,12 @@ test('a cancel the server refuses rolls the row back and says why', async ({ pag
   const shipped = await page.request.post(`/api/orders/${orderId}/ship`, { data: {}, headers: FROM_OWN_PAGE });
   expect(shipped.ok()).toBe(true);
 
-  await row.getByRole('button', { name: /^Cancel order/ }).click();
-  await row.getByLabel('Reason code').selectOption('customer_request');
-  await row.getByLabel('Reason for cancelling').fill('Too late?');
-  await row.getByRole('button', { name: 'Confirm cancel' }).click();
+  await row.getByRole('button', { name: /^Actions for order/ }).click();
+  await page.getByRole('menuitem', { name: 'Cancel order…' }).click();
+  const dialog = page.getByRole('dialog', { name: 'Cancel this order?' });
+  await dialog.getByLabel('Reason code').selectOption('customer_request');
+  await dialog.getByLabel('Reason for cancelling').fill('Too late?');
+  await dialog.getByRole('button', { name: 'Confirm cancel' }).click();
   const alert = row.getByRole('alert');
   await expect(alert).toContainText('Not cancelled:');
   await expect(alert).toContainText(/shipped|changed|version/i);
@@ -154,11 +168,15 @@ test('a cancel the server refuses rolls the row back and says why', async ({ pag
   await page.reload();
   await expect(rowOf(page, orderId).getByTestId('order-status')).toHaveText('Shipped');
 
-  // Older orders come a page at a time.
-  const firstPage = await rows(page).count();
-  if (await page.getByRole('button', { name: 'Load more' }).isVisible()) {
-    await page.getByRole('button', { name: 'Load more' }).click();
-    await expect.poll(() => rows(page).count()).toBeGreaterThan(firstPage);
+  // Older orders come a page at a time, and the page is in the address.
+  const next = page.getByRole('navigation', { name: 'Pages' }).getByRole('button', { name: 'Next' });
+  if (await next.isVisible()) {
+    const firstOfPage1 = await rows(page).first().getAttribute('data-order-id');
+    await next.click();
+    await expect(page).toHaveURL(/[?&]cursor=/);
+    await expect(rows(page).first()).not.toHaveAttribute('data-order-id', firstOfPage1!);
+    await page.getByRole('navigation', { name: 'Pages' }).getByRole('button', { name: 'Previous' }).click();
+    await expect(rows(page).first()).toHaveAttribute('data-order-id', firstOfPage1!);
   }
 
   // On a phone: nothing of the list or the form sticks out sideways.

@@ -40,7 +40,7 @@ test('placing an order through the form lands on its page, placed, with the righ
   // The new order heads the list.
   await page.getByRole('link', { name: 'Orders', exact: true }).click();
   await expect(page).toHaveURL(/\/orders$/);
-  const first = page.getByRole('list', { name: 'Recent orders' }).getByRole('listitem').first();
+  const first = page.getByRole('table', { name: 'Orders' }).getByTestId('order-row').first();
   await expect(first).toContainText(CUSTOMER);
   await expect(first).toContainText(TOTAL);
   await screenshot(page, 'orders');

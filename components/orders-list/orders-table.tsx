@@ -33,7 +33,7 @@ const PROJECTION = ORDER_SUMMARIES;
 const LIVE_ROOMS = ['orders', 'projections'];
 
 type RowStatus = Row['status'] | 'cancelling';
-type ShownRow = Row & { shown: { status: RowStatus; sync: RowSync } };
+type ShownRow = Row & { shown: { status: RowStatus; sync: RowSync; error?: string | undefined } };
 
 const STATUS: Record<RowStatus, { label: string; className: string }> = {
   placed: { label: 'Placed', className: 'bg-sky-50 text-sky-800 ring-sky-600/20' },
@@ -149,8 +149,11 @@ export function OrdersTable() {
       }
       return { status: row.status, sync: 'confirmed' };
     };
-    return [...waiting.reverse(), ...fetched].map((row) => ({ ...row, shown: view(row) }));
-  }, [fetched, commands.accepted, checkpoints, params]);
+    return [...waiting.reverse(), ...fetched].map((row) => ({
+      ...row,
+      shown: { ...view(row), error: commands.rowErrors[row.orderId] },
+    }));
+  }, [fetched, commands.accepted, commands.rowErrors, checkpoints, params]);
 
   const columns = useMemo(
     () =>
@@ -168,7 +171,7 @@ export function OrdersTable() {
         column.accessor('status', {
           id: 'status',
           header: 'Status',
-          cell: ({ row }) => <StatusCell row={row.original} />,
+          cell: ({ row }) => <StatusCell row={row.original} onDismiss={commands.dismissRowError} />,
         }),
         column.accessor('total', {
           id: 'total',
@@ -198,7 +201,7 @@ export function OrdersTable() {
           },
         }),
       ]),
-    [mayWrite],
+    [mayWrite, commands.dismissRowError],
   );
 
   const table = useTable({
@@ -349,7 +352,6 @@ export function OrdersTable() {
               )}
             </tbody>
           </table>
-          <RowErrors errors={commands.rowErrors} onDismiss={commands.dismissRowError} />
         </div>
       )}
 
@@ -429,10 +431,10 @@ function CustomerCell({ row }: { row: ShownRow }) {
   );
 }
 
-function StatusCell({ row }: { row: ShownRow }) {
+function StatusCell({ row, onDismiss }: { row: ShownRow; onDismiss: (orderId: string) => void }) {
   const badge = STATUS[row.shown.status];
   return (
-    <div className="flex flex-wrap items-center gap-1.5">
+    <div className="flex max-w-xs flex-wrap items-center gap-1.5">
       <span
         data-testid="order-status"
         className={`inline-flex items-center gap-1.5 rounded-full px-2.5 py-0.5 text-sm font-medium ring-1 ring-inset ${badge.className}`}
@@ -449,6 +451,14 @@ function StatusCell({ row }: { row: ShownRow }) {
           {row.shown.sync === 'pending' ? 'Pending' : 'Confirmed'}
         </span>
       )}
+      {row.shown.error && (
+        <div role="alert" className="w-full rounded-lg border border-red-200 bg-red-50 p-2 text-xs text-red-800">
+          <p className="break-anywhere">{row.shown.error}</p>
+          <button type="button" onClick={() => onDismiss(row.orderId)} className="mt-1 font-medium underline">
+            Dismiss
+          </button>
+        </div>
+      )}
     </div>
   );
 }
@@ -459,28 +469,5 @@ function SortIcon({ sorted }: { sorted: false | 'asc' | 'desc' }) {
       {sorted !== 'desc' && <path d="M6 8l4-4 4 4" fill="none" stroke="currentColor" strokeWidth="2" />}
       {sorted !== 'asc' && <path d="M6 12l4 4 4-4" fill="none" stroke="currentColor" strokeWidth="2" />}
     </svg>
-  );
-}
-
-function RowErrors({ errors, onDismiss }: { errors: Record<string, string>; onDismiss: (orderId: string) => void }) {
-  const entries = Object.entries(errors);
-  if (entries.length === 0) return null;
-  return (
-    <div className="space-y-2 border-t border-slate-200 p-3">
-      {entries.map(([orderId, error]) => (
-        <div
-          key={orderId}
-          role="alert"
-          className="flex items-start justify-between gap-2 rounded-lg border border-red-200 bg-red-50 p-2 text-sm text-red-800"
-        >
-          <p className="min-w-0 break-anywhere">
-            Order #{orderId.slice(0, 8)}: {error}
-          </p>
-          <button type="button" onClick={() => onDismiss(orderId)} className="shrink-0 font-medium underline">
-            Dismiss
-          </button>
-        </div>
-      ))}
-    </div>
   );
 }

@@ -434,9 +434,9 @@ describe('projections against an independent fold', () => {
       await box.apply(second, { projection, statements });
       counts.push([projection.name, statements.length]);
     }
-    // summaries: insert new + update stored; stats: look up + remember + upsert; metrics: two upserts (v2: three).
+    // summaries: insert new + update stored + add to the status counts; stats: look up + remember + upsert; metrics: two upserts (v2: three).
     expect(counts).toEqual([
-      ['order_summaries', 2],
+      ['order_summaries', 3],
       ['customer_stats', 3],
       ['order_metrics', 2],
       ['order_metrics', 3],
