@@ -23,7 +23,7 @@ export const ADDRESS = {
   line1: '12 Harbour Street',
   city: 'Rotterdam',
   postalCode: '3011 AB',
-  country: 'Netherlands',
+  country: 'NL',
 };
 
 const ADDRESS_LABELS: Record<keyof typeof ADDRESS, string> = {

@@ -1,6 +1,7 @@
 import type { ChangeEvent } from 'react';
+import { COUNTRY_OPTIONS } from '@/components/format/country';
 import type { ShippingAddress } from '@/lib/domain/order/types';
-import { TextField } from '@/components/ui/field';
+import { controlA11y, controlClass, Field, TextField } from '@/components/ui/field';
 
 export const EMPTY_ADDRESS: ShippingAddress = { name: '', line1: '', city: '', postalCode: '', country: '' };
 
@@ -51,12 +52,28 @@ export function AddressFields({ idPrefix, value, onChange, errors = {}, disabled
         autoComplete="shipping postal-code"
         fieldClassName="sm:col-span-3"
       />
-      <TextField
-        {...field('country')}
-        label="Country"
-        autoComplete="shipping country-name"
-        fieldClassName="sm:col-span-6"
-      />
+      <Field id={`${idPrefix}-country`} label="Country" error={errors.country} className="sm:col-span-6">
+        <select
+          name="country"
+          value={value.country}
+          disabled={disabled}
+          onChange={(event) => onChange('country', event.target.value)}
+          autoComplete="shipping country"
+          {...controlA11y(`${idPrefix}-country`, errors.country)}
+          className={controlClass}
+        >
+          <option value="">Choose a country…</option>
+          {/* An address stored before there were codes keeps its text until a country is chosen. */}
+          {value.country && !COUNTRY_OPTIONS.some((c) => c.code === value.country) && (
+            <option value={value.country}>{value.country} (not a country code)</option>
+          )}
+          {COUNTRY_OPTIONS.map((c) => (
+            <option key={c.code} value={c.code}>
+              {c.name}
+            </option>
+          ))}
+        </select>
+      </Field>
     </div>
   );
 }

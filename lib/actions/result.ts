@@ -2,7 +2,7 @@ import 'server-only';
 import { randomUUID } from 'node:crypto';
 import { unstable_rethrow } from 'next/navigation';
 import { ZodError } from 'zod';
-import { fieldErrors } from '../commands/schemas';
+import { fieldErrors, fieldsSummary } from '../commands/schemas';
 import { asUnavailable } from '../db/unavailable';
 import { isAppError, type AppErrorCode } from '../errors';
 
@@ -43,9 +43,7 @@ export function toActionError(name: string, thrown: unknown): ActionError {
   }
   if (isZodError(error)) {
     const fields = fieldErrors(error);
-    const messages = Object.values(fields);
-    const message = messages.length === 1 ? messages[0]! : `${messages.length} fields need attention.`;
-    return { code: 'VALIDATION', message, fields };
+    return { code: 'VALIDATION', message: fieldsSummary(fields), fields };
   }
   // The reference lets a user's report be matched to this log line without
   // showing them internals (SQL, stack traces).

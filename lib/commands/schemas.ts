@@ -9,10 +9,14 @@ import {
   MAX_ADJUSTMENT,
   CANCEL_REASON_CODES,
 } from '../domain/order/rules';
+import { isCountryCode } from '../domain/order/countries';
 
-// Input shapes for every entry point (JSON API and server actions). They use
-// the domain's own limits, so the edge reports every bad field at once while
-// decide() still guards its rules for any caller.
+// Input shapes for every entry point (JSON API and server actions), and for
+// the forms, which check each field against them as it is typed: so the
+// messages name the fields as the forms label them ("Product", not "SKU").
+// Pure (zod and the domain's limits only), so the browser can import it.
+// They use the domain's own limits, so the edge reports every bad field at
+// once while decide() still guards its rules for any caller.
 
 // PostgreSQL text and jsonb cannot hold U+0000 or half a surrogate pair; such
 // input must be a 400, not a database error.
@@ -26,12 +30,24 @@ const text = (label: string, max: number) =>
     .max(max, `${label} must be at most ${max} characters.`)
     .refine((value) => !UNSTORABLE.test(value), `${label} contains characters that cannot be stored.`);
 
+/**
+ * New addresses name their country by ISO 3166-1 alpha-2 code (any case).
+ * Events recorded before hold free text ("Norway"); nothing re-validates
+ * stored events, so they stay readable, and pages show such text as it is.
+ */
+const countryCode = z
+  .string({ error: 'Country is required.' })
+  .trim()
+  .min(1, 'Country is required.')
+  .transform((value) => value.toUpperCase())
+  .refine(isCountryCode, 'Country must be an ISO 3166 country code, such as NL: choose one from the list.');
+
 export const addressSchema = z.object({
-  name: text('Name', ADDRESS_MAX_LENGTH.name),
-  line1: text('Address line', ADDRESS_MAX_LENGTH.line1),
+  name: text('Recipient name', ADDRESS_MAX_LENGTH.name),
+  line1: text('Street address', ADDRESS_MAX_LENGTH.line1),
   city: text('City', ADDRESS_MAX_LENGTH.city),
   postalCode: text('Postal code', ADDRESS_MAX_LENGTH.postalCode),
-  country: text('Country', ADDRESS_MAX_LENGTH.country),
+  country: countryCode,
 });
 
 export const orderIdSchema = z.uuid('Not an order id.');
@@ -41,7 +57,7 @@ export const placeOrderSchema = z.object({
   items: z
     .array(
       z.object({
-        sku: text('SKU', 64),
+        sku: text('Product', 64),
         quantity: z
           .number({ error: 'Quantity must be a number.' })
           .int('Quantity must be a whole number.')
@@ -80,6 +96,12 @@ export type PlaceOrderInput = z.infer<typeof placeOrderSchema>;
 export type CancelOrderInput = z.infer<typeof cancelOrderSchema>;
 export type ChangeShippingAddressInput = z.infer<typeof changeShippingAddressSchema>;
 export type AdjustOrderPriceInput = z.infer<typeof adjustOrderPriceSchema>;
+
+/** One line for a set of field errors: the message itself when there is one, else how many. */
+export function fieldsSummary(fields: Record<string, string>): string {
+  const messages = Object.values(fields);
+  return messages.length === 1 ? messages[0]! : `${messages.length} fields need attention.`;
+}
 
 /** zod issues → { "items.0.quantity": "Quantity must be at least 1." } (first issue per field). */
 export function fieldErrors(error: z.ZodError): Record<string, string> {

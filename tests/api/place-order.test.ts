@@ -198,7 +198,7 @@ describe('POST /api/orders', () => {
         { items: 'An order has at most 50 lines.' },
       ],
       ['no lines', (c) => orderBody(c, { items: [] }), { items: 'An order needs at least one line.' }],
-      ['a missing SKU', (c) => orderBody(c, { items: [{ quantity: 1 }] }), { 'items.0.sku': 'SKU is required.' }],
+      ['a missing SKU', (c) => orderBody(c, { items: [{ quantity: 1 }] }), { 'items.0.sku': 'Product is required.' }],
       [
         'a customer id that is not a UUID',
         (c) => orderBody(c, { customerId: 'customer-1' }),
@@ -215,9 +215,19 @@ describe('POST /api/orders', () => {
         { 'shippingAddress.postalCode': 'Postal code is required.' },
       ],
       [
-        'a 57-character country',
-        (c) => orderBody(c, { shippingAddress: address({ country: 'x'.repeat(57) }) }),
-        { 'shippingAddress.country': 'Country must be at most 56 characters.' },
+        'a country given by name, not code',
+        (c) => orderBody(c, { shippingAddress: address({ country: 'Norway' }) }),
+        { 'shippingAddress.country': 'Country must be an ISO 3166 country code, such as NL: choose one from the list.' },
+      ],
+      [
+        'a code that names no country',
+        (c) => orderBody(c, { shippingAddress: address({ country: 'EU' }) }),
+        { 'shippingAddress.country': 'Country must be an ISO 3166 country code, such as NL: choose one from the list.' },
+      ],
+      [
+        'a missing country',
+        (c) => orderBody(c, { shippingAddress: address({ country: ' ' }) }),
+        { 'shippingAddress.country': 'Country is required.' },
       ],
       // Found by the use case, not the schema: the catalog and customers live in the database.
       [

@@ -17,7 +17,7 @@ const address = {
   line1: '12 Analytical St',
   city: 'London',
   postalCode: 'N1 9GU',
-  country: 'UK',
+  country: 'GB',
 };
 const order = { customerId, items: [{ sku: 'SKU-0001', quantity: 2 }], shippingAddress: address };
 
