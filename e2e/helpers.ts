@@ -38,7 +38,10 @@ export const ORDER_URL = /\/orders\/([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f
 
 export async function fillAddress(scope: Page | Locator, address: Partial<typeof ADDRESS>) {
   for (const [key, value] of Object.entries(address)) {
-    await scope.getByLabel(ADDRESS_LABELS[key as keyof typeof ADDRESS], { exact: true }).fill(value);
+    const field = scope.getByLabel(ADDRESS_LABELS[key as keyof typeof ADDRESS], { exact: true });
+    // The country is picked from a list of ISO codes.
+    if (key === 'country') await field.selectOption(value);
+    else await field.fill(value);
   }
 }
 
@@ -50,7 +53,7 @@ export async function fillOrderForm(
   await page.getByRole('combobox', { name: 'Customer' }).fill(CUSTOMER);
   for (const [index, line] of LINES.entries()) {
     if (index > 0) await page.getByRole('button', { name: 'Add line' }).click();
-    await page.getByLabel(`Product for line ${index + 1}`).selectOption(line.sku);
+    await page.getByLabel(`Product for line ${index + 1}`).fill(line.sku);
     await page.getByLabel(`Quantity for line ${index + 1}`).fill(String(line.quantity));
   }
   if (overrides.quantity !== undefined) await page.getByLabel('Quantity for line 1').fill(overrides.quantity);
@@ -91,12 +94,12 @@ export async function placeOrderFromList(
 ): Promise<{ orderId: string; total: string }> {
   const form = page.getByRole('form', { name: 'Place an order' });
   if (!(await form.isVisible())) await page.getByText('Place an order', { exact: true }).click();
-  await expect(form.getByLabel('Product for line 1').locator(`option[value="${lines[0]!.sku}"]`)).toHaveCount(1);
+  await expect(form.locator('datalist option').first()).toBeAttached();
   await form.getByRole('combobox', { name: 'Customer', exact: true }).fill(customer);
   await expect(form.getByText(`Selected: ${customer}`)).toBeVisible();
   for (const [index, line] of lines.entries()) {
     if (index > 0) await form.getByRole('button', { name: 'Add line' }).click();
-    await form.getByLabel(`Product for line ${index + 1}`).selectOption(line.sku);
+    await form.getByLabel(`Product for line ${index + 1}`).fill(line.sku);
     await form.getByLabel(`Quantity for line ${index + 1}`).fill(String(line.quantity));
   }
   await fillAddress(form, { ...ADDRESS, name: customer });

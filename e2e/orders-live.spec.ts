@@ -50,7 +50,9 @@ test('orders placed and cancelled from the list show at once, confirm live, and 
   await page.goto('/orders');
   await page.getByText('Place an order', { exact: true }).click();
   const form = page.getByRole('form', { name: 'Place an order' });
-  await expect(form.getByLabel('Product for line 1').locator('option[value="SKU-0001"]')).toHaveCount(1);
+  // The catalog has loaded: the product picker resolves a SKU.
+  await expect(form.getByLabel('Product for line 1')).toHaveAttribute('list', /.+/);
+  await expect(form.locator('datalist option').first()).toBeAttached();
   await screenshot(page, 'orders-live-list');
 
   // A rejected command leaves nothing behind in the list.
@@ -64,7 +66,7 @@ test('orders placed and cancelled from the list show at once, confirm live, and 
   await form.getByRole('combobox', { name: 'Customer', exact: true }).fill(CUSTOMER);
   for (const [index, line] of LINES.entries()) {
     if (index > 0) await form.getByRole('button', { name: 'Add line' }).click();
-    await form.getByLabel(`Product for line ${index + 1}`).selectOption(line.sku);
+    await form.getByLabel(`Product for line ${index + 1}`).fill(line.sku);
     await form.getByLabel(`Quantity for line ${index + 1}`).fill(String(line.quantity));
   }
   await fillAddress(form, ADDRESS);

@@ -4,7 +4,15 @@ import { useQuery } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
 import { AddressFields, addressErrors, EMPTY_ADDRESS } from '@/components/orders/address-fields';
 import { CustomerPicker, findCustomer } from '@/components/orders/customer-picker';
-import { OrderLinesEditor, parseQuantity, type LineDraft } from '@/components/orders/order-lines-editor';
+import {
+  lineSku,
+  OrderLinesEditor,
+  parseQuantity,
+  productOf,
+  type LineDraft,
+} from '@/components/orders/order-lines-editor';
+import { useFieldErrors } from '@/components/orders/use-field-errors';
+import { fieldsSummary, placeOrderSchema } from '@/lib/commands/schemas';
 import { ErrorBanner } from '@/components/ui/alert';
 import { Button } from '@/components/ui/button';
 import { catalogQuery, customersQuery } from '@/lib/client/queries';
@@ -27,26 +35,36 @@ export function PlaceOrderPanel({ commands }: { commands: Commands }) {
   const [open, setOpen] = useState(false);
   const { place } = commands;
   const rejected = place.error instanceof CommandRejected ? place.error.error : null;
-  const fields = rejected?.fields ?? {};
   const products = catalog.data ?? [];
+  const customer = findCustomer(customers.data ?? [], customerQuery);
+  const items = lines.map((line) => ({
+    sku: lineSku(products, line),
+    // As typed (NaN when empty), so the schema names the field.
+    quantity: line.quantity.trim() === '' ? Number.NaN : Number(line.quantity),
+  }));
+  const input = { customerId: customer?.id ?? '', items, shippingAddress: address };
+  const check = useFieldErrors(placeOrderSchema, input, rejected?.fields);
+  const fields = check.errors;
+  // What the browser refused to send, said as the server would say it.
+  const [refused, setRefused] = useState<string | null>(null);
 
   function onSubmit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
-    const customer = findCustomer(customers.data ?? [], customerQuery);
-    const bySku = new Map(products.map((p) => [p.sku, p]));
-    const items = lines.map((line) => ({
-      sku: line.sku,
-      // Sent as typed (NaN when empty) so the server reports the field, as the full form does.
-      quantity: line.quantity.trim() === '' ? Number.NaN : Number(line.quantity),
-    }));
+    // A stale banner goes on every new try.
+    place.reset();
+    if (!check.check()) {
+      setRefused(fieldsSummary(check.live));
+      return;
+    }
+    setRefused(null);
     const priced = lines.flatMap((line) => {
-      const product = bySku.get(line.sku);
+      const product = productOf(products, line.sku);
       const quantity = parseQuantity(line.quantity);
       return product && quantity !== null ? [{ product, quantity }] : [];
     });
     const now = new Date().toISOString();
     commands.placeOrder(
-      { customerId: customer?.id ?? '', items, shippingAddress: address },
+      input,
       {
         customerId: customer?.id ?? '',
         customerName: customer?.name ?? (customerQuery.trim() || 'Unknown customer'),
@@ -67,6 +85,7 @@ export function PlaceOrderPanel({ commands }: { commands: Commands }) {
           setNextKey(1);
           setAddress(EMPTY_ADDRESS);
           setCustomerQuery('');
+          check.reset();
         },
       },
     );
@@ -100,21 +119,32 @@ export function PlaceOrderPanel({ commands }: { commands: Commands }) {
           <ErrorBanner title="The form could not load">{loadError.message}</ErrorBanner>
         ) : (
           <form onSubmit={onSubmit} noValidate className="space-y-5" aria-label="Place an order">
-            {place.isError && <ErrorBanner title="The order was not placed">{place.error.message}</ErrorBanner>}
+            {(refused ?? place.isError) && (
+              <ErrorBanner title="The order was not placed">{refused ?? place.error?.message}</ErrorBanner>
+            )}
             <div className="grid gap-6 lg:grid-cols-2">
               <div className="min-w-0 space-y-5">
                 <CustomerPicker
                   id="place-customer"
                   customers={customers.data ?? []}
                   query={customerQuery}
-                  onQueryChange={setCustomerQuery}
+                  onQueryChange={(query) => {
+                    setCustomerQuery(query);
+                    if (findCustomer(customers.data ?? [], query)) check.touch('customerId');
+                  }}
+                  onBlur={() => check.touch('customerId')}
                   error={fields.customerId}
                 />
                 <OrderLinesEditor
                   products={products}
                   lines={lines}
                   errors={fields}
-                  onChange={(key, patch) => setLines(lines.map((l) => (l.key === key ? { ...l, ...patch } : l)))}
+                  onChange={(key, patch) => {
+                    const index = lines.findIndex((l) => l.key === key);
+                    setLines(lines.map((l) => (l.key === key ? { ...l, ...patch } : l)));
+                    if (patch.sku !== undefined) check.touch(`items.${index}.sku`);
+                    if (patch.quantity !== undefined) check.touch(`items.${index}.quantity`);
+                  }}
                   onAdd={() => {
                     setLines([...lines, { key: nextKey, sku: '', quantity: '1' }]);
                     setNextKey(nextKey + 1);
@@ -128,7 +158,10 @@ export function PlaceOrderPanel({ commands }: { commands: Commands }) {
                   idPrefix="place-shipping"
                   value={address}
                   errors={addressErrors(fields, 'shippingAddress')}
-                  onChange={(field, value) => setAddress({ ...address, [field]: value })}
+                  onChange={(field, value) => {
+                    setAddress({ ...address, [field]: value });
+                    check.touch(`shippingAddress.${field}`);
+                  }}
                 />
               </fieldset>
             </div>

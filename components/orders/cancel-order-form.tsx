@@ -7,7 +7,9 @@ import { REASON_MAX, type CancelReasonCode } from '@/lib/domain/order/rules';
 import { CancelReasonSelect } from './cancel-reason-select';
 import { cancelOrderAction } from './actions';
 import { CommandError } from './command-error';
+import { cancelOrderSchema, fieldsSummary } from '@/lib/commands/schemas';
 import { useCommand } from './use-command';
+import { useFieldErrors } from './use-field-errors';
 
 const HINT = 'Kept in the order\u2019s history.';
 
@@ -17,12 +19,17 @@ export function CancelOrderForm({ orderId, version, onCancelled, onDiscard }: Ca
   const command = useCommand(cancelOrderAction);
   const [reason, setReason] = useState('');
   const [reasonCode, setReasonCode] = useState<CancelReasonCode | ''>('');
-  const error = command.error?.fields?.reason;
-  const codeError = command.error?.fields?.reasonCode;
+  // No default code here: the form always asks (the schema's default is for old scripts).
+  const check = useFieldErrors(cancelOrderSchema, { reason, reasonCode: reasonCode || null }, command.error?.fields);
+  const error = check.errors.reason;
+  const codeError = check.errors.reasonCode;
 
   function onSubmit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
-    // An empty code goes to the server as it is, which names the field.
+    if (!check.check()) {
+      command.setError({ code: 'VALIDATION', message: fieldsSummary(check.live), fields: check.live });
+      return;
+    }
     command.submit(
       { orderId, expectedVersion: version, reason, reasonCode: reasonCode as CancelReasonCode },
       onCancelled,
@@ -40,6 +47,7 @@ export function CancelOrderForm({ orderId, version, onCancelled, onDiscard }: Ca
           onChange={(code) => {
             setReasonCode(code);
             command.clearField('reasonCode');
+            check.touch('reasonCode');
           }}
         />
       </Field>
@@ -51,6 +59,7 @@ export function CancelOrderForm({ orderId, version, onCancelled, onDiscard }: Ca
           onChange={(event) => {
             setReason(event.target.value);
             command.clearField('reason');
+            check.touch('reason');
           }}
           {...controlA11y('cancel-reason', error, HINT)}
           className={controlClass}

@@ -6,7 +6,9 @@ import { Button } from '@/components/ui/button';
 import { changeShippingAddressAction } from './actions';
 import { AddressFields, addressErrors } from './address-fields';
 import { CommandError } from './command-error';
+import { changeShippingAddressSchema, fieldsSummary } from '@/lib/commands/schemas';
 import { useCommand } from './use-command';
+import { useFieldErrors } from './use-field-errors';
 
 type ChangeAddressFormProps = {
   orderId: string;
@@ -19,9 +21,14 @@ type ChangeAddressFormProps = {
 export function ChangeAddressForm({ orderId, version, current, onChanged, onDiscard }: ChangeAddressFormProps) {
   const command = useCommand(changeShippingAddressAction);
   const [address, setAddress] = useState(current);
+  const check = useFieldErrors(changeShippingAddressSchema, { address }, command.error?.fields);
 
   function onSubmit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
+    if (!check.check()) {
+      command.setError({ code: 'VALIDATION', message: fieldsSummary(check.live), fields: check.live });
+      return;
+    }
     command.submit({ orderId, expectedVersion: version, address }, onChanged);
   }
 
@@ -31,10 +38,11 @@ export function ChangeAddressForm({ orderId, version, current, onChanged, onDisc
       <AddressFields
         idPrefix="new-address"
         value={address}
-        errors={addressErrors(command.error?.fields, 'address')}
+        errors={addressErrors(check.errors, 'address')}
         onChange={(field, value) => {
           setAddress({ ...address, [field]: value });
           command.clearField(`address.${field}`);
+          check.touch(`address.${field}`);
         }}
       />
       <div className="flex flex-wrap justify-end gap-2">

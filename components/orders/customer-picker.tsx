@@ -7,7 +7,8 @@ type CustomerPickerProps = {
   customers: CustomerOption[];
   query: string;
   onQueryChange: (query: string) => void;
-  error?: string;
+  onBlur?: () => void;
+  error?: string | undefined;
 };
 
 /** Customer names are unique, so the typed text resolves to one id (case aside). */
@@ -20,7 +21,7 @@ export function findCustomer(customers: CustomerOption[], query: string) {
  * A text input with a datalist: the browser filters 250 names as the user
  * types, on a phone too, with no custom listbox to get wrong.
  */
-export function CustomerPicker({ id, customers, query, onQueryChange, error }: CustomerPickerProps) {
+export function CustomerPicker({ id, customers, query, onQueryChange, onBlur, error }: CustomerPickerProps) {
   const match = findCustomer(customers, query);
   const hint = match
     ? `Selected: ${match.name}`
@@ -35,6 +36,7 @@ export function CustomerPicker({ id, customers, query, onQueryChange, error }: C
         list={`${id}-options`}
         value={query}
         onChange={(event) => onQueryChange(event.target.value)}
+        onBlur={onBlur}
         placeholder="Start typing a name…"
         autoComplete="off"
         {...controlA11y(id, error, hint)}

@@ -4,7 +4,8 @@ import type { OrderView } from '@/lib/queries/get-order';
 import { LocalTime } from '@/components/format/local-time';
 import { Card } from './card';
 import { OrderActions } from './order-actions';
-import { OrderDates, ShippingAddressBlock } from './order-facts';
+import { AddressCard } from './address-card';
+import { OrderDates } from './order-facts';
 import { OrderHistory } from './order-history';
 import { OrderLines } from './order-lines';
 import { StatusBadge } from './status-badge';
@@ -86,15 +87,12 @@ export function OrderDetail({ view, customer }: OrderDetailProps) {
               status={order.status}
               currency={order.currency}
               total={order.total}
-              shippingAddress={order.shippingAddress}
             />
           )}
         </Card>
 
         <div className="grid grid-cols-1 gap-6 sm:grid-cols-2 lg:col-span-2">
-          <Card id="address" title="Shipping address">
-            <ShippingAddressBlock order={order} />
-          </Card>
+          <AddressCard order={order} version={version} editable={!refused} />
           <Card id="dates" title="Timeline">
             <OrderDates order={order} />
           </Card>

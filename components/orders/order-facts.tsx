@@ -1,4 +1,5 @@
 import type { ExistingOrder } from '@/lib/domain/order';
+import { countryName } from '@/components/format/country';
 import { LocalTime } from '@/components/format/local-time';
 
 export function ShippingAddressBlock({ order }: { order: ExistingOrder }) {
@@ -11,7 +12,7 @@ export function ShippingAddressBlock({ order }: { order: ExistingOrder }) {
       <br />
       {a.postalCode} {a.city}
       <br />
-      {a.country}
+      {countryName(a.country)}
     </address>
   );
 }

@@ -4,7 +4,20 @@ import { controlA11y, controlClass, Field, FieldError } from '@/components/ui/fi
 import { MAX_LINES, MAX_QUANTITY, MIN_QUANTITY } from '@/lib/domain/order/rules';
 
 export type CatalogProduct = { sku: string; name: string; unitPrice: number; currency: string };
+/** `sku` holds the product as typed: a name or a SKU, in any case (productOf resolves it). */
 export type LineDraft = { key: number; sku: string; quantity: string };
+
+/** The product a line names, by SKU or by its (unique) name, or undefined while it names none. */
+export function productOf(products: CatalogProduct[], text: string): CatalogProduct | undefined {
+  const wanted = text.trim().toLocaleLowerCase();
+  if (!wanted) return undefined;
+  return products.find((p) => p.sku.toLocaleLowerCase() === wanted || p.name.toLocaleLowerCase() === wanted);
+}
+
+/** What a line sends: the product's SKU, or the text as typed, so the server names what it does not know. */
+export function lineSku(products: CatalogProduct[], line: LineDraft): string {
+  return productOf(products, line.sku)?.sku ?? line.sku.trim();
+}
 
 type OrderLinesEditorProps = {
   products: CatalogProduct[];
@@ -24,9 +37,7 @@ export function parseQuantity(text: string): number | null {
 }
 
 export function OrderLinesEditor({ products, lines, onChange, onAdd, onRemove, errors }: OrderLinesEditorProps) {
-  const bySku = new Map(products.map((p) => [p.sku, p]));
-  // A SKU may appear on one line only; offering it twice would only lead to a rejection.
-  const taken = new Set(lines.map((l) => l.sku).filter(Boolean));
+  const listId = 'catalog-products';
 
   return (
     <div>
@@ -38,8 +49,13 @@ export function OrderLinesEditor({ products, lines, onChange, onAdd, onRemove, e
       </div>
       <ol className="space-y-4 sm:space-y-3">
         {lines.map((line, index) => {
-          const product = bySku.get(line.sku);
+          const product = productOf(products, line.sku);
           const quantity = parseQuantity(line.quantity);
+          const skuHint = product
+            ? `${formatMoney(product.unitPrice, product.currency)} each · ${product.sku}`
+            : line.sku.trim()
+              ? 'No product by that name or SKU yet: pick one from the suggestions.'
+              : `Type to search ${products.length} products by name or SKU.`;
           const skuId = `line-${line.key}-sku`;
           const quantityId = `line-${line.key}-quantity`;
           const skuError = errors[`items.${index}.sku`];
@@ -58,21 +74,19 @@ export function OrderLinesEditor({ products, lines, onChange, onAdd, onRemove, e
                 }
                 labelClassName="sm:sr-only"
                 error={skuError}
+                hint={skuHint}
                 className="col-span-3 sm:col-span-1"
               >
-                <select
+                <input
+                  type="text"
+                  list={listId}
                   value={line.sku}
                   onChange={(event) => onChange(line.key, { sku: event.target.value })}
-                  {...controlA11y(skuId, skuError)}
+                  placeholder="Product name or SKU"
+                  autoComplete="off"
+                  {...controlA11y(skuId, skuError, skuHint)}
                   className={controlClass}
-                >
-                  <option value="">Choose a product…</option>
-                  {products.map((p) => (
-                    <option key={p.sku} value={p.sku} disabled={p.sku !== line.sku && taken.has(p.sku)}>
-                      {p.name} · {formatMoney(p.unitPrice, p.currency)} · {p.sku}
-                    </option>
-                  ))}
-                </select>
+                />
               </Field>
               <Field
                 id={quantityId}
@@ -98,6 +112,7 @@ export function OrderLinesEditor({ products, lines, onChange, onAdd, onRemove, e
               </Field>
               <p className="self-end pb-2.5 text-right text-sm font-medium tabular-nums text-slate-900 sm:self-start sm:pt-2 sm:pb-0">
                 <span className="text-slate-500 sm:sr-only">Line total </span>
+                {/* Only from input that is valid: a bad quantity shows its error, not €0.00. */}
                 {product && quantity !== null ? formatMoney(product.unitPrice * quantity, product.currency) : '—'}
               </p>
               <div className="flex items-end self-end sm:self-start">
@@ -118,6 +133,11 @@ export function OrderLinesEditor({ products, lines, onChange, onAdd, onRemove, e
           );
         })}
       </ol>
+      <datalist id={listId}>
+        {products.map((p) => (
+          <option key={p.sku} value={p.name} label={`${p.sku} · ${formatMoney(p.unitPrice, p.currency)}`} />
+        ))}
+      </datalist>
       <FieldError id="items" error={errors.items} />
       <Button variant="secondary" className="mt-4" onClick={onAdd} disabled={lines.length >= MAX_LINES}>
         <span aria-hidden="true">+</span> Add line

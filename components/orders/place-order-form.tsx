@@ -6,11 +6,20 @@ import type { ShippingAddress } from '@/lib/domain/order/types';
 import { formatMoney } from '@/components/format/money';
 import { Button } from '@/components/ui/button';
 import { ErrorBanner } from '@/components/ui/alert';
+import { fieldsSummary, placeOrderSchema } from '@/lib/commands/schemas';
 import { placeOrderAction } from './actions';
 import { AddressFields, addressErrors, EMPTY_ADDRESS } from './address-fields';
 import { CustomerPicker, findCustomer, type CustomerOption } from './customer-picker';
-import { OrderLinesEditor, parseQuantity, type CatalogProduct, type LineDraft } from './order-lines-editor';
+import {
+  lineSku,
+  OrderLinesEditor,
+  parseQuantity,
+  productOf,
+  type CatalogProduct,
+  type LineDraft,
+} from './order-lines-editor';
 import { useCommand } from './use-command';
+import { useFieldErrors } from './use-field-errors';
 
 type PlaceOrderFormProps = { customers: CustomerOption[]; products: CatalogProduct[] };
 
@@ -21,7 +30,18 @@ export function PlaceOrderForm({ customers, products }: PlaceOrderFormProps) {
   const [lines, setLines] = useState<LineDraft[]>([{ key: 0, sku: '', quantity: '1' }]);
   const [nextKey, setNextKey] = useState(1);
   const [address, setAddress] = useState<ShippingAddress>(EMPTY_ADDRESS);
-  const fields = command.error?.fields ?? {};
+  const payload = {
+    customerId: findCustomer(customers, customerQuery)?.id ?? '',
+    items: lines.map((line) => ({
+      sku: lineSku(products, line),
+      // As typed (NaN when empty or not a number), so the schema names the field.
+      quantity: line.quantity.trim() === '' ? Number.NaN : Number(line.quantity),
+    })),
+    shippingAddress: address,
+  };
+  const check = useFieldErrors(placeOrderSchema, payload, command.error?.fields);
+  const fields = check.errors;
+  const [focusTick, setFocusTick] = useState(0);
   // Once every highlighted field has been edited, the banner has nothing left to say.
   const showBanner =
     command.error !== null && !(command.error.fields && Object.keys(command.error.fields).length === 0);
@@ -31,18 +51,22 @@ export function PlaceOrderForm({ customers, products }: PlaceOrderFormProps) {
     // After a rejected submit, take keyboard and screen-reader users to the first field to fix.
     if (command.pending || !command.error) return;
     formRef.current?.querySelector<HTMLElement>('[aria-invalid="true"]')?.focus();
-    // Only when a submission settles, not on every edit that clears an error.
+    // Only when a submission settles (or is stopped here), not on every edit that clears an error.
     // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [command.pending]);
+  }, [command.pending, focusTick]);
 
-  const bySku = new Map(products.map((p) => [p.sku, p]));
-  const currency = bySku.get(lines.find((l) => l.sku)?.sku ?? '')?.currency ?? products[0]?.currency ?? 'EUR';
-  const total = lines.reduce((sum, line) => {
-    const product = bySku.get(line.sku);
-    const quantity = parseQuantity(line.quantity);
-    return product && quantity !== null ? sum + product.unitPrice * quantity : sum;
-  }, 0);
-  const itemCount = lines.reduce((sum, line) => sum + (line.sku ? (parseQuantity(line.quantity) ?? 0) : 0), 0);
+  const priced = lines.map((line) => ({
+    product: productOf(products, line.sku),
+    quantity: parseQuantity(line.quantity),
+  }));
+  const currency = priced.find((p) => p.product)?.product?.currency ?? products[0]?.currency ?? 'EUR';
+  const total = priced.reduce(
+    (sum, { product, quantity }) => sum + (product && quantity ? product.unitPrice * quantity : 0),
+    0,
+  );
+  // A line with a bad quantity has no total: the sum would be wrong, so none is shown until it is fixed.
+  const incomplete = priced.some(({ product, quantity }) => !product || quantity === null);
+  const itemCount = priced.reduce((sum, { product, quantity }) => sum + (product && quantity ? quantity : 0), 0);
 
   function clearItemErrors() {
     // Adding or removing a line shifts the indices the server's errors refer to.
@@ -51,15 +75,12 @@ export function PlaceOrderForm({ customers, products }: PlaceOrderFormProps) {
 
   function onSubmit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
-    const payload = {
-      customerId: findCustomer(customers, customerQuery)?.id ?? '',
-      items: lines.map((line) => ({
-        sku: line.sku,
-        // Sent as typed (NaN when empty) so the server reports the field, not this form.
-        quantity: line.quantity.trim() === '' ? Number.NaN : Number(line.quantity),
-      })),
-      shippingAddress: address,
-    };
+    // The server's schema, here: what it would refuse is not sent.
+    if (!check.check()) {
+      command.setError({ code: 'VALIDATION', message: fieldsSummary(check.live), fields: check.live });
+      setFocusTick((n) => n + 1);
+      return;
+    }
     command.submit(payload, ({ orderId }) => router.push(`/orders/${orderId}`));
   }
 
@@ -75,7 +96,10 @@ export function PlaceOrderForm({ customers, products }: PlaceOrderFormProps) {
           onQueryChange={(query) => {
             setCustomerQuery(query);
             command.clearField('customerId');
+            // A name half typed is not an error yet; a whole one that matches nobody is (on leaving the field).
+            if (findCustomer(customers, query)) check.touch('customerId');
           }}
+          onBlur={() => check.touch('customerId')}
           error={fields.customerId}
         />
       </Section>
@@ -91,8 +115,14 @@ export function PlaceOrderForm({ customers, products }: PlaceOrderFormProps) {
           onChange={(key, patch) => {
             const index = lines.findIndex((l) => l.key === key);
             setLines(lines.map((l) => (l.key === key ? { ...l, ...patch } : l)));
-            if (patch.sku !== undefined) command.clearField(`items.${index}.sku`);
-            if (patch.quantity !== undefined) command.clearField(`items.${index}.quantity`);
+            if (patch.sku !== undefined) {
+              command.clearField(`items.${index}.sku`);
+              check.touch(`items.${index}.sku`);
+            }
+            if (patch.quantity !== undefined) {
+              command.clearField(`items.${index}.quantity`);
+              check.touch(`items.${index}.quantity`);
+            }
           }}
           onAdd={() => {
             setLines([...lines, { key: nextKey, sku: '', quantity: '1' }]);
@@ -114,6 +144,7 @@ export function PlaceOrderForm({ customers, products }: PlaceOrderFormProps) {
           onChange={(field, value) => {
             setAddress({ ...address, [field]: value });
             command.clearField(`shippingAddress.${field}`);
+            check.touch(`shippingAddress.${field}`);
           }}
         />
       </Section>
@@ -122,10 +153,12 @@ export function PlaceOrderForm({ customers, products }: PlaceOrderFormProps) {
         <div aria-live="polite">
           <p className="text-xs font-medium tracking-wide text-slate-500 uppercase">Total</p>
           <p className="text-xl font-semibold tabular-nums text-slate-900" data-testid="order-total">
-            {formatMoney(total, currency)}
+            {incomplete ? '—' : formatMoney(total, currency)}
           </p>
           <p className="text-xs text-slate-500">
-            {itemCount} {itemCount === 1 ? 'item' : 'items'}
+            {incomplete
+              ? 'Complete every line to see the total.'
+              : `${itemCount} ${itemCount === 1 ? 'item' : 'items'}`}
           </p>
         </div>
         <Button type="submit" pending={command.pending} className="min-w-36">
