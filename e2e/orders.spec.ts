@@ -83,10 +83,13 @@ test('an order goes through address change, price adjustment and cancellation', 
   await expect(page.getByTestId('cancel-reason-code')).toHaveText('Customer request');
   await expect(page.getByTestId('order-version')).toHaveText('Version 4');
   await expect(page.getByText('Reason: Customer changed their mind').first()).toBeVisible();
-  await expect(page.getByRole('button', { name: 'Ship order' })).toBeDisabled();
-  await expect(page.getByRole('button', { name: 'Cancel order…' })).toBeDisabled();
-  await expect(page.getByRole('button', { name: 'Change address…' })).toBeDisabled();
-  await expect(page.getByText('Cancelled orders cannot be shipped.')).toBeVisible();
+  // Nothing applies any more: no buttons, one reason.
+  for (const name of ['Ship order', 'Cancel order…', 'Change address…', 'Adjust price…']) {
+    await expect(page.getByRole('button', { name })).toHaveCount(0);
+  }
+  await expect(page.getByTestId('actions-reason')).toHaveText(
+    'This order is cancelled: nothing more can be done with it.',
+  );
 
   const history = page.getByTestId('history-event');
   await expect(history).toHaveCount(4);
@@ -102,14 +105,36 @@ test('an order goes through address change, price adjustment and cancellation', 
   await screenshot(page, 'order-cancelled');
 });
 
-test('a shipped order can no longer be cancelled or re-addressed', async ({ page }) => {
+test('shipping asks for confirmation, and a shipped order can no longer be cancelled or re-addressed', async ({
+  page,
+}) => {
   await placeOrder(page);
+  // Irreversible, so asked twice: the dialog has the focus on the safe choice, and "Not yet" changes nothing.
   await page.getByRole('button', { name: 'Ship order' }).click();
+  const dialog = page.getByRole('dialog', { name: 'Ship this order?' });
+  await expect(dialog).toContainText('This cannot be undone.');
+  await expect(dialog.getByRole('button', { name: 'Not yet' })).toBeFocused();
+  await screenshot(page, 'order-ship-confirm');
+  await dialog.getByRole('button', { name: 'Not yet' }).click();
+  await expect(dialog).toBeHidden();
+  await expect(page.getByRole('button', { name: 'Ship order' })).toBeFocused();
+  await expect(page.getByTestId('order-version')).toHaveText('Version 1');
+  // Escape closes it too.
+  await page.getByRole('button', { name: 'Ship order' }).click();
+  await page.keyboard.press('Escape');
+  await expect(dialog).toBeHidden();
+  await expect(page.getByTestId('order-status')).toHaveText('Placed');
+
+  await page.getByRole('button', { name: 'Ship order' }).click();
+  await dialog.getByRole('button', { name: 'Confirm shipment' }).click();
   await expect(page.getByTestId('order-status')).toHaveText('Shipped');
   await expect(page.getByTestId('order-version')).toHaveText('Version 2');
-  await expect(page.getByRole('button', { name: 'Ship order' })).toBeDisabled();
-  await expect(page.getByRole('button', { name: 'Cancel order…' })).toBeDisabled();
-  await expect(page.getByText('Shipped orders cannot be cancelled.')).toBeVisible();
+  await expect(page.getByRole('button', { name: 'Ship order' })).toHaveCount(0);
+  await expect(page.getByRole('button', { name: 'Cancel order…' })).toHaveCount(0);
+  await expect(page.getByRole('button', { name: 'Change address…' })).toHaveCount(0);
+  await expect(page.getByTestId('actions-reason')).toHaveText(
+    'This order has shipped: its address is final and it can no longer be cancelled.',
+  );
   // Corrections to the price stay possible after shipping.
   await expect(page.getByRole('button', { name: 'Adjust price…' })).toBeEnabled();
   await screenshot(page, 'order-shipped');
@@ -129,6 +154,10 @@ test('acting on a stale page is refused with a clear message', async ({ page, co
 
   // The other tab still shows version 1 and a Ship button that looks usable.
   await stale.getByRole('button', { name: 'Ship order' }).click();
+  await stale
+    .getByRole('dialog', { name: 'Ship this order?' })
+    .getByRole('button', { name: 'Confirm shipment' })
+    .click();
   // Next.js's route announcer is an (empty) alert too, outside <main>.
   const alert = stale.getByRole('main').getByRole('alert');
   await expect(alert).toContainText('The order was not shipped');
@@ -138,7 +167,7 @@ test('acting on a stale page is refused with a clear message', async ({ page, co
 
   await alert.getByRole('button', { name: 'Reload order' }).click();
   await expect(stale.getByTestId('order-status')).toHaveText('Cancelled');
-  await expect(stale.getByRole('button', { name: 'Ship order' })).toBeDisabled();
+  await expect(stale.getByRole('button', { name: 'Ship order' })).toHaveCount(0);
   await stale.close();
 });
 
