@@ -1,6 +1,7 @@
 // The orders list's parameters: one zod schema for GET /api/orders and for
 // the browser, which reads the same names from its address bar. Pure, so
 // Client Components may import it.
+import '../../zod-config';
 import { z } from 'zod';
 import { instant, PAGE_SIZE_DEFAULT, PAGE_SIZE_MAX, param, wholeNumber } from '../../queries/query-params';
 import { ORDER_STATUSES } from './types';
