@@ -50,7 +50,12 @@ export async function fillOrderForm(
   page: Page,
   overrides: { quantity?: string; address?: Partial<typeof ADDRESS> } = {},
 ) {
-  await page.getByRole('combobox', { name: 'Customer' }).fill(CUSTOMER);
+  // A value typed before React has hydrated the form is lost: the hint below the field only
+  // changes once React has the value, so wait for it (typing again if needed) before going on.
+  await expect(async () => {
+    await page.getByRole('combobox', { name: 'Customer' }).fill(CUSTOMER);
+    await expect(page.getByText(`Selected: ${CUSTOMER}`)).toBeVisible({ timeout: 1_000 });
+  }).toPass();
   for (const [index, line] of LINES.entries()) {
     if (index > 0) await page.getByRole('button', { name: 'Add line' }).click();
     await page.getByLabel(`Product for line ${index + 1}`).fill(line.sku);

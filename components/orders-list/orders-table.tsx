@@ -290,7 +290,7 @@ export function OrdersTable() {
                         key={header.id}
                         scope="col"
                         aria-sort={sorted ? (sorted === 'asc' ? 'ascending' : 'descending') : undefined}
-                        className={`px-3 py-2 first:pl-4 last:pr-4 sm:first:pl-5 ${CELL_CLASS[id] ?? ''}`}
+                        className={`px-1.5 py-2 first:pl-3 last:pr-2 sm:px-3 sm:first:pl-5 sm:last:pr-4 ${CELL_CLASS[id] ?? ''}`}
                       >
                         {sortable ? (
                           <button
@@ -340,7 +340,7 @@ export function OrdersTable() {
                           <Tag
                             key={cell.id}
                             scope={Tag === 'th' ? 'row' : undefined}
-                            className={`px-3 py-3 text-left font-normal first:pl-4 last:pr-4 sm:first:pl-5 ${CELL_CLASS[id] ?? ''}`}
+                            className={`px-1.5 py-3 text-left font-normal first:pl-3 last:pr-2 sm:px-3 sm:first:pl-5 sm:last:pr-4 ${CELL_CLASS[id] ?? ''}`}
                           >
                             <table.FlexRender cell={cell} />
                           </Tag>
@@ -395,11 +395,11 @@ export function OrdersTable() {
 /** Columns that a phone leaves out: the customer cell repeats their facts below the name. */
 const CELL_CLASS: Record<string, string> = {
   placed: 'hidden md:table-cell whitespace-nowrap text-slate-600',
-  customer: 'min-w-0',
-  status: 'whitespace-nowrap',
+  customer: 'break-words',
+  status: '',
   total: 'text-right! whitespace-nowrap tabular-nums font-medium text-slate-900',
   changed: 'hidden lg:table-cell whitespace-nowrap text-slate-600',
-  actions: 'w-12 text-right!',
+  actions: 'w-11 text-right!',
 };
 
 function CustomerCell({ row }: { row: ShownRow }) {
@@ -437,7 +437,7 @@ function StatusCell({ row, onDismiss }: { row: ShownRow; onDismiss: (orderId: st
     <div className="flex max-w-xs flex-wrap items-center gap-1.5">
       <span
         data-testid="order-status"
-        className={`inline-flex items-center gap-1.5 rounded-full px-2.5 py-0.5 text-sm font-medium ring-1 ring-inset ${badge.className}`}
+        className={`inline-flex items-center gap-1.5 rounded-full px-2 py-0.5 text-xs font-medium ring-1 ring-inset sm:px-2.5 sm:text-sm ${badge.className}`}
       >
         <span className="size-1.5 rounded-full bg-current" aria-hidden="true" />
         {badge.label}

@@ -40,7 +40,9 @@ export function readListState(search: SearchLike): ListState {
   };
   const day = (name: string) => {
     const value = search.get(name);
-    return value && DAY.test(value) && !Number.isNaN(Date.parse(value)) ? value : undefined;
+    // Date.parse rolls 30 February over into March: only a day that reads back the same is one.
+    const ms = value && DAY.test(value) ? Date.parse(`${value}T00:00:00Z`) : Number.NaN;
+    return value && !Number.isNaN(ms) && new Date(ms).toISOString().startsWith(value) ? value : undefined;
   };
   const size = Number(search.get('size'));
   const sort: OrderSort = field('sort') ?? DEFAULT_SORT;

@@ -5,6 +5,15 @@ import { controlA11y, controlClass, Field, TextField } from '@/components/ui/fie
 
 export const EMPTY_ADDRESS: ShippingAddress = { name: '', line1: '', city: '', postalCode: '', country: '' };
 
+/** The fields' labels; the server's schema names each field the same way in its messages. */
+export const ADDRESS_LABELS: Record<keyof ShippingAddress, string> = {
+  name: 'Recipient name',
+  line1: 'Street address',
+  city: 'City',
+  postalCode: 'Postal code',
+  country: 'Country',
+};
+
 type AddressFieldsProps = {
   /** Prefix for element ids, unique per form on the page. */
   idPrefix: string;
@@ -30,29 +39,29 @@ export function AddressFields({ idPrefix, value, onChange, errors = {}, disabled
     <div className="grid grid-cols-1 gap-4 sm:grid-cols-6">
       <TextField
         {...field('name')}
-        label="Recipient name"
+        label={ADDRESS_LABELS.name}
         autoComplete="shipping name"
         fieldClassName="sm:col-span-6"
       />
       <TextField
         {...field('line1')}
-        label="Street address"
+        label={ADDRESS_LABELS.line1}
         autoComplete="shipping address-line1"
         fieldClassName="sm:col-span-6"
       />
       <TextField
         {...field('city')}
-        label="City"
+        label={ADDRESS_LABELS.city}
         autoComplete="shipping address-level2"
         fieldClassName="sm:col-span-3"
       />
       <TextField
         {...field('postalCode')}
-        label="Postal code"
+        label={ADDRESS_LABELS.postalCode}
         autoComplete="shipping postal-code"
         fieldClassName="sm:col-span-3"
       />
-      <Field id={`${idPrefix}-country`} label="Country" error={errors.country} className="sm:col-span-6">
+      <Field id={`${idPrefix}-country`} label={ADDRESS_LABELS.country} error={errors.country} className="sm:col-span-6">
         <select
           name="country"
           value={value.country}
