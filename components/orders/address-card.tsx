@@ -43,7 +43,7 @@ export function AddressCard({
         !editing && (
           <Button
             variant="ghost"
-            className="min-h-8 px-3 py-1"
+            className="min-h-8 shrink-0 px-3 py-1 whitespace-nowrap"
             onClick={() => {
               setNotice(null);
               setEditing(true);
