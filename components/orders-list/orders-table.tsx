@@ -18,7 +18,7 @@ import {
   useProjectionCheckpoints,
 } from '@/lib/live/client';
 import { belongsOnFirstPage, ordersListKey, ordersQuery } from '@/lib/read-models/order-summaries/client';
-import type { OrderSort, SortDirection } from '@/lib/read-models/order-summaries/list-params';
+import { ORDER_PAGE_SIZES, type OrderSort, type SortDirection } from '@/lib/read-models/order-summaries/list-params';
 import { ORDER_SUMMARIES } from '@/lib/read-models/order-summaries/live';
 import { useCan } from '@/components/auth/user-context';
 import { CancelDialog } from './cancel-dialog';
@@ -221,7 +221,7 @@ export function OrdersTable() {
 
   const page = orders.data;
   const total = page?.total;
-  const from = !state.cursor && !state.before;
+  const onFirstPage = !state.cursor && !state.before;
   const cancelSubject = cancelling
     ? `order #${shortId(cancelling)} for ${cancelling.customerName ?? 'an unknown customer'}`
     : null;
@@ -248,7 +248,7 @@ export function OrdersTable() {
             }
             className="rounded-lg border-0 bg-white py-1 pr-8 pl-2 text-sm text-slate-900 shadow-sm ring-1 ring-slate-300 ring-inset focus:ring-2 focus:ring-indigo-600"
           >
-            {[10, 25, 50, 100].map((n) => (
+            {ORDER_PAGE_SIZES.map((n) => (
               <option key={n} value={n}>
                 {n}
               </option>
@@ -358,7 +358,7 @@ export function OrdersTable() {
       {page && (page.prevCursor || page.nextCursor) && (
         <nav aria-label="Pages" className="flex items-center justify-between gap-2">
           <div className="flex gap-2">
-            {!from && (
+            {!onFirstPage && (
               <Button variant="ghost" onClick={() => go({ ...state, cursor: undefined, before: undefined })}>
                 First page
               </Button>

@@ -7,7 +7,12 @@ import { controlA11y, controlClass, Field } from '@/components/ui/field';
 import { REASON_MAX } from '@/lib/domain/order/rules';
 import { adjustOrderPriceAction } from './actions';
 import { CommandError } from './command-error';
+import { adjustOrderPriceSchema } from '@/lib/commands/schemas';
 import { useCommand } from './use-command';
+import { useFieldErrors } from './use-field-errors';
+
+// The amount is typed in major units and checked here; the reason with the server's own rule.
+const reasonOnly = adjustOrderPriceSchema.pick({ reason: true });
 
 type AdjustPriceFormProps = {
   orderId: string;
@@ -30,7 +35,8 @@ export function AdjustPriceForm({ orderId, version, currency, total, onAdjusted,
   const delta = parseMajorToMinor(amount, currency);
   const example = (12.5).toFixed(minorUnitDigits(currency));
   const amountHint = `Positive to charge more, negative for a discount (e.g. -${example}).`;
-  const fields = command.error?.fields ?? {};
+  const check = useFieldErrors(reasonOnly, { reason }, command.error?.fields);
+  const fields = check.errors;
   const shownAmountError = amountError ?? fields.amountDelta;
   const newTotal = delta === null ? null : total + delta;
   // The domain states this rule in minor units; the person typed euros.
@@ -41,10 +47,12 @@ export function AdjustPriceForm({ orderId, version, currency, total, onAdjusted,
 
   function onSubmit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
+    const reasonOk = check.check();
     if (delta === null) {
       setAmountError(amount.trim() ? `Enter an amount such as ${example} or -${example}.` : 'Amount is required.');
       return;
     }
+    if (!reasonOk) return;
     command.submit({ orderId, expectedVersion: version, amountDelta: delta, reason }, onAdjusted);
   }
 
@@ -74,6 +82,7 @@ export function AdjustPriceForm({ orderId, version, currency, total, onAdjusted,
           onChange={(event) => {
             setReason(event.target.value);
             command.clearField('reason');
+            check.touch('reason');
           }}
           {...controlA11y('adjust-reason', fields.reason)}
           className={controlClass}
