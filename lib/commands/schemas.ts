@@ -41,7 +41,10 @@ const countryCode = z
   .trim()
   .min(1, 'Country is required.')
   .transform((value) => value.toUpperCase())
-  .refine((code): boolean => isCountryCode(code), 'Country must be an ISO 3166 country code, such as NL: choose one from the list.');
+  .refine(
+    (code): boolean => isCountryCode(code),
+    'Country must be an ISO 3166 country code, such as NL: choose one from the list.',
+  );
 
 export const addressSchema = z.object({
   name: text('Recipient name', ADDRESS_MAX_LENGTH.name),

@@ -217,12 +217,16 @@ describe('POST /api/orders', () => {
       [
         'a country given by name, not code',
         (c) => orderBody(c, { shippingAddress: address({ country: 'Norway' }) }),
-        { 'shippingAddress.country': 'Country must be an ISO 3166 country code, such as NL: choose one from the list.' },
+        {
+          'shippingAddress.country': 'Country must be an ISO 3166 country code, such as NL: choose one from the list.',
+        },
       ],
       [
         'a code that names no country',
         (c) => orderBody(c, { shippingAddress: address({ country: 'EU' }) }),
-        { 'shippingAddress.country': 'Country must be an ISO 3166 country code, such as NL: choose one from the list.' },
+        {
+          'shippingAddress.country': 'Country must be an ISO 3166 country code, such as NL: choose one from the list.',
+        },
       ],
       [
         'a missing country',

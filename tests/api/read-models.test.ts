@@ -302,33 +302,50 @@ describe('GET /api/orders: sorts, search, filters and totals', () => {
     return 0;
   };
   const sorted = (sort: string, dir: string, rows = all) =>
-    [...rows]
-      .sort((x, y) => compare(keys[sort]!(x), keys[sort]!(y)) * (dir === 'asc' ? 1 : -1))
-      .map((s) => s.orderId);
+    [...rows].sort((x, y) => compare(keys[sort]!(x), keys[sort]!(y)) * (dir === 'asc' ? 1 : -1)).map((s) => s.orderId);
 
   beforeAll(async () => {
     all = (await listOrders('?limit=100')).body.orders;
     expect(all).toHaveLength(10);
   });
 
-  it.each(['placed', 'customer', 'status', 'total', 'changed'].flatMap((sort) => [[sort, 'asc'], [sort, 'desc']]))(
-    'sorts by %s %s, and its keyset pages never skip or repeat a row, forwards or back',
-    async (sort, dir) => {
-      const expected = sorted(sort, dir);
-      const whole = await listOrders(`?sort=${sort}&dir=${dir}`);
-      expect(whole.body.orders.map((o: Summary) => o.orderId)).toEqual(expected);
-      // Pages of 3 cut through the four orders placed at the same instant.
-      const { forward, backward } = await pagesBothWays(`sort=${sort}&dir=${dir}&limit=3`);
+  it.each(
+    ['placed', 'customer', 'status', 'total', 'changed'].flatMap((sort) => [
+      [sort, 'asc'],
+      [sort, 'desc'],
+    ]),
+  )('sorts by %s %s, and its keyset pages never skip or repeat a row, forwards or back', async (sort, dir) => {
+    const expected = sorted(sort, dir);
+    const whole = await listOrders(`?sort=${sort}&dir=${dir}`);
+    expect(whole.body.orders.map((o: Summary) => o.orderId)).toEqual(expected);
+    // Pages of 3 cut through the four orders placed at the same instant.
+    const { forward, backward } = await pagesBothWays(`sort=${sort}&dir=${dir}&limit=3`);
+    expect(forward.flat()).toEqual(expected);
+    expect(forward.map((p) => p.length)).toEqual([3, 3, 3, 1]);
+    expect(backward).toEqual(forward);
+  });
+
+  it('sorts one status by status (then placed) and pages it both ways', async () => {
+    for (const dir of ['asc', 'desc']) {
+      const expected = sorted(
+        'status',
+        dir,
+        all.filter((s) => s.status === 'placed'),
+      );
+      const { forward, backward } = await pagesBothWays(`status=placed&sort=status&dir=${dir}&limit=3`);
       expect(forward.flat()).toEqual(expected);
-      expect(forward.map((p) => p.length)).toEqual([3, 3, 3, 1]);
       expect(backward).toEqual(forward);
-    },
-  );
+    }
+  });
 
   it('searches part of a customer name in any case, with the sort and pages kept', async () => {
     const part = A.name.slice(1, 4).toUpperCase();
     const named = customers.filter((c) => c.name.toLowerCase().includes(part.toLowerCase())).map((c) => c.id);
-    const expected = sorted('total', 'desc', all.filter((s) => named.includes(s.customerId)));
+    const expected = sorted(
+      'total',
+      'desc',
+      all.filter((s) => named.includes(s.customerId)),
+    );
     expect(expected.length).toBeGreaterThan(0);
     const { forward } = await pagesBothWays(`q=${encodeURIComponent(part)}&sort=total&dir=desc&limit=2`);
     expect(forward.flat()).toEqual(expected);
@@ -337,7 +354,11 @@ describe('GET /api/orders: sorts, search, filters and totals', () => {
     // The customer sort reads names through the join: the same matches.
     const byName = await listOrders(`?q=${encodeURIComponent(part)}&sort=customer&dir=asc`);
     expect(byName.body.orders.map((o: Summary) => o.orderId)).toEqual(
-      sorted('customer', 'asc', all.filter((s) => named.includes(s.customerId))),
+      sorted(
+        'customer',
+        'asc',
+        all.filter((s) => named.includes(s.customerId)),
+      ),
     );
   });
 

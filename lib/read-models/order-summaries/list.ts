@@ -81,7 +81,12 @@ export function encodeCursor(cursor: Cursor): string {
 }
 
 /** null for anything encodeCursor did not produce for this sort (the values go into SQL as typed parameters). */
-export function decodeCursor(text: string, sort: OrderSort, dir: SortDirection): Cursor | null {
+export function decodeCursor(
+  text: string,
+  sort: OrderSort,
+  dir: SortDirection,
+  key: KeyPart[] = KEYS[sort],
+): Cursor | null {
   let parsed: unknown;
   try {
     parsed = JSON.parse(Buffer.from(text, 'base64url').toString('utf8'));
@@ -92,7 +97,6 @@ export function decodeCursor(text: string, sort: OrderSort, dir: SortDirection):
   if (Buffer.from(JSON.stringify(parsed), 'utf8').toString('base64url') !== text) return null;
   if (!Array.isArray(parsed) || parsed[0] !== sort || parsed[1] !== dir) return null;
   const values = parsed.slice(2);
-  const key = KEYS[sort];
   if (values.length !== key.length) return null;
   const valid = key.every((part, i) => {
     const value = values[i];
@@ -147,19 +151,23 @@ export async function listOrderSummaries(pool: pg.Pool, query: ListOrdersQuery):
   const sort = query.sort ?? DEFAULT_SORT;
   const dir = query.dir ?? DEFAULT_DIRECTION;
   const limit = query.limit ?? PAGE_SIZE_DEFAULT;
+  const backwards = Boolean(query.before);
+  // Reading towards the previous page runs the key the other way, then turns the rows round.
+  const ascending = (dir === 'asc') !== backwards;
+  // Filtered to one status, the status sort is the placed sort within it. Its
+  // key must say so: btree cannot start a row comparison whose first column
+  // an equality also bounds, and would read every row of the status up to the
+  // cursor instead (seconds on a deep page).
+  const key = sort === 'status' && query.status ? KEYS.placed : KEYS[sort];
+  const joined = sort === 'customer';
   const cursorText = query.before ?? query.cursor;
-  const cursor = cursorText ? decodeCursor(cursorText, sort, dir) : null;
+  const cursor = cursorText ? decodeCursor(cursorText, sort, dir, key) : null;
   if (cursorText && !cursor) {
     throw validationError({
       [query.before ? 'before' : 'cursor']:
         'Not a cursor of this list in this sort: send nextCursor or prevCursor back as it was returned, with the same sort and dir.',
     });
   }
-  const backwards = Boolean(query.before);
-  // Reading towards the previous page runs the key the other way, then turns the rows round.
-  const ascending = (dir === 'asc') !== backwards;
-  const key = KEYS[sort];
-  const joined = sort === 'customer';
   const where = filterConditions(query, joined);
   if (cursor) {
     const op = Prisma.raw(ascending ? '>' : '<');
