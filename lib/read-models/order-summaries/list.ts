@@ -11,7 +11,13 @@ import {
   type OrderSort,
   type SortDirection,
 } from './list-params';
-import { orderSummarySelect, summaryTables, toOrderSummary, type OrderSummaryRecord } from './queries';
+import {
+  orderSummaryColumns,
+  orderSummarySelect,
+  summaryTables,
+  toOrderSummary,
+  type OrderSummaryRecord,
+} from './queries';
 import { ORDER_STATUSES, type OrderSummary } from './types';
 
 // The orders list: one keyset page of the serving version, in any of its
@@ -26,8 +32,10 @@ import { ORDER_STATUSES, type OrderSummary } from './types';
 //   total    (total, order_id)
 //   status   (status, placed_at, order_id)
 //   customer (customers.name, customer_id, placed_at, order_id): customers
-//            in (name, id) order, each one's orders through
-//            (customer_id, placed_at, order_id)
+//            in (name, id) order, and for each, in a LATERAL subquery, at
+//            most a page of their orders through (customer_id, placed_at,
+//            order_id), so a page reads a page per customer it reaches, not
+//            all their orders
 // Descending is the exact reverse of ascending (the index read backwards).
 
 export type OrdersPage = {
@@ -43,8 +51,12 @@ export type OrdersPage = {
   total: { count: number; exact: boolean };
 };
 
-/** Filtered counts stop here: counting stays a bounded index read at any size. */
-export const COUNT_LIMIT = 10_000;
+/**
+ * Filtered counts stop here, so counting stays a bounded read at any size,
+ * whatever plan the filters get (1,000,000 orders: a search plus a status
+ * counted to 10,000 took ~200 ms; to 1,000, a tenth).
+ */
+export const COUNT_LIMIT = 1_000;
 
 type KeyPart = {
   sql: string;
@@ -120,29 +132,36 @@ export function decodeCursor(
 
 // ─── The page ────────────────────────────────────────────────────────────────
 
-/** Conditions of the filters (not the cursor). `joined`: customers is joined as c (the customer sort). */
-function filterConditions(query: ListOrdersQuery, joined: boolean): Prisma.Sql[] {
-  const where: Prisma.Sql[] = [];
-  if (query.status) where.push(Prisma.sql`s.status = ${query.status}`);
-  if (query.customerId) where.push(Prisma.sql`s.customer_id = ${query.customerId.toLowerCase()}::uuid`);
-  if (query.placedFrom) where.push(Prisma.sql`s.placed_at >= ${query.placedFrom.toISOString()}::timestamptz`);
-  if (query.placedBefore) where.push(Prisma.sql`s.placed_at < ${query.placedBefore.toISOString()}::timestamptz`);
+/**
+ * The filters as conditions on the summary row `s`, and the name search
+ * apart (a pattern for ILIKE, or null): the customer sort applies it to the
+ * customers it walks; the others ask for their ids (customers_name_trgm_idx).
+ */
+function filterConditions(query: ListOrdersQuery): { orders: Prisma.Sql[]; namePattern: string | null } {
+  const orders: Prisma.Sql[] = [];
+  let namePattern: string | null = null;
+  if (query.status) orders.push(Prisma.sql`s.status = ${query.status}`);
+  if (query.customerId) orders.push(Prisma.sql`s.customer_id = ${query.customerId.toLowerCase()}::uuid`);
+  if (query.placedFrom) orders.push(Prisma.sql`s.placed_at >= ${query.placedFrom.toISOString()}::timestamptz`);
+  if (query.placedBefore) orders.push(Prisma.sql`s.placed_at < ${query.placedBefore.toISOString()}::timestamptz`);
   if (query.q) {
     const id = orderIdPrefix(query.q);
     if (id) {
       // A prefix of the id is a range of uuids: the primary key serves it.
-      where.push(Prisma.sql`s.order_id BETWEEN ${id.low}::uuid AND ${id.high}::uuid`);
+      orders.push(Prisma.sql`s.order_id BETWEEN ${id.low}::uuid AND ${id.high}::uuid`);
     } else {
-      // Part of a name, in any case: customers_name_trgm_idx finds the customers.
-      const pattern = `%${query.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-      where.push(
-        joined
-          ? Prisma.sql`c.name ILIKE ${pattern}`
-          : Prisma.sql`s.customer_id IN (SELECT id FROM customers WHERE name ILIKE ${pattern})`,
-      );
+      // Part of a name, in any case, the LIKE wildcards taken literally.
+      namePattern = `%${query.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
     }
   }
-  return where;
+  return { orders, namePattern };
+}
+
+/** Every filter on the summary row, the name search as a set of customer ids. */
+function orderConditions(query: ListOrdersQuery): Prisma.Sql[] {
+  const { orders, namePattern } = filterConditions(query);
+  if (namePattern) orders.push(Prisma.sql`s.customer_id IN (SELECT id FROM customers WHERE name ILIKE ${namePattern})`);
+  return orders;
 }
 
 const and = (parts: Prisma.Sql[]) => (parts.length ? Prisma.join(parts, ' AND ') : Prisma.sql`TRUE`);
@@ -168,36 +187,66 @@ export async function listOrderSummaries(pool: pg.Pool, query: ListOrdersQuery):
         'Not a cursor of this list in this sort: send nextCursor or prevCursor back as it was returned, with the same sort and dir.',
     });
   }
-  const where = filterConditions(query, joined);
-  if (cursor) {
-    const op = Prisma.raw(ascending ? '>' : '<');
-    const tuple = (parts: KeyPart[]) =>
-      Prisma.join(
-        parts.map((part, i) => Prisma.sql`${cursor.values[i]}::${Prisma.raw(part.type)}`),
-        ', ',
-      );
-    const columns = (parts: KeyPart[]) => Prisma.raw(parts.map((p) => p.sql).join(', '));
-    where.push(Prisma.sql`(${columns(key)}) ${op} (${tuple(key)})`);
-    if (joined) {
-      // The same bound on the customers alone, so their (name, id) index starts at the cursor.
-      const prefix = key.slice(0, 2);
-      where.push(Prisma.sql`(${columns(prefix)}) ${Prisma.raw(ascending ? '>=' : '<=')} (${tuple(prefix)})`);
-    }
-  }
+  const op = Prisma.raw(ascending ? '>' : '<');
   const direction = ascending ? 'ASC' : 'DESC';
+  const columns = (parts: KeyPart[]) => Prisma.raw(parts.map((p) => p.sql).join(', '));
+  const tuple = (parts: KeyPart[], from = 0) =>
+    Prisma.join(
+      parts.map((part, i) => Prisma.sql`${cursor!.values[from + i]}::${Prisma.raw(part.type)}`),
+      ', ',
+    );
+  const orderBy = (parts: KeyPart[]) => Prisma.raw(parts.map((p) => `${p.sql} ${direction}`).join(', '));
   const tables = await summaryTables(pool);
-  // The customer sort needs a name on every row: an order whose customer is
-  // missing from the reference data (never, while customers are only added)
-  // would have none, so that sort joins instead of left-joining.
+  const pageQuery = () => {
+    if (!joined) {
+      const where = orderConditions(query);
+      if (cursor) where.push(Prisma.sql`(${columns(key)}) ${op} (${tuple(key)})`);
+      return Prisma.sql`
+        ${orderSummarySelect(tables.orders)}
+         WHERE ${and(where)}
+         ORDER BY ${orderBy(key)}
+         LIMIT ${limit + 1}::int`;
+    }
+    // The customer sort: customers in name order (the name search applies to
+    // them), each with at most a page of their own orders in order. An order
+    // whose customer is missing from the reference data (never, while
+    // customers are only added) has no name to sort by, and is not listed.
+    const { orders, namePattern } = filterConditions(query);
+    const customers: Prisma.Sql[] = namePattern ? [Prisma.sql`c.name ILIKE ${namePattern}`] : [];
+    const [name, id, ...within] = key;
+    if (cursor) {
+      // Customers from the cursor's on; within the cursor's own, orders after it.
+      customers.push(
+        Prisma.sql`(${columns([name!, id!])}) ${Prisma.raw(ascending ? '>=' : '<=')} (${tuple([name!, id!])})`,
+      );
+      // Written as one row comparison whose bounds are fixed per customer (the
+      // cursor's for its customer, the far end for the others), so the index
+      // seeks to them instead of filtering the cursor customer's earlier orders.
+      const cid = cursor.values[1]!;
+      const [placedAt, orderId] = cursor.values.slice(2);
+      const end = ascending
+        ? ['-infinity', '00000000-0000-0000-0000-000000000000']
+        : ['infinity', 'ffffffff-ffff-ffff-ffff-ffffffffffff'];
+      orders.push(
+        Prisma.sql`(${columns(within)}) ${op} (
+          CASE WHEN c.id = ${cid}::uuid THEN ${placedAt}::timestamptz ELSE ${end[0]}::timestamptz END,
+          CASE WHEN c.id = ${cid}::uuid THEN ${orderId}::uuid ELSE ${end[1]}::uuid END)`,
+      );
+    }
+    return Prisma.sql`
+      SELECT ${orderSummaryColumns}
+        FROM customers c
+       CROSS JOIN LATERAL (
+             SELECT * FROM ${Prisma.raw(tables.orders)} s
+              WHERE s.customer_id = c.id AND ${and(orders)}
+              ORDER BY ${orderBy(within)}
+              LIMIT ${limit + 1}::int) s
+       WHERE ${and(customers)}
+       ORDER BY ${orderBy(key)}
+       LIMIT ${limit + 1}::int`;
+  };
   const [rows, total] = await Promise.all([
-    rowsOf<OrderSummaryRecord>(
-      pool,
-      Prisma.sql`
-      ${orderSummarySelect(tables.orders, joined ? 'JOIN' : 'LEFT JOIN')}
-       WHERE ${and(where)}
-       ORDER BY ${Prisma.raw(key.map((p) => `${p.sql} ${direction}`).join(', '))}
-       LIMIT ${limit + 1}::int`,
-    ),
+    rowsOf<OrderSummaryRecord>(pool, pageQuery()),
     countOrders(pool, tables, query),
   ]);
   // The extra row only tells whether another page exists in the direction read.
@@ -239,7 +288,7 @@ async function countOrders(
   const rows = await rowsOf<{ count: string }>(
     pool,
     Prisma.sql`SELECT count(*)::text AS count FROM (
-                 SELECT 1 FROM ${Prisma.raw(tables.orders)} s WHERE ${and(filterConditions(query, false))}
+                 SELECT 1 FROM ${Prisma.raw(tables.orders)} s WHERE ${and(orderConditions(query))}
                  LIMIT ${COUNT_LIMIT + 1}::int) matching`,
   );
   const count = Number(rows[0]?.count ?? 0);

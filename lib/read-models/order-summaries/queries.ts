@@ -31,13 +31,17 @@ export type OrderSummaryRecord = {
 };
 
 // LEFT JOIN: a summary whose customer is gone from the reference data still lists.
-export const orderSummarySelect = (table: string, join: 'LEFT JOIN' | 'JOIN' = 'LEFT JOIN') => Prisma.sql`
-  SELECT s.order_id::text, s.customer_id::text, c.name AS customer_name, s.status, s.total, s.currency,
-         s.line_count, s.item_count, s.placed_at, s.last_change_at, s.last_event_type, s.version, s.position,
-         to_char(s.placed_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS placed_key,
-         to_char(s.last_change_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS changed_key
+/** The columns of an OrderSummaryRecord, from `s` (a summary row) and `c` (its customer). */
+export const orderSummaryColumns = Prisma.sql`
+  s.order_id::text, s.customer_id::text, c.name AS customer_name, s.status, s.total, s.currency,
+  s.line_count, s.item_count, s.placed_at, s.last_change_at, s.last_event_type, s.version, s.position,
+  to_char(s.placed_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS placed_key,
+  to_char(s.last_change_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS changed_key`;
+
+export const orderSummarySelect = (table: string) => Prisma.sql`
+  SELECT ${orderSummaryColumns}
     FROM ${Prisma.raw(table)} s
-    ${Prisma.raw(join)} customers c ON c.id = s.customer_id`;
+    LEFT JOIN customers c ON c.id = s.customer_id`;
 
 /** The order's row, or null when the projection has none (unknown id, or not projected yet). */
 export async function getOrderSummary(pool: pg.Pool, orderId: string): Promise<OrderSummary | null> {
