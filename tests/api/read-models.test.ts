@@ -380,6 +380,13 @@ describe('GET /api/orders: sorts, search, filters and totals', () => {
     const prefix = await listOrders(`?q=${id('a1').slice(0, -1)}&sort=placed&dir=asc`);
     expect(prefix.body.orders.map((o: Summary) => o.orderId)).toEqual(ids('a1', 'b1', 'a2', 'b3', 'a3', 'b4'));
     expect(prefix.body.total).toEqual({ count: 6, exact: true });
+    // In every sort, and page by page.
+    const started = all.filter((s) => s.orderId.startsWith(id('a1').slice(0, -1)));
+    for (const sort of ['customer', 'status', 'total']) {
+      const { forward, backward } = await pagesBothWays(`q=${id('a1').slice(0, -1)}&sort=${sort}&dir=asc&limit=4`);
+      expect(forward.flat()).toEqual(sorted(sort, 'asc', started));
+      expect(backward).toEqual(forward);
+    }
   });
 
   it('filters by the time placed (from inclusive, before exclusive) and combines the filters', async () => {

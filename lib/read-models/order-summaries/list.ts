@@ -197,12 +197,17 @@ export async function listOrderSummaries(pool: pg.Pool, query: ListOrdersQuery):
     );
   const orderBy = (parts: KeyPart[]) => Prisma.raw(parts.map((p) => `${p.sql} ${direction}`).join(', '));
   const tables = await summaryTables(pool);
+  // An order id (or its start) matches a handful of orders: found through the
+  // primary key and sorted, whatever the sort, rather than walked to through
+  // every customer's orders (the customer sort's way, 75 ms on a deep page).
+  const fewRows = Boolean(query.q && orderIdPrefix(query.q));
   const pageQuery = () => {
-    if (!joined) {
+    if (!joined || fewRows) {
       const where = orderConditions(query);
       if (cursor) where.push(Prisma.sql`(${columns(key)}) ${op} (${tuple(key)})`);
+      // The customer sort needs every row's name: it joins instead of left-joining (see below).
       return Prisma.sql`
-        ${orderSummarySelect(tables.orders)}
+        ${orderSummarySelect(tables.orders, joined ? 'JOIN' : 'LEFT JOIN')}
          WHERE ${and(where)}
          ORDER BY ${orderBy(key)}
          LIMIT ${limit + 1}::int`;

@@ -38,10 +38,10 @@ export const orderSummaryColumns = Prisma.sql`
   to_char(s.placed_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS placed_key,
   to_char(s.last_change_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS changed_key`;
 
-export const orderSummarySelect = (table: string) => Prisma.sql`
+export const orderSummarySelect = (table: string, join: 'LEFT JOIN' | 'JOIN' = 'LEFT JOIN') => Prisma.sql`
   SELECT ${orderSummaryColumns}
     FROM ${Prisma.raw(table)} s
-    LEFT JOIN customers c ON c.id = s.customer_id`;
+    ${Prisma.raw(join)} customers c ON c.id = s.customer_id`;
 
 /** The order's row, or null when the projection has none (unknown id, or not projected yet). */
 export async function getOrderSummary(pool: pg.Pool, orderId: string): Promise<OrderSummary | null> {
