@@ -1,7 +1,7 @@
 import { expect, type Page } from '@playwright/test';
 import { authState } from './auth';
 import { FROM_OWN_PAGE } from './base-url';
-import { ADDRESS, CUSTOMER, expectNoHorizontalScroll, LINES, screenshot, test } from './helpers';
+import { ADDRESS, CUSTOMER, expectNoHorizontalScroll, LINES, newestOrderOf, screenshot, test } from './helpers';
 
 // The orders list as a data table: its search, filters, sort and page live
 // in the address bar, so reload, back and a shared link keep them.
@@ -94,6 +94,8 @@ test('page size and keyset pages are in the URL; the table fits a phone', async 
   // More than a page of orders, whatever earlier tests left.
   const { customers } = (await (await page.request.get('/api/customers')).json()) as { customers: Customer[] };
   for (let i = 0; i < 11; i++) await placeFor(page, customers[i % customers.length]!);
+  // The list has them all (the projection has caught up), so pages stay put while the test reads them.
+  await newestOrderOf(page.request);
   await page.goto('/orders?size=10');
   await expect(rows(page)).toHaveCount(10);
   const first = await rows(page).first().getAttribute('data-order-id');
