@@ -75,6 +75,11 @@ export async function placeOrder(page: Page): Promise<string> {
   return ORDER_URL.exec(page.url())![1]!;
 }
 
+/** Waits until the orders list has hydrated: input typed before that is lost. */
+export async function ordersListReady(page: Page) {
+  await expect(page.locator('[data-interactive]')).toBeAttached();
+}
+
 /** Full-page screenshots kept for people to look at, apart from Playwright's per-test ones. */
 export async function screenshot(page: Page, name: string) {
   // Times render in UTC on the server and local time after hydration; wait for it.
@@ -98,6 +103,7 @@ export async function placeOrderFromList(
   lines: readonly { sku: string; quantity: number }[] = LINES,
 ): Promise<{ orderId: string; total: string }> {
   const form = page.getByRole('form', { name: 'Place an order' });
+  await ordersListReady(page);
   if (!(await form.isVisible())) await page.getByText('Place an order', { exact: true }).click();
   await expect(form.locator('datalist option').first()).toBeAttached();
   await form.getByRole('combobox', { name: 'Customer', exact: true }).fill(customer);

@@ -1,6 +1,6 @@
 import { expect, type Page, type Route } from '@playwright/test';
 import { FROM_OWN_PAGE } from './base-url';
-import { ADDRESS, CUSTOMER, fillAddress, LINES, screenshot, test, TOTAL } from './helpers';
+import { ADDRESS, CUSTOMER, fillAddress, LINES, ordersListReady, screenshot, test, TOTAL } from './helpers';
 import { authState } from './auth';
 
 // The /orders list is kept live in the browser: a placed order shows at once
@@ -48,6 +48,7 @@ test('orders placed and cancelled from the list show at once, confirm live, and 
   await other.evaluate(() => ((window as unknown as { marker: number }).marker = 1));
 
   await page.goto('/orders');
+  await ordersListReady(page);
   await page.getByText('Place an order', { exact: true }).click();
   const form = page.getByRole('form', { name: 'Place an order' });
   // The catalog has loaded: the product picker resolves a SKU.
@@ -142,6 +143,7 @@ test('a cancel the server refuses rolls the row back and says why', async ({ pag
   const { orderId } = (await placed.json()) as { orderId: string };
 
   await page.goto('/orders');
+  await ordersListReady(page);
   const row = rowOf(page, orderId);
   await expect(row.getByTestId('order-status')).toHaveText('Placed');
 
@@ -168,6 +170,7 @@ test('a cancel the server refuses rolls the row back and says why', async ({ pag
   // Once the tab reads the list again, the row shows what happened.
   await page.unroute(/\/api\/orders\?/);
   await page.reload();
+  await ordersListReady(page);
   await expect(rowOf(page, orderId).getByTestId('order-status')).toHaveText('Shipped');
 
   // Older orders come a page at a time, and the page is in the address.
@@ -190,6 +193,7 @@ test('a cancel the server refuses rolls the row back and says why', async ({ pag
   });
   const mobile = await phone.newPage();
   await mobile.goto('/orders');
+  await ordersListReady(mobile);
   await mobile.getByText('Place an order', { exact: true }).click();
   await expect(mobile.getByRole('form', { name: 'Place an order' })).toBeVisible();
   const overflowing = await mobile.evaluate(() =>

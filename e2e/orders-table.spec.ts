@@ -1,7 +1,16 @@
 import { expect, type Page } from '@playwright/test';
 import { authState } from './auth';
 import { FROM_OWN_PAGE } from './base-url';
-import { ADDRESS, CUSTOMER, expectNoHorizontalScroll, LINES, newestOrderOf, screenshot, test } from './helpers';
+import {
+  ADDRESS,
+  CUSTOMER,
+  expectNoHorizontalScroll,
+  LINES,
+  newestOrderOf,
+  ordersListReady,
+  screenshot,
+  test,
+} from './helpers';
 
 // The orders list as a data table: its search, filters, sort and page live
 // in the address bar, so reload, back and a shared link keep them.
@@ -29,6 +38,7 @@ test('search by part of a name, filter and sort are kept in the URL through relo
   const part = CUSTOMER.slice(1, 4).toUpperCase();
 
   await page.goto('/orders');
+  await ordersListReady(page);
   await expect(rows(page).first()).toBeVisible();
   await expect(page.getByTestId('orders-total')).toHaveText(/^[\d,]+ orders?$/);
 
@@ -82,6 +92,7 @@ test('search by part of a name, filter and sort are kept in the URL through relo
 
   // An order id, or its start, finds the order.
   await page.goto(`/orders?q=${orderId.slice(0, 8)}`);
+  await ordersListReady(page);
   await expect(rows(page)).toHaveCount(1);
   await expect(rows(page).first()).toHaveAttribute('data-order-id', orderId);
   await expect(page.getByTestId('orders-total')).toHaveText('1 order');
@@ -97,6 +108,7 @@ test('page size and keyset pages are in the URL; the table fits a phone', async 
   // The list has them all (the projection has caught up), so pages stay put while the test reads them.
   await newestOrderOf(page.request);
   await page.goto('/orders?size=10');
+  await ordersListReady(page);
   await expect(rows(page)).toHaveCount(10);
   const first = await rows(page).first().getAttribute('data-order-id');
   await page.getByRole('navigation', { name: 'Pages' }).getByRole('button', { name: 'Next' }).click();
@@ -106,6 +118,7 @@ test('page size and keyset pages are in the URL; the table fits a phone', async 
   await page.reload();
   expect(await rows(page).evaluateAll((els) => els.map((el) => el.getAttribute('data-order-id')))).toEqual(second);
   await page.goBack();
+  await ordersListReady(page);
   await expect(rows(page).first()).toHaveAttribute('data-order-id', first!);
   await expect(page.getByLabel('Rows per page')).toHaveValue('10');
   await screenshot(page, 'orders-table');

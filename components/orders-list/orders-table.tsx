@@ -7,6 +7,7 @@ import { createColumnHelper, rowSortingFeature, tableFeatures, useTable } from '
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { formatMoney } from '@/components/format/money';
 import { LocalTime } from '@/components/format/local-time';
+import { useInBrowser } from '@/components/format/use-in-browser';
 import { ErrorBanner } from '@/components/ui/alert';
 import { Button } from '@/components/ui/button';
 import { projectionsQuery } from '@/lib/client/queries';
@@ -70,6 +71,8 @@ export function OrdersTable() {
   const commands = useOrderCommands();
   const checkpoints = useProjectionCheckpoints();
   const [cancelling, setCancelling] = useState<Row | null>(null);
+  // Says when the list answers to input (hydrated): what a test waits for before typing.
+  const interactive = useInBrowser();
 
   /** A new list state into the address bar: pushed (back returns to it) or, while typing, replaced. */
   const go = useCallback(
@@ -227,7 +230,7 @@ export function OrdersTable() {
     : null;
 
   return (
-    <div className="space-y-4">
+    <div className="space-y-4" data-interactive={interactive || undefined}>
       {mayWrite && <PlaceOrderPanel commands={commands} />}
       <ListFilters state={state} onChange={go} />
 
