@@ -1,7 +1,7 @@
 'use client';
 
 import { useSyncExternalStore } from 'react';
-import { useSessionEnded } from '@/lib/client/session-state';
+import { useSessionEnded } from '@/components/auth/use-session-ended';
 import { useLiveConnection } from '@/lib/live/client';
 
 function subscribeOnline(onChange: () => void) {

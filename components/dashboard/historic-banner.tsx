@@ -37,7 +37,7 @@ export function HistoricBanner({
     >
       <div className="flex flex-col gap-3 sm:flex-row sm:items-start sm:justify-between">
         <h2 className="min-w-0 text-base font-semibold text-amber-950 sm:text-lg">
-          <span className="mr-2 inline-block rounded bg-amber-600 px-1.5 py-0.5 align-middle text-xs font-semibold tracking-wide text-white uppercase">
+          <span className="mr-2 inline-block rounded bg-amber-800 px-1.5 py-0.5 align-middle text-xs font-semibold tracking-wide text-white uppercase">
             Historic view
           </span>
           <span className="align-middle break-anywhere">

@@ -3,7 +3,6 @@
 // write and read path reports a 401 here, and one dialog (components/auth/
 // session-expired-dialog.tsx) offers to sign in again in place, so nothing the
 // user typed is lost to a page load. Browser-only module state: one per tab.
-import { useSyncExternalStore } from 'react';
 
 let ended = false;
 const listeners = new Set<() => void>();
@@ -30,15 +29,10 @@ export function onSignedInAgain(callback: () => void): () => void {
   return () => resumers.delete(callback);
 }
 
-function subscribe(listener: () => void) {
+/** For useSyncExternalStore (components/auth/use-session-ended.ts): this module stays free of React, as the fetchers that import it are. */
+export function subscribeSession(listener: () => void): () => void {
   listeners.add(listener);
   return () => listeners.delete(listener);
 }
 
-export function useSessionEnded(): boolean {
-  return useSyncExternalStore(
-    subscribe,
-    () => ended,
-    () => false,
-  );
-}
+export const sessionEnded = (): boolean => ended;
