@@ -144,6 +144,8 @@ for (const [size, options] of Object.entries(SIZES)) {
       test.use({ ...options, colorScheme });
 
       test(`no axe violations on any page (${size}, ${colorScheme})`, async ({ page, browser }, testInfo) => {
+        // Eight pages, each loaded, scanned and captured twice, on a shared machine.
+        test.setTimeout(180_000);
         const label = `${size}-${colorScheme}`;
         const found: string[] = [];
         for (const visit of SIGNED_IN_PAGES) found.push(...(await scan(page, visit, label, testInfo, { orderId })));

@@ -164,8 +164,8 @@ export function EventCard({ entry, selected, integrity, brokenBecause, corrected
         <dt>
           <PositionHelp version={version} />
         </dt>
-        <dd className="font-mono text-slate-700" data-testid="audit-position">
-          {entry.position}
+        <dd className="font-mono text-slate-700">
+          <span data-testid="audit-position">{entry.position}</span>
           <CopyButton value={entry.position} label={`position of v${version}`} />
         </dd>
         <dt>Hash</dt>
