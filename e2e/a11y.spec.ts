@@ -8,7 +8,7 @@ import { ADDRESS, test } from './helpers';
 // theme (the app follows prefers-color-scheme): zero violations, or the test
 // fails with the list. One test per size and theme visits every page, so the
 // suite opens four contexts rather than thirty-two. Each page is also kept as a
-// screenshot (attached to the report and written under e2e/artifacts/screens/a11y).
+// screenshot (under e2e/artifacts/screens/a11y, attached to the report).
 //
 // Pages are listed one by one below, each with what it waits for before the
 // scan: when a page changes, adjust its entry.
@@ -113,10 +113,10 @@ async function scan(page: Page, visit: Visit, label: string, testInfo: TestInfo,
   // Times switch to local after hydration, charts draw after their data: let the page settle.
   await page.waitForLoadState('networkidle');
   const name = `${visit.name}-${label}`;
-  const path = testInfo.outputPath(`${name}.png`);
+  // One capture, kept beside the other screens and attached to the report.
+  const path = `e2e/artifacts/screens/a11y/${name}.png`;
   await page.screenshot({ path, fullPage: true });
   await testInfo.attach(name, { path, contentType: 'image/png' });
-  await page.screenshot({ path: `e2e/artifacts/screens/a11y/${name}.png`, fullPage: true });
   return (await violations(page)).map((line) => `${visit.name}: ${line}`);
 }
 

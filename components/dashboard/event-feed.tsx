@@ -7,7 +7,7 @@ import { Panel, PanelEmpty, PanelError, Skeleton } from './panel';
 import { recentEventsQuery } from './queries';
 
 // About the height of the customer table beside it: the feed takes its column's height, with no scroll box of its own.
-const LIMIT = 12;
+const LIMIT = 10;
 
 const TONES: Record<string, string> = {
   OrderPlaced: 'bg-sky-500',
