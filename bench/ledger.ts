@@ -8,7 +8,9 @@
  * Env: DATABASE_URL (else an embedded PostgreSQL under .data/bench/pg),
  * BENCH_SECONDS (default 20: how long the 32 writers write), BENCH_EVENTS
  * (default 1,000,000: events seeded for the verification), BENCH_PROOFS
- * (default 500: proofs timed of each kind), BENCH_SEED.
+ * (default 500: proofs timed of each kind), BENCH_SEED, BENCH_PART
+ * (`keeping-up` or `verify`: one part only; default both), BENCH_KEEP=1 (keep
+ * the verification's database and heads, and print the verifier's command).
  *
  * 1. Keeping up: 32 writers append one event at a time, each to its own
  *    stream, as in bench:append, while the ledger runs in a worker process of
@@ -51,6 +53,9 @@ const EVENTS = intFromEnv('BENCH_EVENTS', 1_000_000, { min: 1_000 });
 const PROOFS = intFromEnv('BENCH_PROOFS', 500, { min: 1 });
 const WRITERS = 32;
 const TARGET_VERIFY_PER_SECOND = 200_000;
+const PART = process.env.BENCH_PART ?? 'all';
+const KEEP = process.env.BENCH_KEEP === '1';
+if (!['all', 'keeping-up', 'verify'].includes(PART)) throw new Error('BENCH_PART is keeping-up or verify');
 
 // ---------------------------------------------------------------------------
 // The worker process: `tsx bench/ledger.ts --child <url> <keyFile> <exportDir>`
@@ -378,16 +383,25 @@ async function main() {
   console.log(
     `# bench:ledger — ${os.cpus().length} cores, ${os.cpus()[0]?.model ?? 'unknown CPU'}, Node ${process.version}`,
   );
-  await withBenchDatabase('bench_ledger_live', ({ url }) => keepingUp(url));
-  await withBenchDatabase('bench_ledger_verify', async ({ url }) => {
-    const { ledger, pool, events } = await verifying(url);
-    try {
-      await proofs(pool, events);
-    } finally {
-      await pool.end();
-      rmSync(ledger.dir, { recursive: true, force: true });
-    }
-  });
+  if (PART !== 'verify') await withBenchDatabase('bench_ledger_live', ({ url }) => keepingUp(url));
+  if (PART === 'keeping-up') return;
+  await withBenchDatabase(
+    'bench_ledger_verify',
+    async ({ url }) => {
+      const { ledger, pool, events } = await verifying(url);
+      try {
+        await proofs(pool, events);
+      } finally {
+        await pool.end();
+        if (KEEP)
+          console.error(
+            `Kept the heads: npm run ledger:verify -- --heads ${ledger.exportDir} --public-key ${ledger.publicKeyFile} --database-url ${url}`,
+          );
+        else rmSync(ledger.dir, { recursive: true, force: true });
+      }
+    },
+    { keep: KEEP },
+  );
 }
 
 await main();
