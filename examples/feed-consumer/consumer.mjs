@@ -60,7 +60,8 @@ const out = openSync(output, 'a');
 /** Applies one event, then moves the checkpoint past it. */
 function apply(event) {
   const line = Buffer.from(
-    JSON.stringify({ position: event.position, type: event.type, streamId: event.streamId, version: event.version }) + '\n',
+    JSON.stringify({ position: event.position, type: event.type, streamId: event.streamId, version: event.version }) +
+      '\n',
   );
   writeSync(out, line);
   fsyncSync(out);

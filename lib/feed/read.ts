@@ -20,7 +20,9 @@ export const feedPositionSchema = z
   .refine(isPosition, 'After must be a position "<transactionId>:<globalPosition>", e.g. 0:0 for the start.');
 
 export const feedQuerySchema = z.object({
-  after: param(feedPositionSchema).describe('Position to read after (a previous page\'s `next`); 0:0, the start, by default.'),
+  after: param(feedPositionSchema).describe(
+    "Position to read after (a previous page's `next`); 0:0, the start, by default.",
+  ),
   limit: param(wholeNumber('Limit', 1, FEED_LIMIT_MAX)).describe(
     `Events at most (1–${FEED_LIMIT_MAX}, default ${FEED_LIMIT_DEFAULT}).`,
   ),

@@ -26,6 +26,11 @@ export async function GET(req: Request) {
     if (!acceptingStreams()) throw new AppError('UNAVAILABLE', 'The server is shutting down: reconnect shortly.');
     countFeedRequest(user.id);
     const release = takeStreamSlot(user.id);
-    return feedStreamResponse({ store: getServices().store, after: after ?? '0:0', signal: req.signal, onEnd: release });
+    return feedStreamResponse({
+      store: getServices().store,
+      after: after ?? '0:0',
+      signal: req.signal,
+      onEnd: release,
+    });
   });
 }
