@@ -1,20 +1,31 @@
 'use client';
 
-import dynamic from 'next/dynamic';
-import 'swagger-ui-react/swagger-ui.css';
+import { useEffect, useRef } from 'react';
+import 'swagger-ui-dist/swagger-ui.css';
 
-// Swagger UI reads `window` as it loads: rendered in the browser only. Bundled
-// from npm like the rest of the app (no CDN); its stylesheet is a file of our
-// own origin, and it writes only style attributes, which our CSP allows.
-const SwaggerUI = dynamic(() => import('swagger-ui-react'), {
-  ssr: false,
-  loading: () => <p className="text-sm text-slate-600">Loading the reference…</p>,
-});
-
+// Swagger UI from npm (swagger-ui-dist), bundled into our own chunks: no CDN.
+// Its prebuilt bundle, not swagger-ui-react: Turbopack's build of the latter
+// breaks on OpenAPI 3.1 documents ("refract is not a function",
+// swagger-api/swagger-ui#10599). It writes style attributes and data: icons,
+// which this page's CSP allows (proxy.ts); no inline script, no eval.
 export function ApiReference({ url }: { url: string }) {
+  const container = useRef<HTMLDivElement>(null);
+  useEffect(() => {
+    const node = container.current;
+    let cancelled = false;
+    void import('swagger-ui-dist/swagger-ui-bundle.js').then(({ default: SwaggerUIBundle }) => {
+      if (cancelled || !node) return;
+      SwaggerUIBundle({ domNode: node, url, deepLinking: true, defaultModelsExpandDepth: 0 });
+    });
+    // StrictMode mounts twice: the second mount starts from an empty node.
+    return () => {
+      cancelled = true;
+      node?.replaceChildren();
+    };
+  }, [url]);
   return (
-    <div className="rounded-lg border border-slate-200 bg-white">
-      <SwaggerUI url={url} deepLinking tryItOutEnabled={false} defaultModelsExpandDepth={0} />
+    <div ref={container} className="min-h-40 rounded-lg border border-slate-200 bg-white">
+      <p className="p-4 text-sm text-slate-600">Loading the reference…</p>
     </div>
   );
 }
