@@ -21,10 +21,7 @@ export async function proxy(request: NextRequest) {
     if (path !== '/') url.searchParams.set('next', path);
     return NextResponse.redirect(url);
   }
-  const policy = pagePolicy(newNonce(), {
-    dev: process.env.NODE_ENV === 'development',
-    dataImages: request.nextUrl.pathname === '/api-docs',
-  });
+  const policy = pagePolicy(newNonce(), { dev: process.env.NODE_ENV === 'development' });
   const headers = new Headers(request.headers);
   // Next.js reads the nonce for its scripts from the request's policy.
   headers.set('content-security-policy', policy);

@@ -7,7 +7,7 @@ import 'swagger-ui-dist/swagger-ui.css';
 // Its prebuilt bundle, not swagger-ui-react: Turbopack's build of the latter
 // breaks on OpenAPI 3.1 documents ("refract is not a function",
 // swagger-api/swagger-ui#10599). It writes style attributes and data: icons,
-// which this page's CSP allows (proxy.ts); no inline script, no eval.
+// which the page policy allows (lib/http/security-headers.ts); no inline script, no eval.
 export function ApiReference({ url }: { url: string }) {
   const container = useRef<HTMLDivElement>(null);
   useEffect(() => {
@@ -24,7 +24,7 @@ export function ApiReference({ url }: { url: string }) {
     };
   }, [url]);
   return (
-    <div ref={container} className="min-h-40 rounded-lg border border-slate-200 bg-white">
+    <div ref={container} className="min-h-40 overflow-x-auto rounded-lg border border-slate-200 bg-white">
       <p className="p-4 text-sm text-slate-600">Loading the reference…</p>
     </div>
   );

@@ -34,6 +34,9 @@ export function SiteHeader({ user }: { user: SessionUser | null }) {
                 <li>
                   <NavLink href="/projections">Projections</NavLink>
                 </li>
+                <li>
+                  <NavLink href="/api-docs">API</NavLink>
+                </li>
               </ul>
             </nav>
             <UserMenu user={user} />

@@ -25,11 +25,13 @@ export const STRICT_POLICY = "default-src 'none'; frame-ancestors 'none'";
  * finds this policy on the request (proxy.ts sets it there and on the
  * response); scripts those load are trusted through 'strict-dynamic'.
  */
-export function pagePolicy(nonce: string, { dev = false, dataImages = false } = {}): string {
+export function pagePolicy(nonce: string, { dev = false } = {}): string {
   return [
     "default-src 'self'",
-    // The API reference's stylesheet draws its icons as data: images (nothing else needs them).
-    ...(dataImages ? ["img-src 'self' data:"] : []),
+    // The API reference's stylesheet (/api-docs) draws its icons as data: images. On every page, not
+    // only that one: a client-side navigation keeps the policy of the page it started from. An image
+    // runs nothing, even an SVG one.
+    "img-src 'self' data:",
     // React's development build evaluates code for its dev tools; production never does.
     `script-src 'self' 'nonce-${nonce}' 'strict-dynamic'${dev ? " 'unsafe-eval'" : ''}`,
     // No <style> element needs allowing in production (the dev overlay writes some)...
