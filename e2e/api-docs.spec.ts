@@ -19,7 +19,8 @@ test('the header leads to the API reference, which lists the operations and runs
   await expect(page.getByRole('heading', { name: 'API reference', level: 1 })).toBeVisible();
 
   const feed = page.locator('#operations-Event_feed-getEvents');
-  await expect(feed).toBeVisible();
+  // The reference's bundle is large, and it fetches and resolves the document before it draws.
+  await expect(feed).toBeVisible({ timeout: 30_000 });
   await expect(page.locator('#operations-Event_feed-getEventsStream')).toBeVisible();
   await expect(page.locator('#operations-Operations-getOpenapiJson')).toBeVisible();
   await screenshot(page, 'api-docs');
@@ -37,7 +38,7 @@ test('the header leads to the API reference, which lists the operations and runs
 test('the reference fits a phone', async ({ page }) => {
   await page.setViewportSize({ width: 390, height: 844 });
   await page.goto('/api-docs');
-  await expect(page.locator('#operations-Event_feed-getEvents')).toBeVisible();
+  await expect(page.locator('#operations-Event_feed-getEvents')).toBeVisible({ timeout: 30_000 });
   await expectNoHorizontalScroll(page);
   await screenshot(page, 'api-docs-phone');
 });

@@ -1,6 +1,6 @@
 import 'server-only';
 import { intFromEnv } from '../config/env';
-import type { EventStore } from '../event-store';
+import { createSharedReadAll, type EventStore, type ReadAll } from '../event-store';
 import { acceptingStreams, registerStream } from './registry';
 import { toFeedEvent } from './read';
 
@@ -25,6 +25,17 @@ const settings = () => ({
 
 const encoder = new TextEncoder();
 
+// The streams of this process mostly wait at the same position (the end of
+// the log) and wake together: one read serves them all (exact, not
+// approximate: see createSharedReadAll).
+const root = globalThis as unknown as { ledgerlineFeedRead?: { store: EventStore; readAll: ReadAll } };
+function sharedReadAll(store: EventStore): ReadAll {
+  if (root.ledgerlineFeedRead?.store !== store) {
+    root.ledgerlineFeedRead = { store, readAll: createSharedReadAll((options) => store.readAll(options)) };
+  }
+  return root.ledgerlineFeedRead.readAll;
+}
+
 export type FeedStreamOptions = {
   store: EventStore;
   after: string;
@@ -36,6 +47,7 @@ export type FeedStreamOptions = {
 
 export function feedStreamResponse({ store, after, signal, onEnd }: FeedStreamOptions): Response {
   const { heartbeatMs, pollMs, maxMs } = settings();
+  const readAll = sharedReadAll(store);
   let position = after;
   let ended = false;
   let sleeping: (() => void) | null = null;
@@ -91,7 +103,7 @@ export function feedStreamResponse({ store, after, signal, onEnd }: FeedStreamOp
         while (!ended) {
           let events;
           try {
-            events = (await store.readAll({ after: position, limit: BATCH })).events;
+            events = (await readAll({ after: position, limit: BATCH })).events;
           } catch (error) {
             // The database is away: keep the client, try again a little later.
             console.warn(`[feed] stream read failed: ${(error as Error).message}`);
