@@ -121,12 +121,14 @@ async function followPages(bearer) {
   }
 }
 
-const bearer = await token();
+let bearer = await token();
 for (;;) {
   try {
     await (mode === 'pages' ? followPages(bearer) : followStream(bearer));
   } catch (error) {
     log(`feed: ${error.message}`);
+    // Sessions last 8 hours: sign in again when the token is refused (a given token cannot be renewed here).
+    if (/refused: 401/.test(error.message) && !process.env.LEDGERLINE_TOKEN) bearer = await token().catch(() => bearer);
   }
   await sleep(1000);
 }

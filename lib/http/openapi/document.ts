@@ -78,7 +78,7 @@ function parameters(route: ApiRoute) {
       list.push({ name, in: where, required, ...(description ? { description } : {}), schema: rest });
     }
   };
-  if (route.path_params) fromObject(route.path_params, 'path');
+  if (route.pathParams) fromObject(route.pathParams, 'path');
   if (route.query) fromObject(route.query, 'query');
   for (const [name, header] of Object.entries(route.headers ?? {})) {
     list.push({

@@ -54,7 +54,7 @@ export type ApiRoute = {
   summary: string;
   description?: string;
   access: Access;
-  path_params?: z.ZodObject;
+  pathParams?: z.ZodObject;
   query?: z.ZodType;
   headers?: Record<string, { schema: z.ZodType; description: string }>;
   /** A JSON body; `required: false` for commands that take `{}` or nothing. */
@@ -101,7 +101,7 @@ const command = (
   tag: 'Orders',
   summary,
   access,
-  path_params: orderParams,
+  pathParams: orderParams,
   headers: conditionalHeaders,
   body: { schema: body, required },
   responses: {
@@ -123,7 +123,7 @@ const operation = (
   summary,
   tag: 'Projections',
   access: 'projections:operate',
-  path_params: params,
+  pathParams: params,
   body: { schema: body, required },
   responses: {
     [status]: { description: 'Done, and recorded in the operations stream.', schema: out.operationResponse },
@@ -187,7 +187,7 @@ export const API_ROUTES: ApiRoute[] = [
     tag: 'Orders',
     summary: 'One order, as the orders projection has it',
     access: 'read',
-    path_params: orderParams,
+    pathParams: orderParams,
     responses: { 200: { description: 'The order; its version as ETag.', schema: out.orderSummarySchema } },
     errors: ['NOT_FOUND'],
   },
@@ -197,7 +197,7 @@ export const API_ROUTES: ApiRoute[] = [
     tag: 'Orders',
     summary: "The order's events, upcast to their current shapes",
     access: 'read',
-    path_params: orderParams,
+    pathParams: orderParams,
     responses: { 200: { description: 'Its stream, in version order.', schema: out.orderEventsResponse } },
     errors: ['NOT_FOUND'],
   },
@@ -214,7 +214,7 @@ export const API_ROUTES: ApiRoute[] = [
     tag: 'Audit',
     summary: "The order's audit timeline (JSON export)",
     access: 'read',
-    path_params: orderParams,
+    pathParams: orderParams,
     responses: {
       200: { description: 'Every event with who, what changed and the state after.', schema: out.auditResponse },
     },
@@ -226,7 +226,7 @@ export const API_ROUTES: ApiRoute[] = [
     tag: 'Audit',
     summary: "The order's audit timeline as CSV",
     access: 'read',
-    path_params: orderParams,
+    pathParams: orderParams,
     responses: {
       200: { description: 'RFC 4180, formula cells neutralised.', content: { type: 'text/csv', description: 'CSV' } },
     },
@@ -238,7 +238,7 @@ export const API_ROUTES: ApiRoute[] = [
     tag: 'Audit',
     summary: 'The order as of a version or a moment, replayed from its events',
     access: 'read',
-    path_params: orderParams,
+    pathParams: orderParams,
     query: orderStateQuerySchema,
     responses: { 200: { description: 'The replayed state.', schema: out.orderStateResponse } },
     errors: ['NOT_FOUND'],
@@ -249,7 +249,7 @@ export const API_ROUTES: ApiRoute[] = [
     tag: 'Audit',
     summary: "Check the order's hash chain",
     access: 'read',
-    path_params: orderParams,
+    pathParams: orderParams,
     responses: { 200: { description: 'Intact, or the first altered version.', schema: out.verifyResponse } },
     errors: ['NOT_FOUND'],
   },
@@ -276,7 +276,7 @@ export const API_ROUTES: ApiRoute[] = [
     tag: 'Read models',
     summary: "One customer's totals",
     access: 'read',
-    path_params: z.object({ id: z.uuid().describe('The customer id.') }),
+    pathParams: z.object({ id: z.uuid().describe('The customer id.') }),
     responses: {
       200: { description: 'Their totals (zeros before a first order).', schema: out.customerStatsResponse },
     },
@@ -357,7 +357,7 @@ export const API_ROUTES: ApiRoute[] = [
     tag: 'Ledger',
     summary: "An event's inclusion proof in a signed head (RFC 9162)",
     access: 'read',
-    path_params: z.object({
+    pathParams: z.object({
       position: z.string().describe('`<transactionId>:<globalPosition>`, or the global position alone.'),
     }),
     query: proofQuerySchema,
@@ -441,7 +441,7 @@ export const API_ROUTES: ApiRoute[] = [
     tag: 'Projections',
     summary: 'Compare two versions at one log position (the report is kept)',
     access: 'projections:operate',
-    path_params: projectionParams,
+    pathParams: projectionParams,
     query: compareQuerySchema,
     responses: { 200: { description: 'The comparison report.', schema: out.operationResponse } },
     errors: ['NOT_FOUND', 'RULE_VIOLATION', 'CONFLICT'],
