@@ -6,6 +6,11 @@ import type { readFeed } from '../../lib/feed/read';
 import type { OrderEventView } from '../../lib/http/order-events';
 import type * as out from '../../lib/http/openapi/schemas';
 import type { getConsistencyProof, getHeads, getLedgerStatus, getPublicKey } from '../../lib/ledger/queries';
+import type { compareVersions } from '../../lib/projections/compare';
+import type { retireVersion, rollBack, switchVersion } from '../../lib/projections/lifecycle';
+import type { requestRetry, skipFailingEvent } from '../../lib/projections/operations';
+import type { requestRebuild } from '../../lib/projections/rebuild';
+import type { listProjections } from '../../lib/projections/status';
 import type { listRecentEvents } from '../../lib/queries/dashboard';
 import type { getOrderStateAsOf, verifyOrder } from '../../lib/queries/order-audit';
 import type { listCatalog, listCustomers } from '../../lib/queries/reference-data';
@@ -41,7 +46,7 @@ describe('the documented responses describe what the use cases return', () => {
     expectTypeOf<{ user: SessionUser }>().toExtend<z.input<typeof out.meResponse>>();
   });
 
-  it('read models, the event feed and the ledger', () => {
+  it('read models, projections, the event feed and the ledger', () => {
     expectTypeOf<Answer<typeof getCustomerStats>>().toExtend<z.input<typeof out.customerStatsResponse>>();
     expectTypeOf<Answer<typeof listCustomerStats>>().toExtend<z.input<typeof out.customerStatsPageResponse>>();
     expectTypeOf<Answer<typeof listCustomerStatsAt>>().toExtend<z.input<typeof out.customerStatsPageResponse>>();
@@ -51,5 +56,13 @@ describe('the documented responses describe what the use cases return', () => {
     expectTypeOf<Answer<typeof getPublicKey>>().toExtend<z.input<typeof out.publicKeyResponse>>();
     expectTypeOf<Answer<typeof getConsistencyProof>>().toExtend<z.input<typeof out.consistencyProofResponse>>();
     expectTypeOf<Answer<typeof getLedgerStatus>>().toExtend<z.input<typeof out.ledgerStatusResponse>>();
+    expectTypeOf<Answer<typeof requestRebuild>>().toExtend<z.input<typeof out.rebuildResponse>>();
+    expectTypeOf<Answer<typeof compareVersions>>().toExtend<z.input<typeof out.compareResponse>>();
+    expectTypeOf<Answer<typeof switchVersion>>().toExtend<z.input<typeof out.switchResponse>>();
+    expectTypeOf<Answer<typeof rollBack>>().toExtend<z.input<typeof out.rollbackResponse>>();
+    expectTypeOf<Answer<typeof retireVersion>>().toExtend<z.input<typeof out.retireResponse>>();
+    expectTypeOf<Answer<typeof requestRetry>>().toExtend<z.input<typeof out.retryResponse>>();
+    expectTypeOf<Answer<typeof skipFailingEvent>>().toExtend<z.input<typeof out.skipResponse>>();
+    expectTypeOf<{ projections: Answer<typeof listProjections> }>().toExtend<z.input<typeof out.projectionsResponse>>();
   });
 });

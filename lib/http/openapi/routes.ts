@@ -116,6 +116,7 @@ const operation = (
   path: string,
   summary: string,
   body: z.ZodType,
+  response: z.ZodType,
   { required = false, status = 200, params = projectionVersionParams as z.ZodObject } = {},
 ): ApiRoute => ({
   method,
@@ -126,7 +127,7 @@ const operation = (
   pathParams: params,
   body: { schema: body, required },
   responses: {
-    [status]: { description: 'Done, and recorded in the operations stream.', schema: out.operationResponse },
+    [status]: { description: 'Done, and recorded in the operations stream.', schema: response },
   },
   errors: ['NOT_FOUND', 'RULE_VIOLATION', 'CONFLICT'],
 });
@@ -443,7 +444,7 @@ export const API_ROUTES: ApiRoute[] = [
     access: 'projections:operate',
     pathParams: projectionParams,
     query: compareQuerySchema,
-    responses: { 200: { description: 'The comparison report.', schema: out.operationResponse } },
+    responses: { 200: { description: 'The comparison report.', schema: out.compareResponse } },
     errors: ['NOT_FOUND', 'RULE_VIOLATION', 'CONFLICT'],
   },
   operation(
@@ -451,27 +452,43 @@ export const API_ROUTES: ApiRoute[] = [
     '/api/projections/{name}/rebuild',
     'Rebuild a version beside the serving tables',
     rebuildInputSchema,
+    out.rebuildResponse,
     {
       status: 202,
       params: projectionParams,
     },
   ),
-  operation('post', '/api/projections/{name}/rollback', 'Serve the previous version again', rollbackInputSchema, {
-    required: true,
-    params: projectionParams,
-  }),
-  operation('post', '/api/projections/{name}/versions/{version}/switch', 'Serve this version', switchInputSchema),
+  operation(
+    'post',
+    '/api/projections/{name}/rollback',
+    'Serve the previous version again',
+    rollbackInputSchema,
+    out.rollbackResponse,
+    {
+      required: true,
+      params: projectionParams,
+    },
+  ),
+  operation(
+    'post',
+    '/api/projections/{name}/versions/{version}/switch',
+    'Serve this version',
+    switchInputSchema,
+    out.switchResponse,
+  ),
   operation(
     'post',
     '/api/projections/{name}/versions/{version}/retry',
     'Retry a failing version now',
     retryInputSchema,
+    out.retryResponse,
   ),
   operation(
     'post',
     '/api/projections/{name}/versions/{version}/skip',
     'Skip the one event a version fails on (kept as a dead letter)',
     skipInputSchema,
+    out.skipResponse,
     { required: true },
   ),
   operation(
@@ -479,6 +496,7 @@ export const API_ROUTES: ApiRoute[] = [
     '/api/projections/{name}/versions/{version}',
     'Retire a version: its tables are dropped, its history kept',
     retireInputSchema,
+    out.retireResponse,
   ),
   // --- Operations
   {

@@ -165,14 +165,89 @@ export const recentEventsResponse = z.object({
   ),
 });
 
-export const projectionsResponse = z.object({
-  projections: z.array(
-    z.looseObject({ name: z.string(), versions: z.array(z.looseObject({ version: z.number().int() })) }),
-  ),
+const failingEvent = z
+  .object({ position, streamId: z.string(), streamVersion: z.number().int(), eventType: z.string() })
+  .nullable();
+const progress = {
+  position,
+  lagEvents: z.number().int(),
+  progress: z.number().describe('0–1: events applied of all so far.'),
+  eventsPerSecond: z.number(),
+  etaSeconds: z.number().nullable(),
+  status: z.string(),
+  lastError: z.string().nullable(),
+};
+const versionStatus = z.object({
+  ...progress,
+  version: z.number().int(),
+  state: z.enum(['building', 'ready', 'serving', 'previous', 'retired']),
+  registered: z.boolean(),
+  failedAttempts: z.number().int(),
+  failingEvent,
+  setAsideEvents: z.number().int(),
+  caughtUpAt: instant.nullable(),
+  retiredAt: instant.nullable(),
+  rebuild: z.object({ ...progress, startedAt: instant, failingEvent }).nullable(),
 });
+/** The top-level fields describe the serving version; `versions` has every one. */
+const projectionOverview = z.object({
+  name: z.string(),
+  version: z.number().int(),
+  slot: z.enum(['main', 'rebuild']),
+  position,
+  lagEvents: z.number().int(),
+  lagMs: z.number(),
+  status: z.string(),
+  lastError: z.string().nullable(),
+  lastErrorAt: instant.nullable(),
+  failedAttempts: z.number().int(),
+  eventsProcessed: z.number().int(),
+  eventsPerSecond: z.number(),
+  caughtUpAt: instant.nullable(),
+  retiredAt: instant.nullable(),
+  createdAt: instant,
+  processedAt: instant.nullable(),
+  heartbeatAt: instant.nullable(),
+  owner: z.string().nullable(),
+  heldEvents: z.number().int(),
+  heldMs: z.number(),
+  heldBy: z.object({ pid: z.number().int(), applicationName: z.string(), openMs: z.number() }).nullable(),
+  failingEvent,
+  setAsideEvents: z.number().int(),
+  lastSetAside: z
+    .object({
+      position,
+      streamId: z.string(),
+      streamVersion: z.number().int(),
+      eventType: z.string(),
+      reason: z.string(),
+      at: instant,
+    })
+    .nullable(),
+  servingVersion: z.number().int(),
+  previousVersion: z.number().int().nullable(),
+  switchedAt: instant.nullable(),
+  versions: z.array(versionStatus),
+});
+export const projectionsResponse = z.object({ projections: z.array(projectionOverview) });
+
 export const operationsResponse = z.object({ operations: z.array(z.looseObject({ type: z.string(), at: instant })) });
-/** The operation an operator's action recorded, with what it did. */
-export const operationResponse = z.looseObject({});
+/** Where an operator's action was recorded in the operations stream. */
+const recordedOperation = z.object({
+  operationId: z.string(),
+  version: z.number().int(),
+  position,
+});
+const serving = z.object({ name: z.string(), version: z.number().int(), previousVersion: z.number().int().nullable() });
+/** A comparison report: its views' counts and samples are the compare use case's own (lib/projections/compare.ts). */
+const comparison = z.looseObject({ id: z.string(), passed: z.boolean(), position, views: z.array(json) });
+export const rebuildResponse = z.object({ operationId: z.string(), version: z.number().int() });
+export const compareResponse = comparison;
+export const switchResponse = z.object({ serving, comparison: comparison.nullable(), operation: recordedOperation });
+export const rollbackResponse = z.object({ serving, operation: recordedOperation });
+export const retireResponse = z.object({ operation: recordedOperation });
+export const retryResponse = z.object({ operation: recordedOperation });
+export const skipResponse = z.object({ skipped: json, operation: recordedOperation });
 
 const head = z.looseObject({
   treeSize: z.number().int(),
