@@ -6,6 +6,7 @@ import { createServer } from 'node:http';
 import next from 'next';
 import { stampClientAddress } from '../auth/client-address';
 import { secureResponses } from '../http/security-headers';
+import { closeFeedStreams } from '../feed/registry';
 import { attachLive } from '../live/server';
 import { loadApiRouter } from './api-router';
 import { allowServerOnlyImports } from './server-only-hook';
@@ -46,6 +47,8 @@ export async function startWeb(options: WebOptions): Promise<Web> {
   return {
     // Stop taking requests, let the ones in flight finish (5 s at most).
     async close() {
+      // Open event streams would hold server.close(); their clients reconnect with Last-Event-ID.
+      await closeFeedStreams();
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeIdleConnections();
       // Open WebSockets would hold server.close() for the whole grace period.
