@@ -3,6 +3,7 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
+import { loggerFor } from '../lib/observability/logger';
 
 const BUILD_ID = '.next/BUILD_ID';
 const SOURCES = ['app', 'components', 'lib', 'proxy.ts', 'next.config.js', 'postcss.config.mjs', 'package-lock.json'];
@@ -16,7 +17,7 @@ function newestMtime(entry: string): number {
 
 const builtAt = existsSync(BUILD_ID) ? statSync(BUILD_ID).mtimeMs : 0;
 if (builtAt < Math.max(...SOURCES.map(newestMtime))) {
-  console.log('> Building the app (first start, or sources changed)…');
+  loggerFor('server').info('building the app (first start, or sources changed)…');
   const nextBin = path.join('node_modules', 'next', 'dist', 'bin', 'next');
   const build = spawnSync(process.execPath, [nextBin, 'build'], {
     stdio: 'inherit',

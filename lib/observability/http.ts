@@ -25,7 +25,14 @@ export function observeRequest(req: IncomingMessage, res: ServerResponse, route:
     const url = req.url ?? '/';
     const query = url.indexOf('?');
     log.info(
-      { requestId, method, route, path: query === -1 ? url : url.slice(0, query), status: Number(status), ms: Math.round(seconds * 10_000) / 10 },
+      {
+        requestId,
+        method,
+        route,
+        path: query === -1 ? url : url.slice(0, query),
+        status: Number(status),
+        ms: Math.round(seconds * 10_000) / 10,
+      },
       'request',
     );
   });

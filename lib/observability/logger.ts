@@ -79,7 +79,8 @@ function createLogger(): Logger {
   const color = Boolean(process.stdout.isTTY);
   const out = new Writable({
     write(chunk: Buffer, _encoding, done) {
-      for (const line of chunk.toString('utf8').split('\n')) if (line) process.stdout.write(prettyLine(line, color) + '\n');
+      for (const line of chunk.toString('utf8').split('\n'))
+        if (line) process.stdout.write(prettyLine(line, color) + '\n');
       done();
     },
   });

@@ -20,22 +20,63 @@ export async function projectionRegistry(
   const gauge = (name: string, help: string, labelNames: string[]) =>
     new Gauge({ name, help, labelNames, registers: [registry] });
   const labels = ['projection', 'version', 'slot'];
-  const lagEvents = gauge('ledgerline_projection_lag_events', 'Committed events after the checkpoint (as /api/projections lagEvents).', labels);
-  const lagSeconds = gauge('ledgerline_projection_lag_seconds', 'Age of the oldest event not yet applied; 0 when caught up (lagMs / 1000).', labels);
-  const position = gauge('ledgerline_projection_position', "Global position of the checkpoint (the second part of /api/projections's position).", labels);
-  const processed = gauge('ledgerline_projection_events_processed', 'Events applied since the version started (eventsProcessed).', labels);
-  const rate = gauge('ledgerline_projection_events_per_second', "Throughput over the worker's last heartbeat interval (eventsPerSecond).", labels);
-  const failed = gauge('ledgerline_projection_failed_attempts', 'Failed batch attempts in a row (0 while healthy).', labels);
-  const setAside = gauge('ledgerline_projection_set_aside_events', 'Events the version set aside instead of applying.', ['projection', 'version']);
-  const state = gauge('ledgerline_projection_version_state', 'One series per version and state, 1 for its current state (building, ready, serving, previous, retired).', ['projection', 'version', 'state']);
-  const serving = gauge('ledgerline_projection_serving_version', 'The version each projection serves reads from.', ['projection']);
-  const held = gauge('ledgerline_events_held', 'Committed events no reader may take yet (an older transaction is still open).', []);
+  const lagEvents = gauge(
+    'ledgerline_projection_lag_events',
+    'Committed events after the checkpoint (as /api/projections lagEvents).',
+    labels,
+  );
+  const lagSeconds = gauge(
+    'ledgerline_projection_lag_seconds',
+    'Age of the oldest event not yet applied; 0 when caught up (lagMs / 1000).',
+    labels,
+  );
+  const position = gauge(
+    'ledgerline_projection_position',
+    "Global position of the checkpoint (the second part of /api/projections's position).",
+    labels,
+  );
+  const processed = gauge(
+    'ledgerline_projection_events_processed',
+    'Events applied since the version started (eventsProcessed).',
+    labels,
+  );
+  const rate = gauge(
+    'ledgerline_projection_events_per_second',
+    "Throughput over the worker's last heartbeat interval (eventsPerSecond).",
+    labels,
+  );
+  const failed = gauge(
+    'ledgerline_projection_failed_attempts',
+    'Failed batch attempts in a row (0 while healthy).',
+    labels,
+  );
+  const setAside = gauge(
+    'ledgerline_projection_set_aside_events',
+    'Events the version set aside instead of applying.',
+    ['projection', 'version'],
+  );
+  const state = gauge(
+    'ledgerline_projection_version_state',
+    'One series per version and state, 1 for its current state (building, ready, serving, previous, retired).',
+    ['projection', 'version', 'state'],
+  );
+  const serving = gauge('ledgerline_projection_serving_version', 'The version each projection serves reads from.', [
+    'projection',
+  ]);
+  const held = gauge(
+    'ledgerline_events_held',
+    'Committed events no reader may take yet (an older transaction is still open).',
+    [],
+  );
 
   for (const p of projections) {
     serving.set({ projection: p.name }, p.servingVersion);
     for (const v of p.versions) {
       const main = { projection: p.name, version: String(v.version), slot: 'main' };
-      const slots = [{ labels: main, progress: v }, ...(v.rebuild ? [{ labels: { ...main, slot: 'rebuild' }, progress: v.rebuild }] : [])];
+      const slots = [
+        { labels: main, progress: v },
+        ...(v.rebuild ? [{ labels: { ...main, slot: 'rebuild' }, progress: v.rebuild }] : []),
+      ];
       for (const { labels: l, progress } of slots) {
         lagEvents.set(l, progress.lagEvents);
         position.set(l, Number(parsePosition(progress.position).globalPosition));
@@ -43,7 +84,8 @@ export async function projectionRegistry(
       }
       failed.set(main, v.failedAttempts);
       setAside.set({ projection: p.name, version: String(v.version) }, v.setAsideEvents);
-      for (const s of STATES) state.set({ projection: p.name, version: String(v.version), state: s }, v.state === s ? 1 : 0);
+      for (const s of STATES)
+        state.set({ projection: p.name, version: String(v.version), state: s }, v.state === s ? 1 : 0);
     }
   }
   // Per-slot figures that VersionStatus leaves out, from the rows /api/projections's top level shows.

@@ -17,6 +17,7 @@ import type { SignedHead } from '../ledger/head';
 import { loadSigningKey, type SigningKey } from '../ledger/keys';
 import { runLedgerLoop } from '../ledger/worker';
 import { loggerFor } from '../observability/logger';
+import { registerWorker } from './worker-health';
 import { processMetrics, secondsSince, watchPool } from '../observability/metrics';
 
 export { EVENTS_CHANNEL, PROJECTIONS_CHANNEL, RETRY_PAYLOAD };
@@ -130,6 +131,9 @@ export function startProjectionWorker(options: WorkerOptions): ProjectionWorker 
   const reader = { readAll: createSharedReadAll(store.readAllForProjections) };
 
   let stopped = false;
+  /** When a loop last went round (a batch, a look that found nothing, a standby's lock attempt). */
+  let lastTurn = Date.now();
+  const unregister = registerWorker({ id, stopped: () => stopped, lastTurn: () => lastTurn });
   /** Pending sleeps, and whether a notification may end them; stop ends them all. */
   const sleepers = new Map<() => void, boolean>();
   /** Sleeps up to `ms`; a notification ends the sleep early when `wakeable`, stop always does. */
@@ -210,6 +214,7 @@ export function startProjectionWorker(options: WorkerOptions): ProjectionWorker 
             label,
           ]);
           held = rows[0]!.ok;
+          lastTurn = Date.now();
           if (!held) await sleep(lockRetryMs, false);
         }
         if (stopped) break;
@@ -283,6 +288,7 @@ export function startProjectionWorker(options: WorkerOptions): ProjectionWorker 
     const notify = (result: BatchResult) => notification(projection, slot, result);
 
     while (!stopped && !lockLost()) {
+      lastTurn = Date.now();
       if (Date.now() - lastBeat >= heartbeatMs) {
         const now = Date.now();
         await heartbeat(projection, slot, lastBeat > 0 ? (applied * 1000) / (now - lastBeat) : 0);
@@ -489,6 +495,7 @@ export function startProjectionWorker(options: WorkerOptions): ProjectionWorker 
     id,
     stop: async () => {
       stopped = true;
+      unregister();
       wakeAll(true);
       // A batch stuck in the database (a lock wait, a hung handler) must not hold a shutdown:
       // past the limit we leave it; its transaction rolls back when the connection closes.
@@ -515,6 +522,7 @@ function correlationIdsOf(batch: BatchResult): string[] {
 function oldestRecordedAt(batch: BatchResult): number | null {
   let oldest: number | null = null;
   for (const event of batch.events)
-    if (event.recordedAtMs !== undefined && (oldest === null || event.recordedAtMs < oldest)) oldest = event.recordedAtMs;
+    if (event.recordedAtMs !== undefined && (oldest === null || event.recordedAtMs < oldest))
+      oldest = event.recordedAtMs;
   return oldest;
 }

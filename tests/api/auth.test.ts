@@ -29,7 +29,13 @@ const { signOutAction: signOut } = await import('../../lib/actions/auth');
 
 const API_DIR = path.resolve(import.meta.dirname, '../../app/api');
 /** What anyone may call: health, trading a password for a token, and the ledger's public key (auditors need it). Everything else checks the caller. */
-const PUBLIC = new Set(['GET health/route.ts', 'POST auth/token/route.ts', 'GET ledger/public-key/route.ts']);
+const PUBLIC = new Set([
+  'GET health/route.ts',
+  'GET health/live/route.ts',
+  'GET health/ready/route.ts',
+  'POST auth/token/route.ts',
+  'GET ledger/public-key/route.ts',
+]);
 const isPublic = (method: Method, file: string) => PUBLIC.has(`${method} ${file}`);
 
 /** Every route file under app/api, so a new route without a check fails this test. */
