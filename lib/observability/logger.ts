@@ -75,7 +75,8 @@ function createLogger(): Logger {
     redact: { paths: REDACT_PATHS, censor: '[redacted]' },
     serializers: { err: pino.stdSerializers.err },
   };
-  if (!pretty()) return pino(options, pino.destination({ fd: 1, sync: true }));
+  // process.stdout rather than pino's own fd writer: one way out, which a test can capture.
+  if (!pretty()) return pino(options, process.stdout);
   const color = Boolean(process.stdout.isTTY);
   const out = new Writable({
     write(chunk: Buffer, _encoding, done) {

@@ -167,8 +167,8 @@ describe('every API route checks the caller', () => {
     });
   }
 
-  /** GETs that are operator actions: a comparison is kept and recorded in the operations log. */
-  const operatorGets = ['/api/projections/[name]/compare'];
+  /** GETs for operators only: a comparison (kept and recorded in the operations log), and the metrics. */
+  const operatorGets = ['/api/projections/[name]/compare', '/api/metrics'];
 
   it("lets a viewer read every GET route but the operators' comparison", async () => {
     for (const file of routeFiles()) {
