@@ -3,7 +3,10 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { loggerFor } from '../lib/observability/logger';
+
+// Production from the first line: the logger (JSON lines in production) is made when first imported.
+(process.env as Record<string, string>).NODE_ENV = 'production';
+const { loggerFor } = await import('../lib/observability/logger');
 
 const BUILD_ID = '.next/BUILD_ID';
 const SOURCES = ['app', 'components', 'lib', 'proxy.ts', 'next.config.js', 'postcss.config.mjs', 'package-lock.json'];
@@ -26,6 +29,5 @@ if (builtAt < Math.max(...SOURCES.map(newestMtime))) {
   if (build.status !== 0) process.exit(build.status ?? 1);
 }
 
-(process.env as Record<string, string>).NODE_ENV = 'production';
 process.env.NEXT_TELEMETRY_DISABLED = '1';
 await import('../server');
