@@ -456,7 +456,9 @@ export function startProjectionWorker(options: WorkerOptions): ProjectionWorker 
     metrics.projectionBatchDuration.observe({ projection: projection.name, version: labels.version }, seconds);
     batchLog.info(
       {
-        ...labels,
+        projection: projection.name,
+        version: projection.version,
+        slot,
         events: result.events.length,
         from: result.from,
         to: result.to,
