@@ -21,7 +21,7 @@ const worker = startProjectionWorker({
 });
 log.info(
   { worker: worker.id },
-  `projection worker started (${PROJECTIONS.map((p) => `${p.name} v${p.version}`).join(', ')})`,
+  `Projection worker ${worker.id} started (${PROJECTIONS.map((p) => `${p.name} v${p.version}`).join(', ')})`,
 );
 
 let stopping = false;

@@ -67,7 +67,7 @@ let token = '';
 beforeAll(async () => {
   // One after the other: each applies pending migrations at start, under Prisma's advisory lock.
   port = Number((await start('app', 'tests/support/app-child.ts', /^ready (\d+)$/m))[1]);
-  await start('worker', 'workers/projector.ts', /projection worker started/);
+  await start('worker', 'workers/projector.ts', /Projection worker .* started/);
   const res = await fetch(`http://127.0.0.1:${port}/api/auth/token`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
