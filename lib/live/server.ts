@@ -233,7 +233,8 @@ const pushLog = loggerFor('live');
 function announced(batch: ProjectionMessage, rooms: number, raw: { correlationIds?: unknown; recordedAt?: unknown }) {
   const metrics = processMetrics();
   metrics.pushes.inc({ projection: batch.projection });
-  const recordedAt = typeof raw.recordedAt === 'number' ? raw.recordedAt : null;
+  // A rebuild replays old events: their age says nothing about the push.
+  const recordedAt = typeof raw.recordedAt === 'number' && batch.slot !== 'rebuild' ? raw.recordedAt : null;
   const latencyMs = recordedAt === null ? null : Math.max(0, Date.now() - recordedAt);
   if (latencyMs !== null) metrics.pushLatency.observe({ projection: batch.projection }, latencyMs / 1000);
   const correlationIds = Array.isArray(raw.correlationIds)
