@@ -4,6 +4,8 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import { PrismaPg } from '@prisma/adapter-pg';
 import { bindMigrationAwareSqlAdapterFactory } from '@prisma/driver-adapter-utils';
+import { MIGRATIONS_DIR } from './migration-status';
+import { loggerFor } from '../observability/logger';
 
 // Prisma's CLI migrate commands need the native schema engine, which cannot be
 // downloaded offline. The same engine ships as WebAssembly and drives
@@ -13,7 +15,7 @@ import { bindMigrationAwareSqlAdapterFactory } from '@prisma/driver-adapter-util
 
 const ROOT = process.cwd();
 const SCHEMA_PATH = path.join(ROOT, 'prisma', 'schema.prisma');
-const MIGRATIONS_DIR = path.join(ROOT, 'prisma', 'migrations');
+
 const LOCKFILE = 'migration_lock.toml';
 const NO_FILTERS = { externalTables: [], externalEnums: [] };
 
@@ -92,7 +94,7 @@ async function withEngine<T>(connectionString: string, run: (engine: Engine, sch
   const adapters = new ScriptSafePrismaPg({ connectionString });
   const adapterFactory = bindMigrationAwareSqlAdapterFactory(adapters);
   const log = (line: string) => {
-    if (process.env.LEDGERLINE_MIGRATE_DEBUG) console.error(line);
+    if (process.env.LEDGERLINE_MIGRATE_DEBUG) loggerFor('migrate').info(line);
   };
   const engine = (await bg.SchemaEngine.new(
     { datamodels: [['schema.prisma', schema]] },

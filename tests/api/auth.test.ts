@@ -29,12 +29,15 @@ const { signOutAction: signOut } = await import('../../lib/actions/auth');
 
 const API_DIR = path.resolve(import.meta.dirname, '../../app/api');
 /**
- * What anyone may call: health, trading a password for a token, the ledger's
- * public key (auditors need it), and the OpenAPI document (it describes the
- * API, not its data). Everything else checks the caller.
+ * What anyone may call: health (liveness and readiness too), trading a
+ * password for a token, the ledger's public key (auditors need it), and the
+ * OpenAPI document (it describes the API, not its data). Everything else
+ * checks the caller.
  */
 const PUBLIC = new Set([
   'GET health/route.ts',
+  'GET health/live/route.ts',
+  'GET health/ready/route.ts',
   'POST auth/token/route.ts',
   'GET ledger/public-key/route.ts',
   'GET openapi.json/route.ts',
@@ -170,8 +173,8 @@ describe('every API route checks the caller', () => {
     });
   }
 
-  /** GETs that are operator actions: a comparison is kept and recorded in the operations log. */
-  const operatorGets = ['/api/projections/[name]/compare'];
+  /** GETs for operators only: a comparison (kept and recorded in the operations log), and the metrics. */
+  const operatorGets = ['/api/projections/[name]/compare', '/api/metrics'];
 
   it("lets a viewer read every GET route but the operators' comparison", async () => {
     for (const file of routeFiles()) {

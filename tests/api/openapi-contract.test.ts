@@ -544,6 +544,10 @@ describe('every operation, called, answers as documented', () => {
   it('operations', async () => {
     await check('get /api/health', { path: '/api/health', as: null }, 200);
     await check('get /api/openapi.json', { path: '/api/openapi.json', as: null }, 200);
+    await check('get /api/health/live', { path: '/api/health/live', as: null }, 200);
+    await check('get /api/health/ready', { path: '/api/health/ready', as: null }, 200);
+    await check('get /api/metrics', { path: '/api/metrics', as: 'operator' }, 200);
+    await check('get /api/metrics', { path: '/api/metrics', as: 'viewer' }, 403);
   });
 
   it('every response matched the document', () => {
@@ -551,8 +555,13 @@ describe('every operation, called, answers as documented', () => {
   });
 
   it('every operation was called for a success and an error (but those that cannot fail here)', () => {
-    // Health fails only with the database down, the document never.
-    const cannotFail = new Set(['get /api/health', 'get /api/openapi.json']);
+    // Health and readiness fail only with the database down, liveness and the document never.
+    const cannotFail = new Set([
+      'get /api/health',
+      'get /api/health/live',
+      'get /api/health/ready',
+      'get /api/openapi.json',
+    ]);
     const missing = operations.flatMap((op) => {
       const statuses = outcomes.filter((o) => o.op === op).map((o) => o.status);
       return [

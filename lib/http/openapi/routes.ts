@@ -512,6 +512,43 @@ export const API_ROUTES: ApiRoute[] = [
   },
   {
     method: 'get',
+    path: '/api/health/live',
+    tag: 'Operations',
+    summary: 'Liveness: the process answers',
+    description: 'Checks nothing else, so an orchestrator never restarts a process because its database is away.',
+    access: 'public',
+    responses: { 200: { description: 'Live.', schema: out.liveResponse } },
+  },
+  {
+    method: 'get',
+    path: '/api/health/ready',
+    tag: 'Operations',
+    summary: 'Readiness: database, migrations and, where this process runs it, the projection worker',
+    access: 'public',
+    responses: {
+      200: { description: 'Ready.', schema: out.readinessResponse },
+      503: {
+        description: 'Not ready: `failed` names the checks, each with its `error`.',
+        schema: out.readinessResponse,
+      },
+    },
+  },
+  {
+    method: 'get',
+    path: '/api/metrics',
+    tag: 'Operations',
+    summary: 'Prometheus metrics',
+    description: 'For operators, or a scraper presenting `LEDGERLINE_METRICS_TOKEN` as its bearer token.',
+    access: 'metrics:read',
+    responses: {
+      200: {
+        description: "Prometheus's text exposition format.",
+        content: { type: 'text/plain', description: 'Prometheus text format 0.0.4' },
+      },
+    },
+  },
+  {
+    method: 'get',
     path: '/api/openapi.json',
     tag: 'Operations',
     summary: 'This document',

@@ -281,3 +281,10 @@ export const ledgerStatusResponse = z.object({
 });
 
 export const healthResponse = z.object({ status: z.enum(['ok', 'unavailable']), database: z.enum(['up', 'down']) });
+export const liveResponse = z.object({ status: z.literal('live') });
+const readinessCheck = z.looseObject({ ok: z.boolean(), error: z.string().optional() });
+export const readinessResponse = z.object({
+  status: z.enum(['ready', 'not_ready']),
+  failed: z.array(z.enum(['database', 'migrations', 'worker'])),
+  checks: z.object({ database: readinessCheck, migrations: readinessCheck, worker: readinessCheck }),
+});
