@@ -408,6 +408,7 @@ describe('every operation, called, answers as documented', () => {
     );
     await check('get /api/stats/customers', { path: '/api/stats/customers?at=yesterday' }, 400);
     await check('get /api/stats/metrics', { path: '/api/stats/metrics?minutes=5' }, 200);
+    await check('get /api/stats/metrics', { path: '/api/stats/metrics?minutes=5&at=2026-01-01T00:00:00Z' }, 200);
     await check('get /api/stats/metrics', { path: '/api/stats/metrics?minutes=-1' }, 400);
   });
 

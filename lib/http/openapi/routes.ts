@@ -296,7 +296,7 @@ export const API_ROUTES: ApiRoute[] = [
     method: 'get',
     path: '/api/stats/metrics',
     tag: 'Read models',
-    summary: "The dashboard's order metrics by minute",
+    summary: "The dashboard's order metrics by minute (`?at=`: as they were then, from the log)",
     access: 'read',
     query: metricsQuerySchema,
     responses: { 200: { description: 'Per-minute figures and totals.', schema: out.metricsResponse } },

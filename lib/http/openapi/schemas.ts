@@ -71,11 +71,15 @@ export const customerStatsPageResponse = z.object({
   historic: z.literal(true).optional().describe('With ?at=: computed from the log, not the live projection.'),
 });
 
+const windowTotals = z.object({ orders: z.number(), cancelled: z.number(), revenue: z.number() });
 export const metricsResponse = z.looseObject({
   minutes: z.array(json),
   statusCounts: json,
-  totals: z.object({ orders: z.number(), revenue: z.number() }),
+  totals: windowTotals.describe('The window of `minutes`.'),
+  previous: windowTotals.describe('The window of the same length just before it, for the trend.'),
   cancellationsByReason: z.array(json).nullable(),
+  asOf: instant.optional().describe('With ?at=: the moment the figures describe.'),
+  historic: z.literal(true).optional().describe('With ?at=: computed from the log, not the live projection.'),
 });
 
 export const commandResult = z.object({ orderId: z.uuid(), version: z.number().int(), position });
