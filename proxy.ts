@@ -16,7 +16,11 @@ export async function proxy(request: NextRequest) {
   if (tooLarge) return tooLarge;
   const path = request.nextUrl.pathname + request.nextUrl.search;
   const signingIn = request.nextUrl.pathname === SIGN_IN;
-  if (!signingIn && !request.cookies.get(SESSION_COOKIE)?.value) {
+  // A server action (Next-Action header) is not redirected: a redirect would
+  // reach the form as a failed call ("could not be reached"), while the action
+  // itself answers UNAUTHENTICATED, which the page turns into "sign in again".
+  const serverAction = request.method === 'POST' && request.headers.has('next-action');
+  if (!signingIn && !serverAction && !request.cookies.get(SESSION_COOKIE)?.value) {
     const url = new URL(SIGN_IN, request.url);
     if (path !== '/') url.searchParams.set('next', path);
     return NextResponse.redirect(url);

@@ -14,6 +14,11 @@ import { startProjectionWorker } from './lib/projections/worker';
 import { ledgerSettingsFromEnv } from './lib/ledger/config';
 import { exitAtShutdownLimit } from './lib/server/shutdown-limit';
 import { listenAddress, startWeb, type Web } from './lib/server/web';
+import { serveClusterMetrics } from './lib/observability/cluster-metrics';
+import { loggerFor, redactUrl } from './lib/observability/logger';
+
+const log = loggerFor('server');
+const projectorLog = loggerFor('projector');
 
 const dev = process.argv.includes('--dev');
 const { port, hostname } = listenAddress();
@@ -24,9 +29,10 @@ const db = await resolveDatabase();
 // web processes are forked from it; they find the database through the environment.
 process.env.DATABASE_URL = db.url;
 const { applied, seeded } = await prepareDatabase(db.url);
-if (applied.length) console.log(`> Applied migrations: ${applied.join(', ')}`);
-console.log(
-  `> Database: ${db.embedded ? `embedded PostgreSQL in ${db.dataDir}` : 'DATABASE_URL'} ` +
+if (applied.length) log.info({ migrations: applied }, `applied migrations: ${applied.join(', ')}`);
+log.info(
+  { database: db.embedded ? 'embedded' : redactUrl(db.url), products: seeded.products, customers: seeded.customers },
+  `database: ${db.embedded ? `embedded PostgreSQL in ${db.dataDir}` : 'DATABASE_URL'} ` +
     `(${seeded.products} products, ${seeded.customers} customers)`,
 );
 
@@ -36,13 +42,14 @@ const worker = process.argv.includes('--no-worker')
       connectionString: db.url,
       projections: PROJECTIONS,
       ledger: ledgerSettingsFromEnv(),
-      log: (line) => console.log(`[projector] ${line}`),
+      log: (line) => projectorLog.info(line),
     });
 
 let stopping = false;
 const web = webProcesses === 1 ? await startWeb({ dev, port, hostname, connectionString: db.url }) : await forkWeb();
-console.log(
-  `> Ledgerline ready on http://localhost:${port}${dev ? ' (dev)' : ''}` +
+log.info(
+  { port, dev, webProcesses },
+  `Ledgerline ready on http://localhost:${port}${dev ? ' (dev)' : ''}` +
     (webProcesses > 1 ? ` (${webProcesses} web processes)` : ''),
 );
 
@@ -55,6 +62,8 @@ console.log(
  */
 async function forkWeb(): Promise<Web> {
   cluster.setupPrimary({ exec: 'workers/web.ts' });
+  // A scrape of /api/metrics reaches one web process, which asks here for every process's figures.
+  serveClusterMetrics();
   let lastFork = 0;
   const fork = () =>
     new Promise<Worker>((resolve, reject) => {
@@ -68,9 +77,9 @@ async function forkWeb(): Promise<Web> {
   await Promise.all(Array.from({ length: webProcesses }, fork));
   cluster.on('exit', (child, code, signal) => {
     if (stopping) return;
-    console.error(`> web process ${child.process.pid} exited (${signal ?? code}): starting another`);
+    log.error({ webPid: child.process.pid, code, signal }, 'web process exited: starting another');
     setTimeout(
-      () => void fork().catch((error: Error) => console.error(`> ${error.message}`)),
+      () => void fork().catch((error: Error) => log.error({ err: error.message }, 'web process did not start')),
       Math.max(0, lastFork + 1_000 - Date.now()),
     );
   });
@@ -88,7 +97,7 @@ async function forkWeb(): Promise<Web> {
 async function shutdown(signal: string) {
   if (stopping) return;
   stopping = true;
-  console.log(`> ${signal}: shutting down`);
+  log.info({ signal }, 'shutting down');
   exitAtShutdownLimit();
   // In parallel with the drain: the worker's stop has its own bound, even with a projection stuck.
   const workerStopped = worker?.stop();

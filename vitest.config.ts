@@ -15,5 +15,7 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 120_000,
     pool: 'forks',
+    // Log lines as JSON, so tests that capture them (tests/support/logs.ts) can read them.
+    env: { LOG_FORMAT: 'json' },
   },
 });

@@ -2,7 +2,10 @@
 
 import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
 import { useState, type ReactNode } from 'react';
+import { SessionExpiredDialog } from '@/components/auth/session-expired-dialog';
 import { UserProvider } from '@/components/auth/user-context';
+import { ConnectionBanner } from '@/components/connection/connection-banner';
+import { NavigationProgress } from '@/components/connection/navigation-progress';
 import type { SessionUser } from '@/lib/auth/permissions';
 
 export function Providers({ user, children }: { user: SessionUser | null; children: ReactNode }) {
@@ -13,12 +16,22 @@ export function Providers({ user, children }: { user: SessionUser | null; childr
         defaultOptions: {
           // Live pushes say when data changed; no need to refetch on every focus.
           queries: { staleTime: 30_000, refetchOnWindowFocus: false, retry: 1 },
+          // TanStack pauses an offline mutation and sends it when the browser
+          // is back, with no word to anyone: commands must not be queued
+          // unannounced, so they are always tried, and refused while offline
+          // with a message (callAction, sendJson).
+          mutations: { networkMode: 'always' },
         },
       }),
   );
   return (
     <UserProvider user={user}>
-      <QueryClientProvider client={client}>{children}</QueryClientProvider>
+      <QueryClientProvider client={client}>
+        <NavigationProgress />
+        <ConnectionBanner />
+        {children}
+        {user && <SessionExpiredDialog />}
+      </QueryClientProvider>
     </UserProvider>
   );
 }

@@ -109,7 +109,8 @@ export async function spawnBareServer(databaseUrl: string, cpuProfDir?: string |
   const entry = 'bench/app-server.ts';
   const prof = cpuProfDir ? ['--cpu-prof', `--cpu-prof-dir=${cpuProfDir}`] : [];
   const child: ChildProcess = spawn(process.execPath, [...prof, '--import', 'tsx', entry], {
-    env: { ...process.env, DATABASE_URL: databaseUrl },
+    // Its output goes to the bench's terminal: no line per request there (it says it is ready over IPC).
+    env: { LOG_LEVEL: 'warn', ...process.env, DATABASE_URL: databaseUrl },
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));

@@ -28,7 +28,8 @@
  *    moments equals a fold of the generated events in Node.
  * 4. Times listCustomerStatsAt (page query + count, as GET
  *    /api/stats/customers?at= runs them) at random moments within the history:
- *    sort by spent / orders, with and without q; and the live list beside it.
+ *    sort by spent / orders, with and without q; and the live list beside it;
+ *    then getDashboardMetricsAt (GET /api/stats/metrics?at=) for a 60- and a 1440-minute window.
  */
 import { intFromEnv } from '../lib/config/env';
 import { EVENT_SCHEMAS } from '../lib/event-schemas';
@@ -57,6 +58,7 @@ const { processNextBatch } = await import('../lib/projections/batch');
 const { ensureCheckpoint } = await import('../lib/projections/checkpoint');
 const { customerStatsV1: customerStats } = await import('../lib/read-models/customer-stats/projection');
 const { listCustomerStatsAt } = await import('../lib/read-models/customer-stats/at');
+const { getDashboardMetricsAt } = await import('../lib/read-models/order-metrics/at');
 const { listCustomerStats } = await import('../lib/read-models/customer-stats/queries');
 
 type CustomerStatsRow = import('../lib/read-models/customer-stats/types').CustomerStatsRow;
@@ -245,6 +247,15 @@ async function measure(pool: pg.Pool, span: { from: number; to: number }, seed: 
   for (let i = 0; i < RUNS; i++)
     live.push(await time(() => listCustomerStats(pool, { sort: i % 2 ? 'orders' : 'spent' })));
   rows.push(summarize('live list (customer_stats_v1), for comparison', live));
+  // The key figures and chart as of a moment (GET /api/stats/metrics?at=): the same one pass over the log.
+  for (const minutes of [60, 1440]) {
+    const metrics: number[] = [];
+    for (let i = 0; i < RUNS; i++) {
+      const at = new Date(Math.round(span.from + rng() * (span.to - span.from)));
+      metrics.push(await time(() => getDashboardMetricsAt(pool, { minutes, at })));
+    }
+    rows.push(summarize(`metrics as of random T, ${minutes} min (and as many before)`, metrics));
+  }
   return rows;
 }
 

@@ -5,6 +5,7 @@ import { authState } from './auth';
 import {
   ADDRESS,
   customerRow,
+  grouped,
   expectCustomerRow,
   expectNoHorizontalScroll,
   screenshot,
@@ -13,8 +14,8 @@ import {
   type CustomerFigures,
 } from './helpers';
 
-// /dashboard?at=<ISO time>: the customer statistics as of a past moment,
-// recomputed from the event log. Orders go in through the JSON API around a
+// /dashboard?at=<ISO time>: the dashboard (key figures, chart and customer
+// statistics) as of a past moment, recomputed from the event log. Orders go in through the JSON API around a
 // moment T; the page must show T's figures, keep them while the present
 // moves on, and return to the live figures.
 //
@@ -67,8 +68,26 @@ async function placeOrder(request: APIRequestContext, customerId: string, sku: s
   return ((await res.json()) as { orderId: string }).orderId;
 }
 
+/** The order metrics from the API as of `at` (GET /api/stats/metrics?at=). */
+async function metricsAt(request: APIRequestContext, at: Date) {
+  const res = await request.get(`/api/stats/metrics?minutes=60&at=${encodeURIComponent(at.toISOString())}`);
+  expect(res.status()).toBe(200);
+  return (await res.json()) as {
+    asOf: string;
+    historic: true;
+    statusCounts: { placed: number; shipped: number; cancelled: number };
+    totals: { orders: number; revenue: number; cancelled: number };
+  };
+}
+
 const banner = (page: Page) => page.getByRole('region', { name: 'Historic view' });
 const keyFigures = (page: Page) => page.locator('dl[aria-label="Key figures"]');
+const tile = (page: Page, label: string) =>
+  keyFigures(page)
+    .locator('> div')
+    .filter({ has: page.locator('dt', { hasText: new RegExp(`^${label}$`) }) })
+    .locator('dd')
+    .first();
 const atOf = (page: Page) => new URL(page.url()).searchParams.get('at');
 
 test('the dashboard as of a past moment shows that moment’s figures, keeps them, and returns to live', async ({
@@ -90,7 +109,9 @@ test('the dashboard as of a past moment shows that moment’s figures, keeps the
   expect(first).not.toBe(second);
 
   // Whatever earlier runs left, from the log (no waiting for the projection).
-  const base = await apiFigures(request, new Date());
+  const before = new Date();
+  const base = await apiFigures(request, before);
+  const metricsBefore = await metricsAt(request, before);
 
   // One order, then T, then a second order. The server stamps each event with
   // the database's clock when its transaction starts, on this same machine:
@@ -103,24 +124,34 @@ test('the dashboard as of a past moment shows that moment’s figures, keeps the
 
   const atT: Figures = { ...base, orders: base.orders + 1, spent: base.spent + first };
   expect(await apiFigures(request, T)).toEqual(atT);
+  // The metrics as of T: one more order awaiting shipment than just before the first order.
+  const metricsT = await metricsAt(request, T);
+  expect(metricsT).toMatchObject({ asOf: T.toISOString(), historic: true });
+  expect(metricsT.statusCounts.placed).toBe(metricsBefore.statusCounts.placed + 1);
+  expect(metricsT.totals.orders).toBeGreaterThanOrEqual(1);
 
   // --- The historic view, opened from a link.
   await page.goto(`/dashboard?at=${T.toISOString()}`);
   await expect(page.getByRole('heading', { name: 'Dashboard', level: 1 })).toBeVisible();
-  await expect(banner(page)).toContainText('Customer statistics as of');
+  await expect(banner(page)).toContainText('Dashboard as of');
   await expect(banner(page).locator(`time[datetime="${T.toISOString()}"]`)).toBeVisible();
   // Local time (India, +05:30) with the UTC time beside it.
   await expect(banner(page)).toContainText(localInput(T).slice(11, 19));
   await expect(banner(page)).toContainText(`(${utcLabel(T)})`);
   await expect(banner(page).getByLabel('Change the moment')).toHaveValue(localInput(T));
-  // Live-only panels are not shown next to figures of another moment.
-  await expect(keyFigures(page)).toHaveCount(0);
+  // Key figures and the chart are of T too; live-only panels are not shown next to them.
+  await expect(tile(page, 'Awaiting shipment')).toHaveText(grouped(metricsT.statusCounts.placed));
+  await expect(keyFigures(page)).toContainText('open orders then');
+  await expect(page.getByRole('region', { name: 'Orders and revenue per minute' })).toContainText(
+    'Recomputed from the event log up to that moment',
+  );
   await expect(page.getByRole('region', { name: 'Live events' })).toHaveCount(0);
   await expect(page.getByRole('region', { name: 'Projections' })).toHaveCount(0);
-  await expect(page.getByRole('region', { name: 'Orders and revenue per minute' })).toHaveCount(0);
 
   await page.getByLabel('Search by name').fill(CUSTOMER);
   await expect(page.getByText('1 matching')).toBeVisible();
+  // The search is in the link, beside the moment.
+  await expect.poll(() => new URL(page.url()).searchParams.get('q')).toBe(CUSTOMER);
   await expectCustomerRow(page, CUSTOMER, atT);
   await expect(page.getByRole('region', { name: 'Customers' })).toContainText('Historic · as of');
   await screenshot(page, 'dashboard-at-historic');
@@ -145,13 +176,15 @@ test('the dashboard as of a past moment shows that moment’s figures, keeps the
   // The live projection has it (and has pushed it) …
   await expect.poll(() => apiFigures(request)).toEqual(live);
   await sleep(1_000);
-  // … and the page still shows T.
+  // … and the page still shows T, figures included.
   await expectCustomerRow(page, CUSTOMER, atT);
+  await expect(tile(page, 'Awaiting shipment')).toHaveText(grouped(metricsT.statusCounts.placed));
   expect(historicRequests).toEqual([]);
 
   // --- Back to live: the later order and the cancellation, and the search kept.
   await page.getByRole('link', { name: 'Back to live' }).click();
-  await expect(page).toHaveURL(/\/dashboard$/);
+  await expect(page).toHaveURL(/\/dashboard\?q=/);
+  expect(atOf(page)).toBeNull();
   await expect(banner(page)).toHaveCount(0);
   await expect(keyFigures(page)).toBeVisible();
   await expect(page.getByLabel('Search by name')).toHaveValue(CUSTOMER);
@@ -168,7 +201,7 @@ test('the dashboard as of a past moment shows that moment’s figures, keeps the
   await expectCustomerRow(page, CUSTOMER, live);
 
   // --- Picking a moment: local wall-clock time in, UTC in the link.
-  await page.getByLabel('Customer statistics as of a past moment').fill(localInput(T));
+  await page.getByLabel('The dashboard as of a past moment').fill(localInput(T));
   await page.getByRole('button', { name: 'Show', exact: true }).click();
   await expect(banner(page)).toBeVisible();
   const wholeSecond = `${T.toISOString().slice(0, 19)}Z`;
@@ -177,7 +210,8 @@ test('the dashboard as of a past moment shows that moment’s figures, keeps the
   // T cut to its second is still after the first order and before the second.
   await expectCustomerRow(page, CUSTOMER, atT);
 
-  // A quick pick.
+  // A quick pick (in the banner's "Change the moment", closed at first so that a phone shows the figures).
+  await banner(page).locator('summary', { hasText: 'Change the moment' }).click();
   const clicked = Date.now();
   await page.getByRole('button', { name: '1 hour ago', exact: true }).click();
   await expect.poll(() => atOf(page)).not.toBe(wholeSecond);

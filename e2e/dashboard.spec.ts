@@ -38,7 +38,7 @@ async function tileNumber(page: Page, label: string) {
 test('the dashboard follows orders placed and cancelled elsewhere, without a reload', async ({ page, request }) => {
   await page.goto('/dashboard');
   await expect(page.getByRole('heading', { level: 1 })).toBeVisible();
-  const placedBefore = await tileNumber(page, 'Placed');
+  const placedBefore = await tileNumber(page, 'Awaiting shipment');
   const cancelledBefore = await tileNumber(page, 'Cancelled orders');
 
   const { customers } = await (await request.get('/api/customers')).json();
@@ -49,7 +49,7 @@ test('the dashboard follows orders placed and cancelled elsewhere, without a rel
   expect(res.status()).toBe(201);
   const { orderId } = await res.json();
 
-  await expect(tile(page, 'Placed')).toHaveText(grouped(placedBefore + 1));
+  await expect(tile(page, 'Awaiting shipment')).toHaveText(grouped(placedBefore + 1));
   await expect(page.locator(`a[href^="/orders/${orderId}/audit"]`).first()).toBeVisible();
   await page.screenshot({ path: 'e2e/artifacts/screens/dashboard-after-place.png', fullPage: true });
 
@@ -58,7 +58,7 @@ test('the dashboard follows orders placed and cancelled elsewhere, without a rel
     headers: FROM_OWN_PAGE,
   });
   expect(cancel.status()).toBe(200);
-  await expect(tile(page, 'Placed')).toHaveText(grouped(placedBefore));
+  await expect(tile(page, 'Awaiting shipment')).toHaveText(grouped(placedBefore));
   await expect(tile(page, 'Cancelled orders')).toHaveText(grouped(cancelledBefore + 1));
   await page.screenshot({ path: 'e2e/artifacts/screens/dashboard-after-cancel.png', fullPage: true });
 });
@@ -260,7 +260,7 @@ test('cancellations by reason appear once order_metrics v2 serves, and go when v
   await page.goto('/dashboard');
   const panel = page.getByRole('region', { name: 'Cancellations by reason' });
   await expect(page.getByRole('heading', { level: 1 })).toBeVisible();
-  await expect(tile(page, 'Placed')).toHaveText(/^[\d,]+$/);
+  await expect(tile(page, 'Awaiting shipment')).toHaveText(/^[\d,]+$/);
   await expect(panel).toHaveCount(0);
 
   const db = await e2eDatabaseClient();
@@ -298,4 +298,43 @@ test('cancellations by reason appear once order_metrics v2 serves, and go when v
     await db.end();
   }
   await expect(panel).toHaveCount(0);
+});
+
+test('key figures read at a glance, and the customer table keeps sort, search and page in the URL', async ({
+  page,
+}) => {
+  await page.goto('/dashboard');
+  const revenue = tile(page, 'Net revenue');
+  // Compact on screen, exact on hover and for screen readers.
+  await expect(revenue).toHaveAttribute('title', /^-?€[\d,]+\.\d{2}$/);
+  await expect(revenue.locator('.sr-only')).toHaveText(/^-?€[\d,]+\.\d{2}$/);
+  // A trend against the previous window, or a word that there is nothing to compare with.
+  await expect(page.locator('dl[aria-label="Key figures"]')).toContainText(
+    /vs previous hour|none in the previous hour/,
+  );
+
+  const table = page.getByRole('table', { name: /^Customers sorted by/ });
+  await expect(table).toBeVisible();
+  // Sort by a column header: in the URL, and aria-sort on the header.
+  await table.getByRole('button', { name: 'Customer' }).click();
+  await expect(page).toHaveURL(/sort=name/);
+  await expect(table.getByRole('columnheader', { name: /Customer/ })).toHaveAttribute('aria-sort', 'ascending');
+  const names = await table.locator('tbody th').allTextContents();
+  expect(names).toEqual([...names].sort((a, b) => a.localeCompare(b, 'en', { sensitivity: 'base' })));
+
+  await page.getByRole('navigation', { name: 'Customer pages' }).getByRole('button', { name: 'Next' }).click();
+  await expect(page).toHaveURL(/page=2/);
+  await page.getByLabel('Search by name').fill('Lopez');
+  await expect(page).toHaveURL(/q=Lopez/);
+  expect(new URL(page.url()).searchParams.get('page')).toBeNull();
+
+  // A reload keeps all three.
+  await page.reload();
+  await expect(page.getByLabel('Search by name')).toHaveValue('Lopez');
+  await expect(table.getByRole('columnheader', { name: /Customer/ })).toHaveAttribute('aria-sort', 'ascending');
+  // Each name leads to that customer's orders.
+  const first = table.locator('tbody th a').first();
+  const name = (await first.textContent())!;
+  await expect(first).toHaveAttribute('href', `/orders?q=${encodeURIComponent(name)}`);
+  await page.screenshot({ path: 'e2e/artifacts/screens/dashboard-sorted-search.png', fullPage: true });
 });

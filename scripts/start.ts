@@ -4,6 +4,10 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 
+// Production from the first line: the logger (JSON lines in production) is made when first imported.
+(process.env as Record<string, string>).NODE_ENV = 'production';
+const { loggerFor } = await import('../lib/observability/logger');
+
 const BUILD_ID = '.next/BUILD_ID';
 const SOURCES = ['app', 'components', 'lib', 'proxy.ts', 'next.config.js', 'postcss.config.mjs', 'package-lock.json'];
 
@@ -16,7 +20,7 @@ function newestMtime(entry: string): number {
 
 const builtAt = existsSync(BUILD_ID) ? statSync(BUILD_ID).mtimeMs : 0;
 if (builtAt < Math.max(...SOURCES.map(newestMtime))) {
-  console.log('> Building the app (first start, or sources changed)…');
+  loggerFor('server').info('building the app (first start, or sources changed)…');
   const nextBin = path.join('node_modules', 'next', 'dist', 'bin', 'next');
   const build = spawnSync(process.execPath, [nextBin, 'build'], {
     stdio: 'inherit',
@@ -25,6 +29,5 @@ if (builtAt < Math.max(...SOURCES.map(newestMtime))) {
   if (build.status !== 0) process.exit(build.status ?? 1);
 }
 
-(process.env as Record<string, string>).NODE_ENV = 'production';
 process.env.NEXT_TELEMETRY_DISABLED = '1';
 await import('../server');

@@ -17,7 +17,9 @@
 // * The tree is RFC 9162's: leaf hash SHA-256(0x00 || leaf), node hash
 //   SHA-256(0x01 || left || right), split at the largest power of two below n.
 // * Leaf i is the i-th row of `events` in (transaction_id, global_position)
-//   order, encoded as `leafBytes()` below from the text the SELECT returns.
+//   order, its fields (LEAF_SELECT) encoded as `leafHashOf()` below does;
+//   the replay reads them with a binary COPY, whose rows are that encoding
+//   already (see LEAF_PREFIX).
 //
 // What it checks: every head's signature against the given public keys; that
 // each head names the one before it and proves consistency with it; and, with
@@ -37,7 +39,6 @@ import pg from 'pg';
 
 const HEAD_FORMAT = 'ledgerline/tree-head/v1';
 const LEAF_FORMAT = 'ledgerline/event-leaf/v1';
-const PAGE = 20_000;
 
 // The leaf's fields, in order, as text from a plain SELECT.
 const UTC = `'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'`;
@@ -280,33 +281,129 @@ function eventName(row) {
   return `position ${position(row)}, stream ${row[2]}, version ${row[4]} (${row[5]})`;
 }
 
+// A leaf's bytes are those of a row of `COPY … (FORMAT binary)` of LEAF_SELECT
+// (PostgreSQL's documentation of COPY, "Binary Format"): after the row's 16-bit field count, each field is its
+// 32-bit big-endian length and its bytes, and a text field's bytes are its
+// UTF-8. That is leafHashOf()'s encoding, so a leaf hash is SHA-256 of
+// LEAF_PREFIX followed by the row as it arrives: no text is decoded.
+const LEAF_PREFIX = (() => {
+  const format = Buffer.from(LEAF_FORMAT, 'utf8');
+  const bytes = Buffer.alloc(5 + format.length);
+  bytes.writeUInt32BE(format.length, 1);
+  format.copy(bytes, 5);
+  return bytes;
+})();
+const COPY_SIGNATURE = Buffer.from('PGCOPY\n\xff\r\n\0', 'latin1');
+
+/**
+ * A `COPY … TO STDOUT (FORMAT binary)` run through pg's documented Submittable
+ * interface (what client.query() accepts besides a query config): it calls
+ * onRow(bytes, start, end) for each row's fields, synchronously, as the rows
+ * arrive. Resolves with the number of rows.
+ */
+function copyRows(client, text, fieldCount, onRow) {
+  return new Promise((resolve, reject) => {
+    let rest = null;
+    let headerDone = false;
+    let rows = 0;
+    let failure = null;
+    const fail = (error) => {
+      failure ??= error;
+    };
+    client.query({
+      submit(connection) {
+        connection.query(text);
+      },
+      handleCopyData(message) {
+        if (failure) return;
+        let bytes = rest ? Buffer.concat([rest, message.chunk]) : message.chunk;
+        rest = null;
+        let at = 0;
+        if (!headerDone) {
+          if (bytes.length < 19) {
+            rest = Buffer.from(bytes);
+            return;
+          }
+          if (!bytes.subarray(0, 11).equals(COPY_SIGNATURE)) return fail(new Error('not a binary COPY stream'));
+          at = 19 + bytes.readUInt32BE(15);
+          headerDone = true;
+        }
+        while (at + 2 <= bytes.length) {
+          const fields = bytes.readInt16BE(at);
+          if (fields === -1) {
+            at = bytes.length;
+            break;
+          }
+          if (fields !== fieldCount) return fail(new Error(`a COPY row has ${fields} fields, not ${fieldCount}`));
+          let end = at + 2;
+          let complete = true;
+          for (let i = 0; i < fields && complete; i++) {
+            if (end + 4 > bytes.length) complete = false;
+            else {
+              const length = bytes.readInt32BE(end);
+              if (length < 0) return fail(new Error('an event has a NULL where a leaf needs a value'));
+              end += 4 + length;
+              complete = end <= bytes.length;
+            }
+          }
+          if (!complete) break;
+          onRow(bytes, at + 2, end);
+          rows++;
+          at = end;
+        }
+        // pg reuses its read buffer: keep a copy of a row split across messages.
+        if (at < bytes.length) rest = Buffer.from(bytes.subarray(at));
+      },
+      handleCopyInResponse() {
+        fail(new Error('unexpected COPY FROM'));
+      },
+      handleRowDescription() {},
+      handleDataRow() {},
+      handleEmptyQuery() {},
+      handleCommandComplete() {},
+      handleError(error) {
+        fail(error);
+      },
+      handleReadyForQuery() {
+        if (failure) reject(failure);
+        else resolve(rows);
+      },
+    });
+  });
+}
+
+const xid8 = (value) => {
+  // Positions come from signed heads and were checked as digits (readHead); COPY takes no parameters.
+  if (!/^\d+$/.test(value)) throw new Error(`not a position: ${value}`);
+  return `'${value}'`;
+};
+
 /**
  * The leaf hashes of the events in (after, upTo] (positions as [transactionId,
- * globalPosition]), in tree order, 32 bytes each, read page by page.
+ * globalPosition]), in tree order, 32 bytes each, from one binary COPY.
  */
 async function hashRange(client, after, upTo) {
   const hashes = [];
+  let block = Buffer.allocUnsafe(32 * 8192);
+  let filled = 0;
   // ORDER BY names the table's columns: the bare names would sort the text copies the SELECT makes ("10" < "9").
-  const page = (from) =>
-    client.query({
-      name: 'ledger_verify_page',
-      text: `SELECT ${LEAF_SELECT} FROM events
-              WHERE (transaction_id, global_position) > ($1::text::xid8, $2::bigint)
-                AND (transaction_id, global_position) <= ($3::text::xid8, $4::bigint)
-              ORDER BY events.transaction_id, events.global_position LIMIT $5`,
-      values: [from[0], from[1], upTo[0], upTo[1], PAGE],
-      rowMode: 'array',
-    });
-  let pending = page(after);
-  while (pending) {
-    const { rows } = await pending;
-    // The next page is read while this one is hashed.
-    const last = rows[rows.length - 1];
-    pending = rows.length === PAGE ? page([last[1], last[0]]) : null;
-    const out = Buffer.allocUnsafe(rows.length * 32);
-    for (let i = 0; i < rows.length; i++) leafHashOf(rows[i]).copy(out, i * 32);
-    hashes.push(out);
-  }
+  const text = `COPY (SELECT ${LEAF_SELECT} FROM events
+      WHERE (transaction_id, global_position) > (${xid8(after[0])}::xid8, ${xid8(after[1])}::bigint)
+        AND (transaction_id, global_position) <= (${xid8(upTo[0])}::xid8, ${xid8(upTo[1])}::bigint)
+      ORDER BY events.transaction_id, events.global_position) TO STDOUT (FORMAT binary)`;
+  await copyRows(client, text, LEAF_FIELD_NAMES.length, (bytes, start, end) => {
+    const leaf = Buffer.allocUnsafe(LEAF_PREFIX.length + end - start);
+    LEAF_PREFIX.copy(leaf, 0);
+    bytes.copy(leaf, LEAF_PREFIX.length, start, end);
+    sha256(leaf).copy(block, filled);
+    filled += 32;
+    if (filled === block.length) {
+      hashes.push(block);
+      block = Buffer.allocUnsafe(block.length);
+      filled = 0;
+    }
+  });
+  hashes.push(block.subarray(0, filled));
   return Buffer.concat(hashes);
 }
 

@@ -7,6 +7,9 @@ import { PROJECTIONS } from '../lib/read-models';
 import { startProjectionWorker } from '../lib/projections/worker';
 import { ledgerSettingsFromEnv } from '../lib/ledger/config';
 import { exitAtShutdownLimit } from '../lib/server/shutdown-limit';
+import { loggerFor } from '../lib/observability/logger';
+
+const log = loggerFor('projector');
 
 const db = await resolveDatabase();
 await prepareDatabase(db.url);
@@ -14,17 +17,18 @@ const worker = startProjectionWorker({
   connectionString: db.url,
   projections: PROJECTIONS,
   ledger: ledgerSettingsFromEnv(),
-  log: (line) => console.log(`[projector] ${line}`),
+  log: (line) => log.info(line),
 });
-console.log(
-  `> Projection worker ${worker.id} started (${PROJECTIONS.map((p) => `${p.name} v${p.version}`).join(', ')})`,
+log.info(
+  { worker: worker.id },
+  `Projection worker ${worker.id} started (${PROJECTIONS.map((p) => `${p.name} v${p.version}`).join(', ')})`,
 );
 
 let stopping = false;
 async function shutdown(signal: string) {
   if (stopping) return;
   stopping = true;
-  console.log(`> ${signal}: stopping the projection worker`);
+  log.info({ signal }, 'stopping the projection worker');
   exitAtShutdownLimit();
   await worker.stop();
   await db.stop();

@@ -73,6 +73,25 @@ export function AuditTimeline({ timeline, initialVersion }: { timeline: OrderTim
 
   return (
     <div className="grid grid-cols-1 gap-6 lg:grid-cols-5 lg:items-start">
+      {/* Events first in the page's order, so a phone shows them first; on a wide screen the state sits beside them. */}
+      <section aria-labelledby="audit-events-title" className="lg:col-span-3 lg:col-start-1 lg:row-start-1">
+        <h2 id="audit-events-title" className="mb-3 text-base font-semibold text-slate-900">
+          Events <span className="font-normal text-slate-600">({entries.length})</span>
+        </h2>
+        <ol className="space-y-3">
+          {entries.map((entry) => (
+            <EventCard
+              key={entry.version}
+              entry={entry}
+              selected={entry.version === current.version}
+              integrity={integrityOf(entry.version, verification)}
+              brokenBecause={verification.ok ? null : verification.reason}
+              correctedBy={correctedBy.get(entry.version) ?? []}
+              onSelect={(version) => select(version, true)}
+            />
+          ))}
+        </ol>
+      </section>
       <div
         ref={panel}
         className="scroll-mt-4 lg:sticky lg:top-6 lg:col-span-2 lg:col-start-4 lg:row-start-1 lg:max-h-[calc(100dvh-3rem)] lg:overflow-y-auto"
@@ -96,13 +115,13 @@ export function AuditTimeline({ timeline, initialVersion }: { timeline: OrderTim
           </p>
           <div className="mt-4 space-y-4">
             <section aria-label={`What v${current.version} changed`} className="rounded-lg bg-slate-50 p-3">
-              <h3 className="mb-1.5 text-xs font-medium tracking-wide text-slate-500 uppercase">
+              <h3 className="mb-1.5 text-xs font-medium tracking-wide text-slate-600 uppercase">
                 What v{current.version} changed
               </h3>
               <ChangeList diff={current.diff} currency={state.status === 'empty' ? undefined : state.currency} />
             </section>
             <OrderStateView state={state} diff={current.diff} customerName={timeline.customerName} />
-            <p className="text-xs text-slate-500">
+            <p className="text-xs text-slate-600">
               Replayed from the order&apos;s own events, v1 to v{current.version}.{' '}
               <span className="rounded bg-amber-100 px-1 ring-1 ring-amber-300 ring-inset">Changed</span> and{' '}
               <span className="rounded bg-emerald-50 px-1 ring-1 ring-emerald-300 ring-inset">new</span> mark what this
@@ -111,25 +130,6 @@ export function AuditTimeline({ timeline, initialVersion }: { timeline: OrderTim
           </div>
         </Card>
       </div>
-
-      <section aria-labelledby="audit-events-title" className="lg:col-span-3 lg:col-start-1 lg:row-start-1">
-        <h2 id="audit-events-title" className="mb-3 text-base font-semibold text-slate-900">
-          Events <span className="font-normal text-slate-500">({entries.length})</span>
-        </h2>
-        <ol className="space-y-3">
-          {entries.map((entry) => (
-            <EventCard
-              key={entry.version}
-              entry={entry}
-              selected={entry.version === current.version}
-              integrity={integrityOf(entry.version, verification)}
-              brokenBecause={verification.ok ? null : verification.reason}
-              correctedBy={correctedBy.get(entry.version) ?? []}
-              onSelect={(version) => select(version, true)}
-            />
-          ))}
-        </ol>
-      </section>
     </div>
   );
 }

@@ -1,4 +1,10 @@
 import { describeChange, type FieldChange } from '@/lib/audit';
+import { LocalTime } from '@/components/format/local-time';
+
+// Timestamps in a diff (shippedAt, cancelledAt, placedAt) read as dates in the reader's zone, like the rest of the page.
+const ISO_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/;
+const shown = (raw: unknown, text: string) =>
+  typeof raw === 'string' && ISO_INSTANT.test(raw) ? <LocalTime iso={raw} /> : text;
 
 /**
  * What one event changed, field by field, old value struck through. A
@@ -19,16 +25,16 @@ export function ChangeList({ diff, currency }: { diff: FieldChange[]; currency: 
             <span className="font-medium text-slate-900">{field}</span>
             {kind === 'removed' ? ' removed' : kind === 'added' ? ' added' : ''}:{' '}
             {before !== null && (
-              <del className="text-slate-500">
+              <del className="text-slate-600">
                 <span className="sr-only">was </span>
-                {before}
+                {shown(change.before, before)}
               </del>
             )}
             {before !== null && after !== null && <span aria-hidden="true"> → </span>}
             {after !== null && (
               <ins className="rounded bg-amber-100 px-1 text-slate-900 no-underline">
                 <span className="sr-only">{before !== null ? ', now ' : ''}</span>
-                {after}
+                {shown(change.after, after)}
               </ins>
             )}
           </li>

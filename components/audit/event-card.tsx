@@ -1,6 +1,7 @@
 import type { ReactNode } from 'react';
 import type { Integrity, TimelineEntry } from '@/lib/audit';
 import { LocalTime } from '@/components/format/local-time';
+import { CopyButton } from './copy-button';
 import { ShortId } from './short-id';
 
 export const eventAnchor = (version: number) => `audit-event-${version}`;
@@ -66,7 +67,7 @@ export function EventCard({ entry, selected, integrity, brokenBecause, corrected
         </span>
         <div className="min-w-0 flex-1">
           <h3 className="text-sm font-semibold text-slate-900">
-            {entry.label} <span className="font-mono text-xs font-normal text-slate-500">{entry.type}</span>
+            {entry.label} <span className="font-mono text-xs font-normal text-slate-600">{entry.type}</span>
           </h3>
           <p className="mt-0.5 text-xs text-slate-600">
             <LocalTime iso={entry.occurredAt} />
@@ -142,31 +143,34 @@ export function EventCard({ entry, selected, integrity, brokenBecause, corrected
         </ul>
       )}
 
-      <dl className="mt-3 grid grid-cols-[auto_1fr] gap-x-3 gap-y-0.5 border-t border-slate-100 pt-2 text-xs text-slate-500 sm:grid-cols-[auto_1fr_auto_1fr]">
+      <dl className="mt-3 grid grid-cols-[auto_1fr] gap-x-3 gap-y-0.5 border-t border-slate-100 pt-2 text-xs text-slate-600 sm:grid-cols-[auto_1fr_auto_1fr]">
         <dt>Recorded</dt>
         <dd className="text-slate-700">
           <LocalTime iso={entry.recordedAt} />
         </dd>
         <dt>Command</dt>
         <dd className="text-slate-700">
-          <ShortId value={entry.commandId} />
-          {entry.commandType && <span className="text-slate-500"> ({entry.commandType})</span>}
+          <ShortId value={entry.commandId} label={`command id of v${version}`} />
+          {entry.commandType && <span className="text-slate-600"> ({entry.commandType})</span>}
         </dd>
         <dt>Correlation</dt>
         <dd className="text-slate-700" data-testid="audit-correlation">
-          <ShortId value={entry.correlationId} />
+          <ShortId value={entry.correlationId} label={`correlation id of v${version}`} />
         </dd>
         <dt>Causation</dt>
         <dd className="text-slate-700" data-testid="audit-causation">
-          <ShortId value={entry.causationId} />
+          <ShortId value={entry.causationId} label={`causation id of v${version}`} />
         </dd>
-        <dt>Position</dt>
-        <dd className="font-mono text-slate-700" data-testid="audit-position">
-          {entry.position}
+        <dt>
+          <PositionHelp version={version} />
+        </dt>
+        <dd className="font-mono text-slate-700">
+          <span data-testid="audit-position">{entry.position}</span>
+          <CopyButton value={entry.position} label={`position of v${version}`} />
         </dd>
         <dt>Hash</dt>
         <dd className="text-slate-700">
-          <ShortId value={entry.hash} length={12} />
+          <ShortId value={entry.hash} length={12} label={`hash of v${version}`} />
         </dd>
         <dt>Ledger</dt>
         <dd
@@ -196,5 +200,36 @@ function LedgerCoverageText({ coverage, position }: { coverage: TimelineEntry['l
       Covered by signed head #{coverage.head.treeSize} (leaf {coverage.leafIndex}, signed{' '}
       <LocalTime iso={coverage.head.timestamp} />)
     </span>
+  );
+}
+
+/**
+ * "Position" is the event's place in the whole log (all orders), which is not
+ * its version (its place in this order's stream): said in a popover the
+ * term opens, since a title tooltip never shows on a phone or to a keyboard.
+ */
+function PositionHelp({ version }: { version: number }) {
+  const id = `position-help-${version}`;
+  return (
+    <>
+      <button
+        type="button"
+        popoverTarget={id}
+        className="cursor-help rounded underline decoration-dotted underline-offset-2 focus-visible:outline-2 focus-visible:outline-indigo-600"
+      >
+        Position
+      </button>
+      <div
+        id={id}
+        popover="auto"
+        className="m-auto max-w-xs rounded-lg border border-slate-200 bg-white p-3 text-sm text-slate-700 shadow-lg backdrop:bg-transparent"
+      >
+        <p>
+          <strong className="text-slate-900">Position</strong> is where this event sits in the whole event log, across
+          every order: the order readers and projections apply events in (transaction, then place in it). The version (v
+          {version}) is its place in this order&apos;s own history.
+        </p>
+      </div>
+    </>
   );
 }

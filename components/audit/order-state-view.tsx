@@ -16,7 +16,12 @@ function Mark({ kind, children, block = false }: { kind: ChangeKind | null; chil
   const { className, label } = MARK[kind];
   const Tag = block ? 'div' : 'span';
   return (
-    <Tag data-change={kind} className={`-mx-1 rounded px-1 ring-1 ring-inset ${className} ${block ? 'py-0.5' : ''}`}>
+    // Inside the panel (no negative margin that the scrolling panel would clip), and
+    // `box-decoration-clone` keeps a value that wraps one highlight per line, not one per word.
+    <Tag
+      data-change={kind}
+      className={`rounded px-1 ring-1 ring-inset box-decoration-clone ${className} ${block ? 'block py-0.5' : ''}`}
+    >
       {children}
       <span className="sr-only"> ({label})</span>
     </Tag>
@@ -78,34 +83,34 @@ export function OrderStateView({
       )}
 
       <div>
-        <h4 className="mb-1 text-xs font-medium tracking-wide text-slate-500 uppercase">Shipping address</h4>
-        <address className="leading-6 text-slate-700 not-italic break-anywhere" data-testid="audit-state-address">
-          <Mark kind={at('shippingAddress.name')}>
+        <h4 className="mb-1 text-xs font-medium tracking-wide text-slate-600 uppercase">Shipping address</h4>
+        {/* One highlight for the address, whichever of its lines changed (a re-addressing changes several). */}
+        <Mark kind={at('shippingAddress')} block>
+          <address className="leading-6 text-slate-700 not-italic break-anywhere" data-testid="audit-state-address">
             <span className="font-medium text-slate-900">{a.name}</span>
-          </Mark>
-          <br />
-          <Mark kind={at('shippingAddress.line1')}>{a.line1}</Mark>
-          <br />
-          <Mark kind={at('shippingAddress.postalCode')}>{a.postalCode}</Mark>{' '}
-          <Mark kind={at('shippingAddress.city')}>{a.city}</Mark>
-          <br />
-          <Mark kind={at('shippingAddress.country')}>{a.country}</Mark>
-        </address>
+            <br />
+            {a.line1}
+            <br />
+            {a.postalCode} {a.city}
+            <br />
+            {a.country}
+          </address>
+        </Mark>
       </div>
 
       <div>
-        <h4 className="mb-1 text-xs font-medium tracking-wide text-slate-500 uppercase">Lines</h4>
+        <h4 className="mb-1 text-xs font-medium tracking-wide text-slate-600 uppercase">Lines</h4>
         <ul className="divide-y divide-slate-100">
           {state.lines.map((line) => (
             <li key={line.sku} className="py-1.5">
               <Mark kind={at(['lines', line.sku])} block>
                 <div className="flex justify-between gap-3">
                   <span className="min-w-0 break-anywhere">
-                    {line.quantity} × {line.name} <span className="font-mono text-xs text-slate-500">{line.sku}</span>
+                    {line.quantity} × {line.name} <span className="font-mono text-xs text-slate-600">{line.sku}</span>
                   </span>
                   <span className="shrink-0 tabular-nums">{money(line.lineTotal)}</span>
                 </div>
-                <p className="text-xs text-slate-500">at {money(line.unitPrice)} each</p>
+                <p className="text-xs text-slate-600">at {money(line.unitPrice)} each</p>
               </Mark>
             </li>
           ))}
@@ -114,7 +119,7 @@ export function OrderStateView({
 
       {state.adjustments.length > 0 && (
         <div>
-          <h4 className="mb-1 text-xs font-medium tracking-wide text-slate-500 uppercase">Adjustments</h4>
+          <h4 className="mb-1 text-xs font-medium tracking-wide text-slate-600 uppercase">Adjustments</h4>
           <ul className="space-y-1">
             {state.adjustments.map((adjustment, index) => (
               <li key={index}>

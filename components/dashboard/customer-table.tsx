@@ -1,13 +1,14 @@
 'use client';
 
 import { useQuery } from '@tanstack/react-query';
-import { useEffect, useId, useState } from 'react';
+import Link from 'next/link';
+import { usePathname, useRouter, useSearchParams } from 'next/navigation';
+import { useEffect, useEffectEvent, useId, useState, type ReactNode } from 'react';
 import { LocalTime } from '@/components/format/local-time';
 import { Button } from '@/components/ui/button';
-import { AsOfTime } from './as-of-time';
 import { count, money } from './format';
 import { Panel, PanelEmpty, PanelError, Skeleton } from './panel';
-import { customerStatsQuery, type CustomerSort } from '@/lib/read-models/customer-stats/client';
+import { CUSTOMER_SORTS, customerStatsQuery, type CustomerSort } from '@/lib/read-models/customer-stats/client';
 
 const PAGE_SIZE = 25;
 const SEARCH_DEBOUNCE_MS = 300;
@@ -15,21 +16,53 @@ const SEARCH_DEBOUNCE_MS = 300;
 /** Sort, search and page of the customer table, and the query they make. */
 export type CustomerStats = ReturnType<typeof useCustomerStats>;
 
+const isSort = (value: string | null): value is CustomerSort => CUSTOMER_SORTS.includes(value as CustomerSort);
+
 /**
- * The table's state, kept by the dashboard rather than the table so that a
- * search survives switching between live and a past moment. The server
- * sorts, searches and pages (GET /api/stats/customers, with `at` for a past
- * moment), so the table stays one page of rows however many customers there are.
+ * The table's state lives in the URL (`q`, `sort`, `page` beside `at`), so a
+ * reload or a shared link shows the same rows, Back steps through pages and
+ * sorts, and a search survives switching between live and a past moment. The
+ * server sorts, searches and pages (GET /api/stats/customers, with `at` for a
+ * past moment), so the table stays one page of rows however many customers there are.
  */
 export function useCustomerStats(at: string | null) {
-  const [sort, setSort] = useState<CustomerSort>('spent');
-  const [text, setText] = useState('');
-  const q = useDebounced(text.trim(), SEARCH_DEBOUNCE_MS);
-  // The page belongs to one search, sort and moment: a new one starts from its first page.
-  const listKey = `${sort}\n${q}\n${at ?? ''}`;
-  const [paging, setPaging] = useState({ listKey, page: 1 });
-  const page = paging.listKey === listKey ? paging.page : 1;
-  const setPage = (next: number) => setPaging({ listKey, page: Math.max(1, next) });
+  const searchParams = useSearchParams();
+  const pathname = usePathname();
+  const router = useRouter();
+  const rawSort = searchParams.get('sort');
+  const sort: CustomerSort = isSort(rawSort) ? rawSort : 'spent';
+  const q = (searchParams.get('q') ?? '').trim().slice(0, 100);
+  const page = Math.max(1, Number.parseInt(searchParams.get('page') ?? '1', 10) || 1);
+
+  /** The URL with `changes` applied (null removes); defaults stay out of it, so the plain URL stays plain. */
+  const navigate = (changes: Record<string, string | null>, mode: 'push' | 'replace') => {
+    const params = new URLSearchParams(searchParams.toString());
+    for (const [key, value] of Object.entries(changes)) {
+      if (value === null) params.delete(key);
+      else params.set(key, value);
+    }
+    const query = params.toString().replaceAll('%3A', ':');
+    router[mode](query ? `${pathname}?${query}` : pathname, { scroll: false });
+  };
+
+  // What the search box shows; the URL follows it after a pause in typing
+  // (replace: one history entry per search, not per keystroke).
+  const [text, setText] = useState(q);
+  const typed = useDebounced(text.trim(), SEARCH_DEBOUNCE_MS);
+  const searchTyped = useEffectEvent((next: string) => {
+    // A new search starts from its first page.
+    if (next !== q) navigate({ q: next || null, page: null }, 'replace');
+  });
+  useEffect(() => searchTyped(typed), [typed]);
+  // Back/Forward changed the search: the box follows the URL.
+  const [shownQ, setShownQ] = useState(q);
+  if (shownQ !== q) {
+    setShownQ(q);
+    if (q !== text.trim()) setText(q);
+  }
+
+  const setSort = (next: CustomerSort) => navigate({ sort: next === 'spent' ? null : next, page: null }, 'push');
+  const setPage = (next: number) => navigate({ page: next <= 1 ? null : String(next) }, 'push');
   const query = useQuery(customerStatsQuery({ sort, page, pageSize: PAGE_SIZE, q, at }));
   return { at, sort, setSort, text, setText, q, page, setPage, query };
 }
@@ -49,7 +82,7 @@ export function CustomerTable({ stats }: { stats: CustomerStats }) {
         // screenshot of it) passes the past off as the present.
         data?.asOf && (
           <span className="max-w-full rounded-full bg-amber-100 px-2.5 py-1 text-xs font-medium text-amber-900 ring-1 ring-amber-600/30 ring-inset">
-            Historic · as of <AsOfTime date={new Date(data.asOf)} compact />
+            Historic · as of <LocalTime iso={data.asOf} />
           </span>
         )
       }
@@ -69,29 +102,6 @@ export function CustomerTable({ stats }: { stats: CustomerStats }) {
             className="mt-1 block min-h-10 w-full rounded-lg border-0 px-3 py-2 text-sm text-slate-900 shadow-sm ring-1 ring-slate-300 ring-inset focus:ring-2 focus:ring-indigo-600"
           />
         </div>
-        <fieldset className="shrink-0">
-          <legend className="text-sm font-medium text-slate-700">Sort by</legend>
-          <div className="mt-1 inline-flex rounded-lg ring-1 ring-slate-300 ring-inset">
-            {(['spent', 'orders'] as const).map((value) => (
-              <label
-                key={value}
-                className={`flex min-h-10 cursor-pointer items-center px-3 text-sm first:rounded-l-lg last:rounded-r-lg has-[:focus-visible]:outline-2 has-[:focus-visible]:outline-indigo-600 ${
-                  sort === value ? 'bg-indigo-600 font-medium text-white' : 'bg-white text-slate-700 hover:bg-slate-50'
-                }`}
-              >
-                <input
-                  type="radio"
-                  name="customer-sort"
-                  value={value}
-                  checked={sort === value}
-                  onChange={() => setSort(value)}
-                  className="sr-only"
-                />
-                {value === 'spent' ? 'Spent' : 'Orders'}
-              </label>
-            ))}
-          </div>
-        </fieldset>
       </div>
 
       {query.isError && !data ? (
@@ -107,41 +117,40 @@ export function CustomerTable({ stats }: { stats: CustomerStats }) {
         >
           <table className="w-full min-w-[36rem] text-left text-sm">
             <caption className="sr-only">
-              Customers sorted by {sort === 'spent' ? 'amount spent' : 'number of orders'}
+              Customers sorted by {SORT_NAMES[sort]}
               {data.asOf ? `, as of ${data.asOf}` : ''}, page {data.page} of {pages}
             </caption>
-            <thead className="bg-slate-50 text-slate-600">
+            <thead className="bg-slate-50 text-slate-700">
               <tr>
-                <th scope="col" className="px-3 py-2 font-medium">
+                <SortHeader sort={sort} value="name" setSort={setSort}>
                   Customer
-                </th>
-                <th
-                  scope="col"
-                  className="px-3 py-2 text-right font-medium"
-                  aria-sort={sort === 'orders' ? 'descending' : undefined}
-                >
+                </SortHeader>
+                <SortHeader sort={sort} value="orders" setSort={setSort} numeric>
                   Orders
-                </th>
-                <th
-                  scope="col"
-                  className="px-3 py-2 text-right font-medium"
-                  aria-sort={sort === 'spent' ? 'descending' : undefined}
-                >
+                </SortHeader>
+                <SortHeader sort={sort} value="spent" setSort={setSort} numeric>
                   Spent
-                </th>
+                </SortHeader>
                 <th scope="col" className="px-3 py-2 text-right font-medium">
                   Cancelled
                 </th>
-                <th scope="col" className="px-3 py-2 font-medium">
+                <SortHeader sort={sort} value="last" setSort={setSort}>
                   Last order
-                </th>
+                </SortHeader>
               </tr>
             </thead>
             <tbody className="divide-y divide-slate-100 tabular-nums">
               {data.customers.map((c) => (
                 <tr key={c.customerId} className="hover:bg-slate-50">
-                  <th scope="row" className="max-w-56 truncate px-3 py-2 font-medium text-slate-900">
-                    {c.name}
+                  <th scope="row" className="max-w-56 truncate px-3 py-2 font-medium">
+                    {/* The orders list searches by part of a customer name (q). */}
+                    <Link
+                      href={`/orders?q=${encodeURIComponent(c.name)}`}
+                      title={`Orders of ${c.name}`}
+                      className="rounded text-indigo-700 underline-offset-2 hover:underline focus-visible:outline-2 focus-visible:outline-indigo-600"
+                    >
+                      {c.name}
+                    </Link>
                   </th>
                   <td className="px-3 py-2 text-right">{count(c.totalOrders)}</td>
                   <td className="px-3 py-2 text-right">{money(c.totalSpent)}</td>
@@ -182,6 +191,52 @@ export function CustomerTable({ stats }: { stats: CustomerStats }) {
         </nav>
       )}
     </Panel>
+  );
+}
+
+const SORT_NAMES: Record<CustomerSort, string> = {
+  spent: 'amount spent',
+  orders: 'number of orders',
+  name: 'name',
+  last: 'latest order',
+};
+
+/** A column header that sorts the table by its column; the sorted one says so (aria-sort) and shows an arrow. */
+function SortHeader({
+  sort,
+  value,
+  setSort,
+  numeric = false,
+  children,
+}: {
+  sort: CustomerSort;
+  value: CustomerSort;
+  setSort: (sort: CustomerSort) => void;
+  numeric?: boolean;
+  children: ReactNode;
+}) {
+  const active = sort === value;
+  // Names go A–Z; amounts, counts and dates biggest or newest first.
+  const direction = value === 'name' ? 'ascending' : 'descending';
+  return (
+    <th
+      scope="col"
+      aria-sort={active ? direction : undefined}
+      className={`p-0 font-medium ${numeric ? 'text-right' : ''}`}
+    >
+      <button
+        type="button"
+        onClick={() => setSort(value)}
+        className={`inline-flex min-h-9 w-full items-center gap-1 px-3 py-2 hover:bg-slate-100 focus-visible:outline-2 focus-visible:outline-indigo-600 ${
+          numeric ? 'justify-end' : ''
+        } ${active ? 'text-slate-900' : ''}`}
+      >
+        {children}
+        <span aria-hidden="true" className={active ? 'text-indigo-700' : 'text-transparent'}>
+          {direction === 'ascending' ? '↑' : '↓'}
+        </span>
+      </button>
+    </th>
   );
 }
 

@@ -17,7 +17,7 @@ const compactMoney = new Intl.NumberFormat(LOCALE, {
   notation: 'compact',
   maximumFractionDigits: 1,
 });
-/** For axis labels: "€1.2K". */
+/** For axis labels and tiles (with the exact amount beside it for hover and screen readers): "€1.2K". */
 export const moneyCompact = (minor: number) => compactMoney.format(minor / 100);
 
 /** 850 → "850 ms", 12_300 → "12.3 s", 190_000 → "3 min 10 s". */
@@ -32,3 +32,45 @@ export function duration(ms: number): string {
 const clock = new Intl.DateTimeFormat(LOCALE, { hour: '2-digit', minute: '2-digit' });
 /** The minute in the reader's time zone; only rendered in the browser (data is fetched there). */
 export const clockTime = (iso: string) => clock.format(new Date(iso));
+
+const percent = new Intl.NumberFormat(LOCALE, {
+  style: 'percent',
+  maximumFractionDigits: 0,
+  signDisplay: 'exceptZero',
+});
+
+/**
+ * The change from `previous` to `current`, as a sign and a percentage
+ * ("+12%", "−40%"), or null when there is nothing to compare with (0 before).
+ */
+export function change(current: number, previous: number): { direction: 'up' | 'down' | 'flat'; text: string } | null {
+  if (previous === 0) return current === 0 ? { direction: 'flat', text: '±0%' } : null;
+  const ratio = (current - previous) / Math.abs(previous);
+  const direction = ratio > 0.005 ? 'up' : ratio < -0.005 ? 'down' : 'flat';
+  return { direction, text: direction === 'flat' ? '±0%' : percent.format(ratio) };
+}
+
+const relative = new Intl.RelativeTimeFormat(LOCALE, { numeric: 'auto', style: 'short' });
+const STEPS: [Intl.RelativeTimeFormatUnit, number][] = [
+  ['second', 60],
+  ['minute', 60],
+  ['hour', 24],
+  ['day', 7],
+  ['week', 4.35],
+  ['month', 12],
+  ['year', Infinity],
+];
+
+/** "12 sec ago", "3 min ago", "yesterday": `iso` against `now` (ms). */
+export function relativeTime(iso: string, now: number): string {
+  let value = (Date.parse(iso) - now) / 1000;
+  for (const [unit, size] of STEPS) {
+    if (Math.abs(value) < size) {
+      // Under ten seconds ago, or "in the future" by less than a tick of the
+      // page's clock (which moves every few seconds): "just now".
+      return unit === 'second' && value > -10 ? 'just now' : relative.format(Math.round(value), unit);
+    }
+    value /= size;
+  }
+  return relative.format(Math.round(value), 'year');
+}

@@ -37,11 +37,11 @@ export function HistoricBanner({
     >
       <div className="flex flex-col gap-3 sm:flex-row sm:items-start sm:justify-between">
         <h2 className="min-w-0 text-base font-semibold text-amber-950 sm:text-lg">
-          <span className="mr-2 inline-block rounded bg-amber-600 px-1.5 py-0.5 align-middle text-xs font-semibold tracking-wide text-white uppercase">
+          <span className="mr-2 inline-block rounded bg-amber-800 px-1.5 py-0.5 align-middle text-xs font-semibold tracking-wide text-white uppercase">
             Historic view
           </span>
           <span className="align-middle break-anywhere">
-            Customer statistics as of{' '}
+            Dashboard as of{' '}
             {shown ? <AsOfTime date={shown} className="font-semibold" /> : <q className="font-mono">{at}</q>}
           </span>
         </h2>
@@ -64,19 +64,22 @@ export function HistoricBanner({
           </p>
         )
       )}
-      {/* Why the rest of the dashboard is gone: key figures, the chart, the
-          event feed and projection health come from live read models that
-          only know the present. Next to figures of another moment they would
-          read as that moment's, and "live" labels on them would still invite
-          the comparison, so the historic view shows the customer table alone
-          and says so. */}
+      {/* The event feed, projection health and the ledger come from live
+          state that only knows the present: beside figures of another moment
+          they would read as that moment's, so they are hidden, and it says so. */}
       <p className="mt-2 max-w-3xl text-sm text-amber-900">
-        Recomputed from the events recorded up to that moment, so they stay as they were while new orders arrive. Key
-        figures, the per-minute chart, the event feed and projection health show only the present and are hidden here.
+        Recomputed from the events recorded up to then, so nothing here moves while new orders arrive. The event feed
+        and projection health show only the present and are hidden.
       </p>
-      <div className="mt-4 border-t border-amber-200 pt-4">
-        <AsOfPicker key={at} asOf={asOf} label="Change the moment" />
-      </div>
+      {/* Closed by default, so that on a phone the figures follow the banner on the first screen. */}
+      <details className="group mt-3 border-t border-amber-200 pt-3">
+        <summary className="cursor-pointer rounded text-sm font-medium text-amber-950 focus-visible:outline-2 focus-visible:outline-indigo-600">
+          Change the moment
+        </summary>
+        <div className="mt-3">
+          <AsOfPicker key={at} asOf={asOf} label="Change the moment" />
+        </div>
+      </details>
     </section>
   );
 }

@@ -15,7 +15,15 @@ import {
 } from 'recharts';
 import type { MinuteMetrics } from '@/lib/read-models/order-metrics/types';
 import { clockTime, count, money, moneyCompact } from './format';
-import { hasActivity, ORDERS_COLOR, PLOT_HEIGHT, REVENUE_COLOR } from './minute-chart-theme';
+import {
+  GRID_COLOR,
+  hasActivity,
+  ORDERS_COLOR,
+  PLOT_HEIGHT,
+  REVENUE_COLOR,
+  TICK_COLOR,
+  ZERO_COLOR,
+} from './minute-chart-theme';
 
 // The recharts half of minute-chart.tsx, loaded in the browser only (see
 // there). Orders placed per minute are bars on the left axis, net revenue per
@@ -26,10 +34,7 @@ import { hasActivity, ORDERS_COLOR, PLOT_HEIGHT, REVENUE_COLOR } from './minute-
 
 const TICKS = 4;
 
-/** Tailwind's slate-200, slate-400 and slate-500. */
-const GRID_COLOR = '#e2e8f0';
-const ZERO_COLOR = '#94a3b8';
-const TICK_STYLE = { fill: '#64748b', fontSize: 11 };
+const TICK_STYLE = { fill: TICK_COLOR, fontSize: 11 };
 
 /** The smallest 1, 2 or 5 × 10^k step that covers `max` in about `ticks` steps. */
 function niceStep(max: number, ticks: number, integer: boolean): number {

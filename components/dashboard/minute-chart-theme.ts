@@ -5,9 +5,13 @@
 /** The plot's height in CSS pixels: ResponsiveContainer needs a sized parent. */
 export const PLOT_HEIGHT = 240;
 
-/** Tailwind's indigo-500 and emerald-600, as hex: recharts sets SVG attributes, not classes. */
-export const ORDERS_COLOR = '#6366f1';
-export const REVENUE_COLOR = '#059669';
+// recharts sets SVG attributes, not classes: the colours are CSS variables
+// (app/globals.css), so the plot follows the light or dark theme like the rest.
+export const ORDERS_COLOR = 'var(--chart-orders)';
+export const REVENUE_COLOR = 'var(--chart-revenue)';
+export const GRID_COLOR = 'var(--chart-grid)';
+export const ZERO_COLOR = 'var(--chart-zero)';
+export const TICK_COLOR = 'var(--chart-tick)';
 
 /** Whether anything happened in a minute: quiet minutes get no dot, and a window of only quiet ones no chart. */
 export const hasActivity = (m: { ordersPlaced: number; ordersCancelled: number; revenue: number }) =>

@@ -12,7 +12,7 @@ import { metricsKeys } from '@/lib/read-models/order-metrics/client';
 
 export const dashboardKeys = {
   all: ['dashboard'] as const,
-  metrics: () => metricsKeys.all,
+  metrics: () => metricsKeys.live(),
   recentEvents: () => [...dashboardKeys.all, 'recent-events'] as const,
   /** The live customer list (pushes invalidate it; the list as of a past moment has other keys). */
   customers: () => customerStatsKeys.live(),

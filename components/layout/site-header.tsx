@@ -19,7 +19,8 @@ export function SiteHeader({ user }: { user: SessionUser | null }) {
         {user && (
           <>
             <nav aria-label="Main" className="order-last -mx-2 w-full sm:order-none sm:mx-0 sm:ml-auto sm:w-auto">
-              <ul className="flex items-center gap-1">
+              {/* Five links for an operator: no gap between them on a phone, or the last one overflows. */}
+              <ul className="flex items-center gap-0 sm:gap-1">
                 <li>
                   <NavLink href="/orders">Orders</NavLink>
                 </li>
@@ -33,6 +34,9 @@ export function SiteHeader({ user }: { user: SessionUser | null }) {
                 </li>
                 <li>
                   <NavLink href="/projections">Projections</NavLink>
+                </li>
+                <li>
+                  <NavLink href="/api-docs">API</NavLink>
                 </li>
               </ul>
             </nav>

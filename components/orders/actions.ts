@@ -22,6 +22,8 @@ import {
 import { authorizeAction } from '@/lib/auth/current-user';
 import { actorOf, type Permission } from '@/lib/auth/permissions';
 import { getServices } from '@/lib/server/services';
+import { headers } from 'next/headers';
+import { requestIdOf } from '@/lib/observability/request-id';
 
 // Every argument is parsed again here: a server action is a public endpoint,
 // and its TypeScript types say nothing about what a request really carries.
@@ -40,8 +42,10 @@ const commandIdSchema = z.object({
 async function commandContextFor(permission: Permission, request: unknown) {
   const user = await authorizeAction(permission);
   const { commandId, correlationId } = commandIdSchema.parse(request);
-  // Without a correlation id the command is its own correlation (handleOrderCommand's default).
-  return { commandId, correlationId, actor: actorOf(user) };
+  // The server (lib/observability/http.ts) gave the action's POST its request id.
+  const requestId = requestIdOf(await headers());
+  // Without a correlation id the request id is the correlation (handleOrderCommand's default).
+  return { commandId, correlationId, requestId, actor: actorOf(user) };
 }
 
 // Apart from commandIdSchema, which commandContextFor has already parsed.

@@ -39,7 +39,7 @@ export function OrderDetail({ view, customer }: OrderDetailProps) {
           <span aria-hidden="true"> · </span>
           <span data-testid="order-version">Version {version}</span>
         </p>
-        <p className="mt-0.5 font-mono text-xs text-slate-400 break-anywhere">{order.orderId}</p>
+        <p className="mt-0.5 font-mono text-xs text-slate-600 break-anywhere">{order.orderId}</p>
       </div>
 
       {order.status === 'cancelled' && (

@@ -34,7 +34,7 @@ export function OrderDates({ order }: { order: ExistingOrder }) {
         <div key={label} className="flex justify-between gap-4">
           <dt className="text-slate-600">{label}</dt>
           <dd className="text-right text-slate-900">
-            {iso ? <LocalTime iso={iso} /> : <span className="text-slate-400">{missing}</span>}
+            {iso ? <LocalTime iso={iso} /> : <span className="text-slate-600">{missing}</span>}
           </dd>
         </div>
       ))}

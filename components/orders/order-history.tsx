@@ -56,7 +56,7 @@ export function OrderHistory({ events, currency }: { events: RecordedEvent[]; cu
               {known && describe(known, currency) && (
                 <p className="mt-0.5 text-sm text-slate-600 break-anywhere">{describe(known, currency)}</p>
               )}
-              <p className="mt-0.5 text-xs text-slate-400">
+              <p className="mt-0.5 text-xs text-slate-600">
                 Hash{' '}
                 <abbr title={event.hash} className="font-mono no-underline">
                   {event.hash.slice(0, 12)}

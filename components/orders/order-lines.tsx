@@ -60,7 +60,7 @@ export function OrderLines({ order }: { order: ExistingOrder }) {
           <div key={index} data-testid="adjustment" className="flex justify-between gap-4 text-slate-600">
             <dt className="min-w-0">
               <span className="break-anywhere">Adjustment: {adjustment.reason}</span>
-              <span className="block text-xs text-slate-400">
+              <span className="block text-xs text-slate-600">
                 <LocalTime iso={adjustment.adjustedAt} />
               </span>
             </dt>

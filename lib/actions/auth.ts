@@ -30,6 +30,27 @@ export async function signInAction(_previous: SignInState, form: FormData): Prom
   redirect(next);
 }
 
+export type SignInAgainResult = { ok: true } | { ok: false; error: ActionError };
+
+/**
+ * For the "session ended" dialog: signs in and sets the cookie like
+ * signInAction, but stays on the page (no redirect), so the form the user was
+ * filling in keeps its contents and can be sent again.
+ */
+export async function signInAgainAction(input: { username: string; password: string }): Promise<SignInAgainResult> {
+  try {
+    const parsed = signInSchema.parse(input);
+    const requestHeaders = await headers();
+    const { pool } = getServices();
+    const user = await signIn(pool, parsed, clientAddress(requestHeaders));
+    const { token, expiresAt } = await issueToken(pool, user);
+    (await cookies()).set(SESSION_COOKIE, token, sessionCookieOptions(expiresAt, viaHttps(requestHeaders)));
+    return { ok: true };
+  } catch (error) {
+    return { ok: false, error: toActionError('signInAgain', error) };
+  }
+}
+
 /** Ends the session itself, not only the cookie: a copy of the token stops working too. */
 export async function signOutAction(): Promise<void> {
   const jar = await cookies();

@@ -5,6 +5,7 @@ import { ZodError } from 'zod';
 import { fieldErrors, fieldsSummary } from '../commands/schemas';
 import { asUnavailable } from '../db/unavailable';
 import { isAppError, type AppErrorCode } from '../errors';
+import { loggerFor } from '../observability/logger';
 
 // Server actions return their failures instead of throwing them: a thrown
 // error reaches the browser as an opaque digest in production, while a
@@ -48,7 +49,7 @@ export function toActionError(name: string, thrown: unknown): ActionError {
   // The reference lets a user's report be matched to this log line without
   // showing them internals (SQL, stack traces).
   const reference = randomUUID().slice(0, 8);
-  console.error(`[action ${name}] unexpected error (ref ${reference})`, error);
+  loggerFor('action').error({ action: name, reference, err: error }, 'unexpected error');
   return {
     code: 'INTERNAL',
     message: `Something went wrong on our side (ref ${reference}). Please try again.`,

@@ -4,6 +4,7 @@ import path from 'node:path';
 import type pg from 'pg';
 import { hashPassword, verifyPassword } from './passwords';
 import type { Role } from './permissions';
+import { loggerFor } from '../observability/logger';
 
 // Three demo accounts so a new user can try every role. Their password is
 // LEDGERLINE_DEMO_PASSWORD when set (and is reset to it on every start);
@@ -66,10 +67,12 @@ export async function seedDemoUsers(pool: pg.Pool): Promise<DemoSeed> {
   }
   await insertUsers(pool, missing, password);
   if (!kept) {
-    console.log(
-      `[ledgerline] Demo users ${missing.map((u) => u.username).join(', ')} created with password: ${password}\n` +
-        `[ledgerline] (shown once; kept in ${file}. Set LEDGERLINE_DEMO_PASSWORD to choose your own.)`,
+    // The log line never holds the password (logs travel to log stacks); a person at a terminal is shown it once.
+    loggerFor('db').warn(
+      { users: missing.map((u) => u.username), passwordFile: file },
+      `demo users created with a generated password, kept in ${file} (set LEDGERLINE_DEMO_PASSWORD to choose your own)`,
     );
+    if (process.stdout.isTTY) console.log(`Demo users' password (shown once): ${password}`);
   }
   return { created: missing.map((u) => u.username), updated: [], passwordSource: kept ? 'file' : 'generated' };
 }

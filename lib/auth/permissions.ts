@@ -12,12 +12,14 @@ export type Permission =
   /** Correct an order's price with a compensating adjustment. */
   | 'orders:adjust'
   /** Reset, rebuild and switch projections. */
-  | 'projections:operate';
+  | 'projections:operate'
+  /** Scrape the Prometheus metrics (GET /api/metrics; a scrape token also may). */
+  | 'metrics:read';
 
 const GRANTS: Record<Role, readonly Permission[]> = {
   viewer: ['read'],
   clerk: ['read', 'orders:write'],
-  operator: ['read', 'orders:write', 'orders:adjust', 'projections:operate'],
+  operator: ['read', 'orders:write', 'orders:adjust', 'projections:operate', 'metrics:read'],
 };
 
 export const ROLE_LABELS: Record<Role, string> = { viewer: 'Viewer', clerk: 'Clerk', operator: 'Operator' };

@@ -5,6 +5,7 @@
 import type { CatalogProduct } from '@/components/orders/order-lines-editor';
 import type { CustomerOption } from '@/components/orders/customer-picker';
 import type { ProjectionStatus } from '@/lib/projections/status';
+import { reportSessionEnded } from './session-state';
 
 /** A failed API call, with the code, message and (for VALIDATION) fields of the API's error body. */
 export class ApiError extends Error {
@@ -27,6 +28,8 @@ export class ApiError extends Error {
 type ErrorBody = { error?: { code?: string; message?: string; fields?: Record<string, string>; rule?: string } };
 
 async function toApiError(res: Response): Promise<ApiError> {
+  // The session ended since the page loaded: say so (and offer to sign in) instead of a bare failure.
+  if (res.status === 401) reportSessionEnded();
   const body = (await res.json().catch(() => null)) as ErrorBody | null;
   return new ApiError(
     res.status,
@@ -51,6 +54,10 @@ export async function getJson<T>(path: string, signal?: AbortSignal): Promise<T>
  * throws ApiError; a failed call throws the fetch's own error.
  */
 export async function sendJson<T>(method: 'POST' | 'DELETE', path: string, body: unknown): Promise<T> {
+  // Refused here rather than left to a failed fetch: nothing was sent, and the message says why.
+  if (typeof navigator !== 'undefined' && !navigator.onLine) {
+    throw new ApiError(0, 'OFFLINE', OFFLINE_MESSAGE);
+  }
   const res = await fetch(path, {
     method,
     headers: { accept: 'application/json', 'content-type': 'application/json' },
@@ -60,6 +67,8 @@ export async function sendJson<T>(method: 'POST' | 'DELETE', path: string, body:
   if (!res.ok) throw await toApiError(res);
   return (await res.json().catch(() => ({}))) as T;
 }
+
+export const OFFLINE_MESSAGE = 'You are offline: nothing was sent. Try again when the connection is back.';
 
 /** For `retry`: a 4xx says the request itself is wrong, so asking again gives the same answer. */
 export const retryServerErrors = (failures: number, error: Error) =>

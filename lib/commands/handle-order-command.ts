@@ -1,9 +1,13 @@
 import { createHash, randomUUID } from 'node:crypto';
-import { conflict, notFound, ruleViolation, validationError } from '../errors';
+import { conflict, isAppError, notFound, ruleViolation, validationError } from '../errors';
 import { ConcurrencyError, CommandIdReusedError, type NewEvent } from '../event-store';
 import { foldOrderStream, ORDER_STREAM_TYPE, orderIdOf, orderStreamId, toNewEvent } from '../order-stream';
 import { decide, isOrderRuleError, type OrderCommand, type OrderEvent, type OrderRuleError } from '../domain/order';
+import { loggerFor } from '../observability/logger';
+import { processMetrics } from '../observability/metrics';
 import type { CommandContext, CommandResult, CommandServices } from './types';
+
+const log = loggerFor('command');
 
 /** Conflicts are retried on fresh state this many times before giving up. */
 const MAX_ATTEMPTS = 4;
@@ -32,14 +36,48 @@ export async function handleOrderCommand(
   context: CommandContext,
   options: HandleOptions = {},
 ): Promise<CommandResult> {
+  const commandId = context.commandId ?? randomUUID();
+  const correlationId = context.correlationId ?? context.requestId ?? commandId;
+  const fields = { commandType: request.type, commandId, correlationId, requestId: context.requestId, orderId };
+  try {
+    const result = await decideAndAppend(
+      services,
+      orderId,
+      request,
+      buildCommand,
+      { ...context, commandId, correlationId, idempotent: Boolean(context.commandId) },
+      options,
+    );
+    processMetrics().commands.inc({ type: request.type, result: 'ok' });
+    log.info({ ...fields, result: 'ok', version: result.version, position: result.position }, 'command handled');
+    return result;
+  } catch (error) {
+    const code = isAppError(error) ? error.code : 'INTERNAL';
+    processMetrics().commands.inc({ type: request.type, result: code });
+    const line = { ...fields, result: code, message: error instanceof Error ? error.message : String(error) };
+    if (code === 'INTERNAL' || code === 'UNAVAILABLE') log.error(line, 'command failed');
+    else log.info(line, 'command refused');
+    throw error;
+  }
+}
+
+/** The command itself; handleOrderCommand has settled its ids (`idempotent`: the caller chose the command id). */
+async function decideAndAppend(
+  services: CommandServices,
+  orderId: string,
+  request: { type: OrderCommand['type']; input: unknown },
+  buildCommand: (now: Date) => OrderCommand,
+  context: CommandContext & { commandId: string; correlationId: string; idempotent: boolean },
+  options: HandleOptions,
+): Promise<CommandResult> {
   const { store } = services;
   const streamId = orderStreamId(orderId);
-  const commandId = context.commandId ?? randomUUID();
+  const { commandId } = context;
   // Only a caller's own key (Idempotency-Key, a server action's command id)
   // can come back, so only such a command is recorded in `commands` with
   // what it asked for. A generated id appears in the events' metadata alone:
   // nobody can send it again, and its row would cost a write per command.
-  const idempotent = Boolean(context.commandId);
+  const idempotent = context.idempotent;
   // A key belongs to its caller: another user sending the same key (guessed,
   // leaked or just alike) is a different command and must not see this one.
   const commandKey = context.actor ? `${context.actor.id}/${commandId}` : commandId;
@@ -89,8 +127,9 @@ export async function handleOrderCommand(
     const metadata = {
       commandId,
       commandType: request.type,
-      correlationId: context.correlationId ?? commandId,
+      correlationId: context.correlationId,
       causationId: context.causationId ?? commandId,
+      ...(context.requestId ? { requestId: context.requestId } : {}),
       ...(context.actor ? { actor: context.actor } : {}),
     };
     const newEvents: NewEvent[] = events.map((e) => toNewEvent(e, metadata, now));

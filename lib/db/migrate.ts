@@ -4,6 +4,8 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import { PrismaPg } from '@prisma/adapter-pg';
 import { bindMigrationAwareSqlAdapterFactory } from '@prisma/driver-adapter-utils';
+import { MIGRATIONS_DIR } from './migration-status';
+import { loggerFor } from '../observability/logger';
 
 // Prisma's CLI migrate commands need the native schema engine, which cannot be
 // downloaded offline. The same engine ships as WebAssembly and drives
@@ -13,7 +15,7 @@ import { bindMigrationAwareSqlAdapterFactory } from '@prisma/driver-adapter-util
 
 const ROOT = process.cwd();
 const SCHEMA_PATH = path.join(ROOT, 'prisma', 'schema.prisma');
-const MIGRATIONS_DIR = path.join(ROOT, 'prisma', 'migrations');
+
 const LOCKFILE = 'migration_lock.toml';
 const NO_FILTERS = { externalTables: [], externalEnums: [] };
 
@@ -29,11 +31,18 @@ type Engine = {
  * the whole script at once (and runs it atomically), so send it that way.
  */
 class ScriptSafePrismaPg extends PrismaPg {
+  // engine.free() leaves the adapters' pools open, and their idle connections
+  // keep a short-lived process (a CLI, a migration) alive for pg's idle timeout.
+  readonly opened: Array<{ dispose(): Promise<void> }> = [];
   override async connect() {
-    return wholeScripts(await super.connect());
+    return this.keep(wholeScripts(await super.connect()));
   }
   override async connectToShadowDb() {
-    return wholeScripts(await super.connectToShadowDb());
+    return this.keep(wholeScripts(await super.connectToShadowDb()));
+  }
+  private keep<T extends { dispose(): Promise<void> }>(adapter: T): T {
+    this.opened.push(adapter);
+    return adapter;
   }
 }
 
@@ -66,7 +75,12 @@ function loadWasm() {
       'schema_engine_bg.wasm',
     );
     const compiled = await WebAssembly.compile(await readFile(wasmPath));
-    const instance = await WebAssembly.instantiate(compiled, { './schema_engine_bg.js': bg as never });
+    // The engine arms 10 s timers beside its operations and never clears them (it imports no
+    // clearTimeout); unref'd, they no longer keep a finished CLI or migration process alive.
+    const imports: Record<string, unknown> = { ...bg };
+    for (const name of Object.keys(imports).filter((key) => key.startsWith('__wbg_setTimeout_')))
+      imports[name] = (callback: () => void, ms: number) => setTimeout(callback, ms >>> 0).unref();
+    const instance = await WebAssembly.instantiate(compiled, { './schema_engine_bg.js': imports as never });
     bg.__wbg_set_wasm(instance.exports);
     (instance.exports as { __wbindgen_start: () => void }).__wbindgen_start();
     return bg;
@@ -77,9 +91,10 @@ function loadWasm() {
 async function withEngine<T>(connectionString: string, run: (engine: Engine, schema: string) => Promise<T>) {
   const bg = await loadWasm();
   const schema = await readFile(SCHEMA_PATH, 'utf8');
-  const adapterFactory = bindMigrationAwareSqlAdapterFactory(new ScriptSafePrismaPg({ connectionString }));
+  const adapters = new ScriptSafePrismaPg({ connectionString });
+  const adapterFactory = bindMigrationAwareSqlAdapterFactory(adapters);
   const log = (line: string) => {
-    if (process.env.LEDGERLINE_MIGRATE_DEBUG) console.error(line);
+    if (process.env.LEDGERLINE_MIGRATE_DEBUG) loggerFor('migrate').info(line);
   };
   const engine = (await bg.SchemaEngine.new(
     { datamodels: [['schema.prisma', schema]] },
@@ -90,6 +105,7 @@ async function withEngine<T>(connectionString: string, run: (engine: Engine, sch
     return await run(engine, schema);
   } finally {
     engine.free();
+    await Promise.all(adapters.opened.map((adapter) => adapter.dispose()));
   }
 }
 

@@ -4,6 +4,7 @@ import { intFromEnv } from '../config/env';
 import { DEFAULT_MAX_ADVANCE, ensureTransactionCounterAhead } from '../event-store/transaction-counter';
 import { applyMigrations } from './migrate';
 import { seedReferenceData } from './seed';
+import { loggerFor } from '../observability/logger';
 
 /**
  * Migrations, then the check that new events will sort after the stored ones
@@ -17,7 +18,7 @@ export async function prepareDatabase(url: string) {
   try {
     const xidAdvance = await ensureTransactionCounterAhead(pool, {
       maxAdvance: BigInt(intFromEnv('LEDGERLINE_MAX_XID_ADVANCE', Number(DEFAULT_MAX_ADVANCE), { min: 0 })),
-      log: (line) => console.log(`[ledgerline] ${line}`),
+      log: (line) => loggerFor('db').info(line),
     });
     const seeded = await seedReferenceData(url);
     const demoUsers = await seedDemoUsers(pool);

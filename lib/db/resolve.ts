@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { intFromEnv } from '../config/env';
 import { startEmbeddedPostgres } from './embedded';
+import { loggerFor } from '../observability/logger';
 
 export type ResolvedDatabase = { url: string; embedded: boolean; dataDir?: string; stop: () => Promise<void> };
 
@@ -19,7 +20,7 @@ export async function resolveDatabase(options: { database?: string } = {}): Prom
     dataDir,
     port,
     database: options.database ?? 'ledgerline',
-    log: process.env.LEDGERLINE_DEBUG_DB ? (line) => console.error(`[postgres] ${line}`) : undefined,
+    log: process.env.LEDGERLINE_DEBUG_DB ? (line) => loggerFor('postgres').info(line) : undefined,
   });
   return { ...db, embedded: true };
 }

@@ -9,8 +9,9 @@ export const EVENT_COLUMNS = `
   occurred_at, recorded_at, hash, prev_hash`;
 
 /**
- * The columns of a ProjectionEvent: EVENT_COLUMNS without metadata, hashes
- * and recorded_at, and occurred_at as epoch milliseconds. A Date from a
+ * The columns of a ProjectionEvent: EVENT_COLUMNS without metadata and
+ * hashes, the times as epoch milliseconds, and of the metadata only the
+ * correlation id (the worker logs which requests a batch applied). A Date from a
  * number costs next to nothing, where parsing the timestamp's text was a
  * visible part of a rebuild's profile; floor() gives the millisecond the
  * driver's parser keeps (it drops the microseconds too).
@@ -18,7 +19,9 @@ export const EVENT_COLUMNS = `
 export const PROJECTION_EVENT_COLUMNS = `
   global_position::text AS global_position, transaction_id::text AS transaction_id,
   stream_id, stream_type, stream_version, event_type, schema_version, data,
-  floor(extract(epoch FROM occurred_at) * 1000)::float8 AS occurred_at_ms`;
+  floor(extract(epoch FROM occurred_at) * 1000)::float8 AS occurred_at_ms,
+  floor(extract(epoch FROM recorded_at) * 1000)::float8 AS recorded_at_ms,
+  metadata->>'correlationId' AS correlation_id`;
 
 /** The canonical text forms the hash covers (see ll_event_hash in the migrations). */
 export const HASHED_TEXT_COLUMNS = `
@@ -26,7 +29,11 @@ export const HASHED_TEXT_COLUMNS = `
   to_char(occurred_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS occurred_at_text`;
 
 /** What PROJECTION_EVENT_COLUMNS selects. */
-export type ProjectionEventRow = Omit<LeanEventRow, 'occurred_at'> & { occurred_at_ms: number };
+export type ProjectionEventRow = Omit<LeanEventRow, 'occurred_at'> & {
+  occurred_at_ms: number;
+  recorded_at_ms: number;
+  correlation_id: string | null;
+};
 
 /** The columns both reads share. */
 export type LeanEventRow = Pick<

@@ -15,6 +15,7 @@ import {
   type ProjectionEventRow,
 } from './sql';
 import { createUpcasting, type EventSchema } from './upcasting';
+import { processMetrics, secondsSince } from '../observability/metrics';
 import type {
   AppendOptions,
   AppendResult,
@@ -52,8 +53,12 @@ export type EventStoreOptions = {
 export function createEventStore(pool: pg.Pool, storeOptions: EventStoreOptions) {
   const upcasting = createUpcasting(storeOptions.schemas);
   const toEvent = (row: EventRow) => upcasting.upcast(toRecordedEvent(row));
-  const toLeanEvent = (row: ProjectionEventRow) =>
-    upcasting.upcast(toProjectionEvent(row, new Date(row.occurred_at_ms)));
+  const toLeanEvent = (row: ProjectionEventRow) => {
+    const event: ProjectionEvent = toProjectionEvent(row, new Date(row.occurred_at_ms));
+    event.recordedAtMs = row.recorded_at_ms;
+    if (row.correlation_id !== null) event.correlationId = row.correlation_id;
+    return upcasting.upcast(event);
+  };
 
   /**
    * Appends atomically with optimistic concurrency: when N writers race on the
@@ -73,9 +78,12 @@ export function createEventStore(pool: pg.Pool, storeOptions: EventStoreOptions)
     if (expectedVersion !== 'any' && (!Number.isInteger(expectedVersion) || expectedVersion < 0)) {
       throw new RangeError(`Bad expected version: ${expectedVersion}`);
     }
+    const started = performance.now();
     for (let attempt = 1; ; attempt++) {
       try {
         const result = await appendOnce(streamId, events, options, db);
+        // Inside a caller's transaction the append is not committed yet: its time is the caller's to count.
+        if (!db) processMetrics().appendDuration.observe(secondsSince(started));
         if (!db && !result.duplicate) storeOptions.onAppended?.();
         return result;
       } catch (error) {

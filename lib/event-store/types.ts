@@ -64,7 +64,12 @@ export type ProjectionEvent = Pick<
   | 'storedSchemaVersion'
   | 'data'
   | 'occurredAt'
->;
+> & {
+  /** The metadata's correlation id, when the worker read it (for its logs); a RecordedEvent has it in `metadata`. */
+  correlationId?: string;
+  /** When the event was stored (epoch ms), when the worker read it: the start of the push latency. */
+  recordedAtMs?: number;
+};
 
 export type AppendOptions = {
   expectedVersion: ExpectedVersion;

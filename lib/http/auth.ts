@@ -29,4 +29,5 @@ const DESCRIPTIONS: Record<Permission, string> = {
   'orders:write': 'place, ship, re-address or cancel orders',
   'orders:adjust': 'adjust prices',
   'projections:operate': 'operate projections',
+  'metrics:read': 'read the metrics',
 };

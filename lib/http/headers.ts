@@ -2,6 +2,7 @@ import 'server-only';
 import { actorOf, type SessionUser } from '../auth/permissions';
 import type { CommandContext } from '../commands';
 import { validationError } from '../errors';
+import { requestIdOf } from '../observability/request-id';
 
 const PRINTABLE_ID = /^[\x20-\x7E]{1,200}$/;
 // Only the strong form: a weak validator cannot promise the exact version.
@@ -34,13 +35,21 @@ export const correlationId = (req: Request) => printableHeader(req, 'X-Correlati
 
 /**
  * Who asked, and how. If-Match only means something for an order that
- * exists, so creation ignores it. Without X-Correlation-Id the command is its
- * own correlation (the command id), which is what one API call is.
+ * exists, so creation ignores it. Without X-Correlation-Id the request id is
+ * the correlation (one API call), so that one id finds the request, the
+ * command, its events, the batch that applied them and the push.
  */
 export function commandContext(req: Request, user: SessionUser, options: { conditional: boolean }): CommandContext {
   const commandId = idempotencyKey(req);
   const expectedVersion = options.conditional ? ifMatchVersion(req) : undefined;
-  return { commandId, expectedVersion, actor: actorOf(user), correlationId: correlationId(req) };
+  const requestId = requestIdOf(req.headers);
+  return {
+    commandId,
+    expectedVersion,
+    actor: actorOf(user),
+    correlationId: correlationId(req) ?? requestId,
+    ...(requestId ? { requestId } : {}),
+  };
 }
 
 function headerError(header: string, message: string) {

@@ -7,6 +7,8 @@ import { isAppError } from '../errors';
 import { authorize } from './auth';
 import { assertOwnPageWrite } from './same-origin';
 import { versionEtag } from './headers';
+import { loggerFor } from '../observability/logger';
+import { requestIdOf } from '../observability/request-id';
 
 export type ErrorBody = {
   error: { code: string; message: string; fields?: Record<string, string>; rule?: string };
@@ -42,7 +44,10 @@ export function errorResponse(req: Request, thrown: unknown): NextResponse<Error
       headers.set('Retry-After', String(error.details.retryAfterSeconds));
     return NextResponse.json({ error: error.toJSON() }, { status: error.status, headers });
   }
-  console.error(`[api] ${req.method} ${new URL(req.url).pathname} failed:`, error);
+  loggerFor('api').error(
+    { requestId: requestIdOf(req.headers), method: req.method, path: new URL(req.url).pathname, err: error },
+    'request failed',
+  );
   return NextResponse.json({ error: { code: 'INTERNAL', message: 'Internal error' } }, { status: 500 });
 }
 

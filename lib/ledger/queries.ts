@@ -54,7 +54,7 @@ export async function getPublicKey(db: Queryable, keyId: string | undefined) {
   );
   const row = rows[0];
   if (!row) throw notFound(keyId ? `No ledger key ${keyId}.` : 'The ledger has no key yet.');
-  return { keyId: row.key_id, algorithm: 'Ed25519', publicKeyPem: row.public_key_pem, since: row.created_at };
+  return { keyId: row.key_id, algorithm: 'Ed25519' as const, publicKeyPem: row.public_key_pem, since: row.created_at };
 }
 
 // ---------------------------------------------------------------------------

@@ -4,6 +4,7 @@
 import { useEffect, useEffectEvent, useSyncExternalStore } from 'react';
 import { io, type Socket } from 'socket.io-client';
 import type { Checkpoints } from './checkpoints';
+import { onSignedInAgain, reportSessionEnded } from '../client/session-state';
 import { createLiveHub, type LiveHub, type LiveMessage } from './hub';
 
 export { hasCaughtUp, type Checkpoints } from './checkpoints';
@@ -28,8 +29,9 @@ function live(): Live {
       transports: ['websocket'],
     });
     // A handshake the server refused is not retried by Socket.IO. Without a
-    // valid session (expired): sign in again. When the server could not check
-    // it (UNAVAILABLE: its database did not answer): try again shortly.
+    // valid session (expired): the page offers to sign in again, in place,
+    // and the socket reconnects after. When the server could not check it
+    // (UNAVAILABLE: its database did not answer): try again shortly.
     socket.on('connect_error', (error) => {
       if (error.message === 'UNAVAILABLE') {
         setTimeout(() => {
@@ -37,10 +39,16 @@ function live(): Live {
         }, 2_000);
         return;
       }
-      if (error.message === 'UNAUTHENTICATED') toSignIn();
+      if (error.message === 'UNAUTHENTICATED') reportSessionEnded();
+      setConnection('reconnecting');
     });
     // The session ended while the socket was open (signed out elsewhere, revoked).
-    socket.on('session-ended', toSignIn);
+    socket.on('session-ended', reportSessionEnded);
+    onSignedInAgain(() => {
+      if (!socket.active) socket.connect();
+    });
+    socket.on('connect', () => setConnection('connected'));
+    socket.on('disconnect', () => setConnection('reconnecting'));
     globalForLive.ledgerlineLive = { socket, hub: createLiveHub(socket) };
   }
   // Closed by the server (the session ended, then the user signed in again
@@ -51,12 +59,26 @@ function live(): Live {
   return globalForLive.ledgerlineLive;
 }
 
-/** To the sign-in page and back here after. A full load on purpose: nothing of the ended session's cache should survive. */
-function toSignIn() {
-  if (window.location.pathname === '/sign-in') return;
-  const here = `${window.location.pathname}${window.location.search}`;
-  // eslint-disable-next-line @next/next/no-location-assign-relative-destination
-  window.location.assign(`/sign-in?next=${encodeURIComponent(here)}`);
+// The socket's state for the connection banner: 'idle' until a page opens it.
+export type LiveConnection = 'idle' | 'connected' | 'reconnecting';
+let connection: LiveConnection = 'idle';
+const connectionListeners = new Set<() => void>();
+function setConnection(next: LiveConnection) {
+  if (next === connection) return;
+  connection = next;
+  connectionListeners.forEach((listener) => listener());
+}
+
+/** Whether live updates are flowing; re-renders on change. Reading it does not open the socket. */
+export function useLiveConnection(): LiveConnection {
+  return useSyncExternalStore(
+    (listener) => {
+      connectionListeners.add(listener);
+      return () => connectionListeners.delete(listener);
+    },
+    () => connection,
+    () => 'idle',
+  );
 }
 
 /** The tab's socket (same origin), created and connected on first use. */

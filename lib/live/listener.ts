@@ -7,6 +7,8 @@ export type ListenerOptions = {
   /** Shows in pg_stat_activity, so an operator (or a test) can tell which node's connection is which. */
   applicationName: string;
   onPayload: (payload: string, channel: string) => void;
+  /** Also deliver notifications without a payload (the append notifier sends none); off by default. */
+  emptyPayloads?: boolean;
   /**
    * After every LISTEN, the first included: notifications sent while there
    * was none are lost for good, so whoever relies on them must refetch.
@@ -67,7 +69,8 @@ export function startListener(options: ListenerOptions): Listener {
     client.on('error', (error) => drop(error.message));
     client.on('end', () => drop('connection closed'));
     client.on('notification', (message) => {
-      if (channels.includes(message.channel) && message.payload) options.onPayload(message.payload, message.channel);
+      if (!channels.includes(message.channel)) return;
+      if (message.payload || options.emptyPayloads) options.onPayload(message.payload ?? '', message.channel);
     });
     try {
       await client.connect();

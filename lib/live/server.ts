@@ -16,6 +16,8 @@ import { formatPosition } from '../event-store/position';
 import { PROJECTIONS_CHANNEL } from '../projections/channels';
 import { forgetServing, servingPointers, SERVING_CHANNEL, type Serving } from '../projections/serving';
 import { startListener } from './listener';
+import { loggerFor } from '../observability/logger';
+import { processMetrics, watchSockets } from '../observability/metrics';
 import {
   MAX_ROOMS_PER_SOCKET,
   normalizeRoom,
@@ -117,6 +119,7 @@ export function attachLive(httpServer: HttpServer, options: LiveOptions): Live {
   }, options.sessionCheckMs ?? 30_000);
   sweep.unref();
 
+  const unwatchSockets = watchSockets(() => io.engine.clientsCount);
   const push = createPush(io, pool, log);
   const listener = startListener({
     connectionString: options.connectionString,
@@ -138,6 +141,7 @@ export function attachLive(httpServer: HttpServer, options: LiveOptions): Live {
     close: async () => {
       closing = true;
       clearInterval(sweep);
+      unwatchSockets();
       await listener.close();
       // Closes every client connection but not the HTTP server, which belongs
       // to the caller. Browsers see a transport close and reconnect: to
@@ -174,8 +178,10 @@ function createPush(io: Server, pool: pg.Pool, log: (line: string) => void) {
     /** One JSON.parse and one broadcast per batch. */
     batch(payload: string) {
       let message;
+      let raw: { correlationIds?: unknown; recordedAt?: unknown } = {};
       try {
-        message = toProjectionMessage(JSON.parse(payload));
+        raw = JSON.parse(payload) as typeof raw;
+        message = toProjectionMessage(raw);
       } catch {
         message = null;
       }
@@ -187,7 +193,8 @@ function createPush(io: Server, pool: pg.Pool, log: (line: string) => void) {
       enqueue(async () => {
         // A version with no pointer (not a read model's) serves nothing, nor does a rebuild's batch.
         const serving = batch.slot !== 'rebuild' && (await pointers()).get(batch.projection)?.version === batch.version;
-        emit(io, { ...batch, serving });
+        const rooms = emit(io, { ...batch, serving });
+        announced(batch, rooms, raw);
       });
     },
     /** `name`'s serving version changed: forget the pointer, and have its views refetch from the new version. */
@@ -216,14 +223,45 @@ function createPush(io: Server, pool: pg.Pool, log: (line: string) => void) {
   };
 }
 
-/** Socket.IO encodes the message once for all sockets and sends each socket one copy. */
-function emit(io: Server, message: ProjectionMessage) {
+const pushLog = loggerFor('live');
+
+/**
+ * A batch's push went out: its latency (from the oldest event's recording,
+ * which the worker sends along) and a log line naming the correlation ids of
+ * the requests whose events it announces.
+ */
+function announced(batch: ProjectionMessage, rooms: number, raw: { correlationIds?: unknown; recordedAt?: unknown }) {
+  const metrics = processMetrics();
+  metrics.pushes.inc({ projection: batch.projection });
+  // A rebuild replays old events: their age says nothing about the push.
+  const recordedAt = typeof raw.recordedAt === 'number' && batch.slot !== 'rebuild' ? raw.recordedAt : null;
+  const latencyMs = recordedAt === null ? null : Math.max(0, Date.now() - recordedAt);
+  if (latencyMs !== null) metrics.pushLatency.observe({ projection: batch.projection }, latencyMs / 1000);
+  const correlationIds = Array.isArray(raw.correlationIds)
+    ? raw.correlationIds.filter((id): id is string => typeof id === 'string').slice(0, 20)
+    : [];
+  pushLog.info(
+    {
+      projection: batch.projection,
+      version: batch.version,
+      checkpoint: batch.checkpoint,
+      rooms,
+      correlationIds,
+      latencyMs,
+    },
+    'push emitted',
+  );
+}
+
+/** Socket.IO encodes the message once for all sockets and sends each socket one copy. Returns how many rooms. */
+function emit(io: Server, message: ProjectionMessage): number {
   const { rooms, everyRoomStartingWith: prefix } = targetsOf(message);
   if (prefix) {
     // Keys left out: every row room of that view may be concerned. Rare, so a scan is fine.
     for (const room of io.of('/').adapter.rooms.keys()) if (room.startsWith(prefix)) rooms.push(room);
   }
   io.to(rooms).emit('projection', message);
+  return rooms.length;
 }
 
 function join(socket: Socket, rooms: unknown): SubscribeAck {

@@ -149,10 +149,13 @@ export async function skipFailingEvent(
         WHERE name = $1 AND version = $2 AND slot = $3`,
       [projection.name, projection.version, row.slot],
     );
-    await tx.query(
+    // A worker's attempt that began before an earlier skip may mark the same event failing again
+    // (seen in the contract test): it is skipped already, which is a refusal, not a 500.
+    const { rowCount } = await tx.query(
       `INSERT INTO projection_dead_letters
          (name, version, transaction_id, global_position, stream_id, stream_version, event_type, reason)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+       ON CONFLICT DO NOTHING`,
       [
         projection.name,
         projection.version,
@@ -164,6 +167,12 @@ export async function skipFailingEvent(
         `skipped by ${actor.name}: ${input.reason}`,
       ],
     );
+    if (rowCount === 0) {
+      throw ruleViolation(
+        'ALREADY_SKIPPED',
+        `The event at ${at} was skipped already; ${projection.name} goes on after it.`,
+      );
+    }
     const recorded = await recordOperation(
       services.store,
       tx,

@@ -16,6 +16,9 @@ import type { LedgerSettings } from '../ledger/config';
 import type { SignedHead } from '../ledger/head';
 import { loadSigningKey, type SigningKey } from '../ledger/keys';
 import { runLedgerLoop } from '../ledger/worker';
+import { loggerFor } from '../observability/logger';
+import { registerWorker } from './worker-health';
+import { processMetrics, secondsSince, watchPool } from '../observability/metrics';
 
 export { EVENTS_CHANNEL, PROJECTIONS_CHANNEL, RETRY_PAYLOAD };
 /** First key of the projections' advisory locks ("LL"). */
@@ -51,6 +54,8 @@ export const DEFAULT_CATCH_UP_BATCH_SIZE = intFromEnv('LEDGERLINE_CATCH_UP_BATCH
   min: 1,
   max: 100_000,
 });
+/** A batch's log line and push name at most this many of the correlation ids it applied. */
+const MAX_CORRELATION_IDS = 20;
 /** After this many failures in a row a projection shows as stalled (it keeps retrying). */
 const STALL_AFTER = 5;
 
@@ -117,12 +122,18 @@ export function startProjectionWorker(options: WorkerOptions): ProjectionWorker 
     { connectionString: options.connectionString, max: 4 * options.projections.length + (ledgerKey ? 4 : 2) },
     log,
   );
+  watchPool('projector', pool);
+  const metrics = processMetrics();
+  const batchLog = loggerFor('projector');
   const store = createEventStore(pool, { schemas: EVENT_SCHEMAS });
   // The projections mostly read the same events at the same moment: one read serves them all.
   // Projections get ProjectionEvents: only the columns they read (see ProjectionEvent).
   const reader = { readAll: createSharedReadAll(store.readAllForProjections) };
 
   let stopped = false;
+  /** When a loop last went round (a batch, a look that found nothing, a standby's lock attempt). */
+  let lastTurn = Date.now();
+  const unregister = registerWorker({ id, stopped: () => stopped, lastTurn: () => lastTurn });
   /** Pending sleeps, and whether a notification may end them; stop ends them all. */
   const sleepers = new Map<() => void, boolean>();
   /** Sleeps up to `ms`; a notification ends the sleep early when `wakeable`, stop always does. */
@@ -203,6 +214,7 @@ export function startProjectionWorker(options: WorkerOptions): ProjectionWorker 
             label,
           ]);
           held = rows[0]!.ok;
+          lastTurn = Date.now();
           if (!held) await sleep(lockRetryMs, false);
         }
         if (stopped) break;
@@ -276,6 +288,7 @@ export function startProjectionWorker(options: WorkerOptions): ProjectionWorker 
     const notify = (result: BatchResult) => notification(projection, slot, result);
 
     while (!stopped && !lockLost()) {
+      lastTurn = Date.now();
       if (Date.now() - lastBeat >= heartbeatMs) {
         const now = Date.now();
         await heartbeat(projection, slot, lastBeat > 0 ? (applied * 1000) / (now - lastBeat) : 0);
@@ -301,12 +314,14 @@ export function startProjectionWorker(options: WorkerOptions): ProjectionWorker 
       if (gather > 0) await sleep(gather, false);
       try {
         const started = Date.now();
+        const timer = performance.now();
         // Isolating a failure reads one event at a time (see above).
         const size = isolating ? 1 : limit;
         const result = await processNextBatch(pool, source, projection, size, { after: known, notify, slot });
         failures = 0;
         isolating = false;
         if (result) {
+          recordBatch(projection, slot, result, secondsSince(timer));
           known = result.to;
           applied += result.events.length;
           // A full batch means a backlog: the next one is full too, at once,
@@ -433,6 +448,27 @@ export function startProjectionWorker(options: WorkerOptions): ProjectionWorker 
       .catch((e: Error) => log(`could not record the failure: ${e.message}`));
   }
 
+  /** The batch's metrics and its log line, with the correlation ids (request ids) whose events it applied. */
+  function recordBatch(projection: Projection, slot: Slot, result: BatchResult, seconds: number) {
+    const labels = { projection: projection.name, version: String(projection.version), slot };
+    metrics.projectionBatches.inc(labels);
+    metrics.projectionEvents.inc(labels, result.events.length);
+    metrics.projectionBatchDuration.observe({ projection: projection.name, version: labels.version }, seconds);
+    batchLog.info(
+      {
+        projection: projection.name,
+        version: projection.version,
+        slot,
+        events: result.events.length,
+        from: result.from,
+        to: result.to,
+        correlationIds: correlationIdsOf(result),
+        ms: Math.round(seconds * 10_000) / 10,
+      },
+      'batch applied',
+    );
+  }
+
   /**
    * Tells web nodes what changed. Sent with the batch's COMMIT (see
    * applyBatch): PostgreSQL delivers it when, and only if, the batch commits,
@@ -448,6 +484,9 @@ export function startProjectionWorker(options: WorkerOptions): ProjectionWorker 
       checkpoint: result.to,
       // A rebuild's rows are not read until it takes over: only status pages care about its batches.
       ...(slot === 'rebuild' ? { slot, keys: {} } : { keys: result.change.keys }),
+      // For the web node's push log line and push latency (lib/live/server.ts).
+      correlationIds: correlationIdsOf(result),
+      recordedAt: oldestRecordedAt(result),
     };
     let payload = JSON.stringify(message);
     if (payload.length > 7_500) payload = JSON.stringify({ ...message, keys: null });
@@ -458,6 +497,7 @@ export function startProjectionWorker(options: WorkerOptions): ProjectionWorker 
     id,
     stop: async () => {
       stopped = true;
+      unregister();
       wakeAll(true);
       // A batch stuck in the database (a lock wait, a hung handler) must not hold a shutdown:
       // past the limit we leave it; its transaction rolls back when the connection closes.
@@ -468,4 +508,23 @@ export function startProjectionWorker(options: WorkerOptions): ProjectionWorker 
       await listener.close();
     },
   };
+}
+
+/** The distinct correlation ids of the batch's events, the first MAX_CORRELATION_IDS of them. */
+function correlationIdsOf(batch: BatchResult): string[] {
+  const ids = new Set<string>();
+  for (const event of batch.events) {
+    if (event.correlationId) ids.add(event.correlationId);
+    if (ids.size >= MAX_CORRELATION_IDS) break;
+  }
+  return [...ids];
+}
+
+/** When the batch's oldest event was stored (epoch ms), or null when the read did not say. */
+function oldestRecordedAt(batch: BatchResult): number | null {
+  let oldest: number | null = null;
+  for (const event of batch.events)
+    if (event.recordedAtMs !== undefined && (oldest === null || event.recordedAtMs < oldest))
+      oldest = event.recordedAtMs;
+  return oldest;
 }

@@ -14,6 +14,8 @@ import { Readable } from 'node:stream';
 import { pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 import { gzip } from 'node:zlib';
+import { loggerFor } from '../observability/logger';
+import { observeRequest } from '../observability/http';
 
 type Handler = (req: Request, ctx: { params: Promise<Record<string, string>> }) => Promise<Response>;
 
@@ -23,6 +25,8 @@ type Route = {
   params: string[];
   file: string;
   handlers: Map<string, Handler>;
+  /** The route's path pattern (`/api/orders/[id]`): its metrics label. */
+  pattern: string;
 };
 
 export type ApiRouter = {
@@ -37,6 +41,7 @@ const COMPRESS_FROM_BYTES = 1024;
 /** Request bodies up to this size are read before the handler runs; larger or unsized ones are streamed. */
 const BUFFERED_BODY_BYTES = 64 * 1024;
 const gzipAsync = promisify(gzip);
+const log = loggerFor('api');
 
 /** Every `route.ts` under `apiDir` (app/api), imported. */
 export async function loadApiRouter(apiDir = path.resolve('app/api')): Promise<ApiRouter> {
@@ -53,7 +58,9 @@ export async function loadApiRouter(apiDir = path.resolve('app/api')): Promise<A
     const handlers = new Map<string, Handler>();
     for (const method of METHODS)
       if (typeof exported[method] === 'function') handlers.set(method, exported[method] as Handler);
-    routes.push({ segments, params, file, handlers });
+    let i = 0;
+    const pattern = '/' + segments.map((s) => s ?? `[${params[i++]}]`).join('/');
+    routes.push({ segments, params, file, handlers, pattern });
   }
   // Static segments win over dynamic ones, as in Next.js.
   routes.sort((a, b) => a.params.length - b.params.length);
@@ -77,7 +84,7 @@ export async function loadApiRouter(apiDir = path.resolve('app/api')): Promise<A
       } catch {
         return null; // a malformed escape: Next.js answers it
       }
-      return { handler, params };
+      return { handler, params, pattern: route.pattern };
     }
     return null;
   }
@@ -89,17 +96,11 @@ export async function loadApiRouter(apiDir = path.resolve('app/api')): Promise<A
       const query = url.indexOf('?');
       const matched = match(req.method ?? 'GET', query === -1 ? url : url.slice(0, query));
       if (!matched) return false;
+      observeRequest(req, res, matched.pattern);
       void respond(req, res, matched.handler, matched.params);
       return true;
     },
-    routes: () =>
-      routes.map((r) => {
-        let i = 0;
-        return {
-          path: '/' + r.segments.map((s) => s ?? `[${r.params[i++]}]`).join('/'),
-          methods: [...r.handlers.keys()],
-        };
-      }),
+    routes: () => routes.map((r) => ({ path: r.pattern, methods: [...r.handlers.keys()] })),
   };
 }
 
@@ -117,7 +118,7 @@ async function respond(req: IncomingMessage, res: ServerResponse, handler: Handl
     response = await handler(await toRequest(req), { params: Promise.resolve(params) });
   } catch (error) {
     // The handlers turn their own errors into responses (respond.ts); this is a bug's last stop.
-    console.error(`[api] ${req.method} ${req.url} failed:`, error);
+    log.error({ requestId: req.headers['x-request-id'], method: req.method, err: error }, 'handler threw');
     response = Response.json({ error: { code: 'INTERNAL', message: 'Internal error' } }, { status: 500 });
   }
   try {

@@ -5,6 +5,8 @@ import { createPool } from '../db/pool';
 import { createPrismaClient, type Db } from '../db/prisma';
 import { createAppendNotifier, createEventStore, type EventStore } from '../event-store';
 import { EVENT_SCHEMAS } from '../event-schemas';
+import { loggerFor } from '../observability/logger';
+import { watchPool } from '../observability/metrics';
 
 export type Services = { pool: pg.Pool; prisma: Db; store: EventStore };
 
@@ -27,8 +29,9 @@ export function getServices(): Services {
       // A database that hangs rather than refuses must still end in a 503, not a request that waits forever.
       connectionTimeoutMillis: 5_000,
     },
-    (line) => console.warn(`[db] ${line}`),
+    (line) => loggerFor('db').warn(line),
   );
+  watchPool('web', pool);
   const store = createEventStore(pool, { schemas: EVENT_SCHEMAS, onAppended: createAppendNotifier(pool) });
   const services = { pool, prisma: createPrismaClient(pool), store };
   globalForServices.ledgerlineServices = services;

@@ -6,7 +6,11 @@ import { createServer } from 'node:http';
 import next from 'next';
 import { stampClientAddress } from '../auth/client-address';
 import { secureResponses } from '../http/security-headers';
+import { closeFeedStreams } from '../feed/registry';
 import { attachLive } from '../live/server';
+import { answerMetricsCollection } from '../observability/cluster-metrics';
+import { NEXT_ROUTE, observeRequest } from '../observability/http';
+import { loggerFor } from '../observability/logger';
 import { loadApiRouter } from './api-router';
 import { allowServerOnlyImports } from './server-only-hook';
 
@@ -30,12 +34,16 @@ export async function startWeb(options: WebOptions): Promise<Web> {
     // Sign-in rate limits count per client address: set here, where the socket is known.
     stampClientAddress(req);
     if (api?.serve(req, res)) return;
+    observeRequest(req, res, NEXT_ROUTE);
     void handle(req, res);
   });
+  const liveLog = loggerFor('live');
   const live = attachLive(server, {
     connectionString: options.connectionString,
-    log: (line) => console.log(`[live] ${line}`),
+    log: (line) => liveLog.info(line),
   });
+  // Under server.ts's cluster, the primary gathers every web process's metrics for a scrape.
+  answerMetricsCollection();
   // After attachLive, so that Socket.IO's own answers get the headers too.
   secureResponses(server);
   await new Promise<void>((resolve, reject) => {
@@ -46,6 +54,8 @@ export async function startWeb(options: WebOptions): Promise<Web> {
   return {
     // Stop taking requests, let the ones in flight finish (5 s at most).
     async close() {
+      // Open event streams would hold server.close(); their clients reconnect with Last-Event-ID.
+      await closeFeedStreams();
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeIdleConnections();
       // Open WebSockets would hold server.close() for the whole grace period.

@@ -3,6 +3,7 @@ import { createServer, request, type Server } from 'node:http';
 import path from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openStreamCount } from '../../lib/feed/registry';
 import { loadApiRouter, type ApiRouter } from '../../lib/server/api-router';
 import { customerAt, orderBody, tokenFor, UUID } from './helpers';
 
@@ -129,6 +130,53 @@ describe('the API router', () => {
     // Small bodies are not worth it.
     const small = await send('GET', '/api/health', { headers: { 'accept-encoding': 'gzip' } });
     expect(small.headers['content-encoding']).toBeUndefined();
+  });
+
+  it('streams the event feed as it comes (no buffering, no gzip), and ends the stream when the client goes', async () => {
+    const before = openStreamCount();
+    const { status, headers, firstEvent, close } = await new Promise<{
+      status: number;
+      headers: Record<string, string | string[] | undefined>;
+      firstEvent: string;
+      close: () => void;
+    }>((resolve, reject) => {
+      const req = request(
+        {
+          host: '127.0.0.1',
+          port,
+          path: '/api/events/stream?after=0:0',
+          headers: { ...bearer(), 'accept-encoding': 'gzip' },
+        },
+        (res) => {
+          let text = '';
+          res.setEncoding('utf8');
+          res.on('data', (chunk: string) => {
+            text += chunk;
+            // One whole event message is enough: it arrived while the response is still open.
+            const message = text.split('\n\n').find((m) => m.startsWith('id: '));
+            if (message)
+              resolve({
+                status: res.statusCode!,
+                headers: res.headers,
+                firstEvent: message,
+                close: () => req.destroy(),
+              });
+          });
+        },
+      );
+      req.on('error', reject);
+      req.end();
+    });
+    expect(status).toBe(200);
+    expect(headers['content-type']).toMatch(/^text\/event-stream/);
+    expect(headers['content-encoding']).toBeUndefined();
+    expect(firstEvent).toMatch(/^id: \d+:\d+\ndata: \{/);
+    expect(openStreamCount()).toBe(before + 1);
+    close();
+    for (const deadline = Date.now() + 5_000; openStreamCount() > before && Date.now() < deadline;) {
+      await new Promise((r) => setTimeout(r, 10));
+    }
+    expect(openStreamCount()).toBe(before);
   });
 
   it('leaves to Next.js what it does not serve: other paths, methods, trailing slashes, bad escapes', async () => {

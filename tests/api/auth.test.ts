@@ -28,8 +28,20 @@ const actions = await import('../../components/orders/actions');
 const { signOutAction: signOut } = await import('../../lib/actions/auth');
 
 const API_DIR = path.resolve(import.meta.dirname, '../../app/api');
-/** What anyone may call: health, trading a password for a token, and the ledger's public key (auditors need it). Everything else checks the caller. */
-const PUBLIC = new Set(['GET health/route.ts', 'POST auth/token/route.ts', 'GET ledger/public-key/route.ts']);
+/**
+ * What anyone may call: health (liveness and readiness too), trading a
+ * password for a token, the ledger's public key (auditors need it), and the
+ * OpenAPI document (it describes the API, not its data). Everything else
+ * checks the caller.
+ */
+const PUBLIC = new Set([
+  'GET health/route.ts',
+  'GET health/live/route.ts',
+  'GET health/ready/route.ts',
+  'POST auth/token/route.ts',
+  'GET ledger/public-key/route.ts',
+  'GET openapi.json/route.ts',
+]);
 const isPublic = (method: Method, file: string) => PUBLIC.has(`${method} ${file}`);
 
 /** Every route file under app/api, so a new route without a check fails this test. */
@@ -161,8 +173,8 @@ describe('every API route checks the caller', () => {
     });
   }
 
-  /** GETs that are operator actions: a comparison is kept and recorded in the operations log. */
-  const operatorGets = ['/api/projections/[name]/compare'];
+  /** GETs for operators only: a comparison (kept and recorded in the operations log), and the metrics. */
+  const operatorGets = ['/api/projections/[name]/compare', '/api/metrics'];
 
   it("lets a viewer read every GET route but the operators' comparison", async () => {
     for (const file of routeFiles()) {

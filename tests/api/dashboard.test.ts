@@ -91,6 +91,14 @@ function expectContiguous(minutes: Minute[], length: number) {
   expect(Date.parse(minutes.at(-1)!.minute)).toBeLessThanOrEqual(Math.floor(Date.now() / MINUTE) * MINUTE);
 }
 
+/** `count` minutes, one apart, the last being `last`. */
+function expectContiguousAt(minutes: Minute[], count: number, last: string) {
+  expect(minutes).toHaveLength(count);
+  expect(minutes.at(-1)!.minute).toBe(last);
+  for (let i = 1; i < minutes.length; i++)
+    expect(Date.parse(minutes[i]!.minute) - Date.parse(minutes[i - 1]!.minute)).toBe(MINUTE);
+}
+
 describe('GET /api/stats/metrics', () => {
   it('gave a zero-filled window and zero counts before anything was placed', () => {
     expect(emptyMetrics.status).toBe(200);
@@ -98,7 +106,8 @@ describe('GET /api/stats/metrics', () => {
     for (const m of emptyMetrics.body.minutes)
       expect(m).toMatchObject({ ordersPlaced: 0, ordersCancelled: 0, revenue: 0 });
     expect(emptyMetrics.body.statusCounts).toEqual({ placed: 0, shipped: 0, cancelled: 0 });
-    expect(emptyMetrics.body.totals).toEqual({ orders: 0, revenue: 0 });
+    expect(emptyMetrics.body.totals).toEqual({ orders: 0, revenue: 0, cancelled: 0 });
+    expect(emptyMetrics.body.previous).toEqual({ orders: 0, revenue: 0, cancelled: 0 });
   });
 
   it('returns the last 60 minutes by default, one entry per minute, zeros where nothing happened', async () => {
@@ -131,7 +140,9 @@ describe('GET /api/stats/metrics', () => {
       expect(m).toEqual({ minute: m.minute, ordersPlaced: 0, ordersCancelled: 0, revenue: 0 });
     }
     // The order two hours ago is outside the window; the totals sum the window.
-    expect(res.body.totals).toEqual({ orders: 4, revenue: 5230 + 6228 - 5230 });
+    expect(res.body.totals).toEqual({ orders: 4, revenue: 5230 + 6228 - 5230, cancelled: 1 });
+    // The hour before this one (60–119 minutes ago) saw nothing: the old order is 120 minutes ago.
+    expect(res.body.previous).toEqual({ orders: 0, revenue: 0, cancelled: 0 });
     // Status counts are all time: old, b, d placed; a shipped; c cancelled.
     expect(res.body.statusCounts).toEqual({ placed: 3, shipped: 1, cancelled: 1 });
   });
@@ -170,10 +181,31 @@ describe('GET /api/stats/metrics', () => {
     expect((await metrics('?minutes=10')).body.cancellationsByReason).toBeNull();
   });
 
+  it('answers ?at= from the event log: now equals the projection, before the first event is all zeros', async () => {
+    const live = await metrics('?minutes=1440');
+    const now = await metrics(`?minutes=1440&at=${encodeURIComponent(new Date().toISOString())}`);
+    expect(now.status).toBe(200);
+    expect(now.body).toMatchObject({ historic: true, asOf: expect.any(String) });
+    expect(now.body.statusCounts).toEqual(live.body.statusCounts);
+    expect(now.body.totals).toEqual(live.body.totals);
+    expect(now.body.previous).toEqual(live.body.previous);
+    expect(now.body.minutes.filter((m: Minute) => m.ordersPlaced || m.ordersCancelled || m.revenue)).toEqual(
+      live.body.minutes.filter((m: Minute) => m.ordersPlaced || m.ordersCancelled || m.revenue),
+    );
+
+    const before = await metrics('?minutes=5&at=2000-01-01T00:00:00Z');
+    expect(before.body.asOf).toBe('2000-01-01T00:00:00.000Z');
+    expectContiguousAt(before.body.minutes, 5, '2000-01-01T00:00:00.000Z');
+    expect(before.body.statusCounts).toEqual({ placed: 0, shipped: 0, cancelled: 0 });
+    expect(before.body.totals).toEqual({ orders: 0, revenue: 0, cancelled: 0 });
+
+    expectValidation(await metrics('?at=yesterday'), { at: expect.any(String) });
+  });
+
   it('takes the window size from ?minutes, from 1 to 1440', async () => {
     const day = await metrics('?minutes=1440');
     expectContiguous(day.body.minutes, 1440);
-    expect(day.body.totals).toEqual({ orders: 5, revenue: 499 + 6228 });
+    expect(day.body.totals).toEqual({ orders: 5, revenue: 499 + 6228, cancelled: 1 });
     expect(day.body.minutes.find((m: Minute) => m.minute === minuteIso(120))).toMatchObject({
       ordersPlaced: 1,
       revenue: 499,
@@ -181,7 +213,9 @@ describe('GET /api/stats/metrics', () => {
 
     const four = await metrics('?minutes=4');
     expectContiguous(four.body.minutes, 4);
-    expect(four.body.totals).toEqual({ orders: 3, revenue: 6228 - 5230 });
+    expect(four.body.totals).toEqual({ orders: 3, revenue: 6228 - 5230, cancelled: 1 });
+    // The trend's window: the 4 minutes before these, which hold the order of 5 minutes ago.
+    expect(four.body.previous).toEqual({ orders: 1, revenue: 5230, cancelled: 0 });
     expect(four.body.statusCounts).toEqual({ placed: 3, shipped: 1, cancelled: 1 });
 
     expectContiguous((await metrics('?minutes=1')).body.minutes, 1);

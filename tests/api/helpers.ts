@@ -66,6 +66,11 @@ export async function call(handler: Handler, path: string, options: CallOptions 
     body: encoded as BodyInit | undefined,
   });
   const res = await handler(req, { params: Promise.resolve({ id: options.id ?? '', ...options.params }) });
+  if (res.headers.get('content-type')?.startsWith('text/event-stream')) {
+    // An event stream never ends by itself: hang up at once (tests that read one do it themselves).
+    await res.body?.cancel();
+    return { status: res.status, headers: res.headers, body: undefined };
+  }
   const text = await res.text();
   const json = res.headers.get('content-type')?.includes('json') ?? false;
   return { status: res.status, headers: res.headers, body: text && json ? JSON.parse(text) : text || undefined };

@@ -183,6 +183,30 @@ describe('a poison event', () => {
     // The log is a stream like any other: append-only and hash-chained.
     expect(await getServices().store.verifyStream(OPERATIONS_STREAM_ID)).toEqual({ ok: true, version: 2 });
   });
+
+  it('refuses to skip an event twice (409, not a 500), even when a late attempt marks it failing again', async () => {
+    // A worker's attempt that began before the skip can record the event as failing after it
+    // (the contract test once met it): set that state by hand, with the worker stopped.
+    await worker?.stop();
+    worker = undefined;
+    const [transactionId, globalPosition] = poison.split(':');
+    await pool().query(
+      `UPDATE projection_checkpoints
+          SET status = 'stalled', failing_transaction_id = $1, failing_global_position = $2,
+              failing_stream_id = 'order-00000000-0000-4000-8000-00000000dead', failing_stream_version = 1,
+              failing_event_type = 'OrderShipped'
+        WHERE name = 'order_summaries' AND version = 1 AND slot = 'main'`,
+      [transactionId, globalPosition],
+    );
+    const before = await operationsCount();
+    const res = await act(skipRoute, 'order_summaries', '1', { position: poison, reason: 'Again' });
+    expectError(res, 409, 'RULE_VIOLATION', { rule: 'ALREADY_SKIPPED' });
+    expect(await operationsCount()).toBe(before);
+    const { rows } = await pool().query(
+      `SELECT count(*)::int AS n FROM projection_dead_letters WHERE name = 'order_summaries' AND version = 1`,
+    );
+    expect(rows[0].n).toBe(1);
+  });
 });
 
 async function operationsCount() {

@@ -1,6 +1,15 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { address, call, expectError, expectValidation, POSITION, type ApiResponse, type Handler } from './helpers';
+import {
+  address,
+  call,
+  expectError,
+  expectValidation,
+  pool,
+  POSITION,
+  type ApiResponse,
+  type Handler,
+} from './helpers';
 import { waitForProjections } from './helpers';
 import { GET as customerStatsRoute } from '../../app/api/customers/[id]/stats/route';
 import { GET as customersRoute } from '../../app/api/customers/route';
@@ -556,6 +565,22 @@ describe('GET /api/stats/customers', () => {
     expect(res.body.customers.map((c: { totalOrders: number }) => c.totalOrders)).toEqual([4, 2, 1, 1, 1, 0]);
   });
 
+  it('sorts by name A–Z, and by latest order with customers without orders last', async () => {
+    const byName = await statsList('?sort=name&pageSize=100');
+    const listed = names(byName);
+    // PostgreSQL's collation, not JavaScript's: compare with the database's own order.
+    const { rows } = await pool().query<{ name: string }>('SELECT name FROM customers ORDER BY name, id LIMIT 100');
+    expect(listed).toEqual(rows.map((r) => r.name));
+
+    const byLast = await statsList('?sort=last&pageSize=100');
+    const last = byLast.body.customers.map((c: { lastOrderAt: string | null }) => c.lastOrderAt);
+    const withOrders = last.filter((at: string | null) => at !== null);
+    expect(withOrders.length).toBeGreaterThan(0);
+    expect(withOrders).toEqual([...withOrders].sort().reverse());
+    // Every customer with an order comes before every one without.
+    expect(last.slice(0, withOrders.length)).toEqual(withOrders);
+  });
+
   it('pages through all customers once each', async () => {
     const seen: string[] = [];
     for (let page = 1; page <= 3; page++) {
@@ -610,7 +635,7 @@ describe('GET /api/stats/customers', () => {
   });
 
   it.each([
-    ['sort=name', 'sort'],
+    ['sort=price', 'sort'],
     ['page=0', 'page'],
     ['page=-1', 'page'],
     ['page=two', 'page'],

@@ -8,6 +8,13 @@ import { GET as orderEvents } from '../../app/api/orders/[id]/events/route';
 import { probe } from '../../lib/http/health';
 import { AppError } from '../../lib/errors';
 import { getServices } from '../../lib/server/services';
+import { GET as live } from '../../app/api/health/live/route';
+import { GET as ready } from '../../app/api/health/ready/route';
+import { readiness } from '../../lib/http/readiness';
+import { shippedMigrations } from '../../lib/db/migration-status';
+import { registerWorker } from '../../lib/projections/worker-health';
+import pg from 'pg';
+import { captureLogs } from '../support/logs';
 
 afterEach(() => {
   vi.restoreAllMocks();
@@ -59,17 +66,72 @@ describe('GET /api/health', () => {
   });
 
   it('gives up on a database that never answers', async () => {
-    vi.spyOn(console, 'warn').mockImplementation(() => {});
+    const logs = captureLogs();
     const started = Date.now();
     await expect(probe(() => new Promise(() => {}), 50)).resolves.toBe(false);
     expect(Date.now() - started).toBeLessThan(1_000);
     await expect(probe(async () => 1, 50)).resolves.toBe(true);
+    logs.restore();
+    expect(logs.entries()).toContainEqual(
+      expect.objectContaining({ component: 'health', msg: 'health check failed', err: 'no answer within 50 ms' }),
+    );
+  });
+});
+
+describe('health for orchestrators', () => {
+  it('answers liveness without looking further', async () => {
+    const res = await call(live as Handler, '/api/health/live', { as: null });
+    expect(res.status).toBe(200);
+    expect(res.body).toEqual({ status: 'live' });
+  });
+
+  it('is ready with the database up and every shipped migration applied', async () => {
+    const res = await call(ready as Handler, '/api/health/ready', { as: null });
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({
+      status: 'ready',
+      failed: [],
+      checks: { database: { ok: true }, migrations: { ok: true, pending: [] }, worker: { ok: true, inProcess: false } },
+    });
+    expect(shippedMigrations().length).toBeGreaterThan(5);
+  });
+
+  it('answers 503 naming the stuck worker of this process', async () => {
+    const unregister = registerWorker({ id: 'test-worker', stopped: () => false, lastTurn: () => Date.now() - 60_000 });
+    try {
+      const res = await call(ready as Handler, '/api/health/ready', { as: null });
+      expect(res.status).toBe(503);
+      expect(res.headers.get('retry-after')).toMatch(/^\d+$/);
+      expect(res.body).toMatchObject({
+        status: 'not_ready',
+        failed: ['worker'],
+        checks: { worker: { ok: false, inProcess: true, workers: [{ id: 'test-worker', running: false }] } },
+      });
+    } finally {
+      unregister();
+    }
+  });
+
+  it('says the database is down, and leaves the migrations unchecked', async () => {
+    const logs = captureLogs();
+    // A port nothing listens on: the connection is refused.
+    const down = new pg.Pool({ connectionString: 'postgresql://nobody:pw@127.0.0.1:1/none', max: 1 });
+    try {
+      const body = await readiness(down);
+      expect(body.status).toBe('not_ready');
+      expect(body.failed).toEqual(['database', 'migrations']);
+      expect(body.checks.database.error).toMatch(/ECONNREFUSED|connect/);
+      expect(body.checks.migrations.error).toMatch(/not checked/);
+    } finally {
+      logs.restore();
+      await down.end();
+    }
   });
 });
 
 describe('unexpected errors', () => {
   it('answer 500 INTERNAL with no detail and log the error on the server', async () => {
-    const logged = vi.spyOn(console, 'error').mockImplementation(() => {});
+    const logs = captureLogs();
     const boom = new Error('relation "secret_table" does not exist');
     vi.spyOn(getServices().store, 'readStream').mockRejectedValueOnce(boom);
     const id = randomUUID();
@@ -77,11 +139,20 @@ describe('unexpected errors', () => {
     expect(res.status).toBe(500);
     expect(res.body).toEqual({ error: { code: 'INTERNAL', message: 'Internal error' } });
     expect(JSON.stringify(res.body)).not.toContain('secret_table');
-    expect(logged).toHaveBeenCalledWith(`[api] GET /api/orders/${id}/events failed:`, boom);
+    logs.restore();
+    const failed = logs.entries().filter((e) => e.msg === 'request failed');
+    expect(failed).toEqual([
+      expect.objectContaining({
+        component: 'api',
+        method: 'GET',
+        path: `/api/orders/${id}/events`,
+        err: expect.objectContaining({ message: boom.message, stack: expect.any(String) }),
+      }),
+    ]);
   });
 
   it('keep the message of an AppError coded INTERNAL to the log as well', async () => {
-    const logged = vi.spyOn(console, 'error').mockImplementation(() => {});
+    const logs = captureLogs();
     vi.spyOn(getServices().store, 'readStream').mockRejectedValueOnce(
       new AppError('INTERNAL', 'pool exhausted at db-7'),
     );
@@ -89,6 +160,10 @@ describe('unexpected errors', () => {
     const res = await call(orderEvents as Handler, `/api/orders/${id}/events`, { id });
     expect(res.status).toBe(500);
     expect(res.body).toEqual({ error: { code: 'INTERNAL', message: 'Internal error' } });
-    expect(logged).toHaveBeenCalledTimes(1);
+    logs.restore();
+    const failed = logs.entries().filter((e) => e.msg === 'request failed');
+    expect(failed).toEqual([
+      expect.objectContaining({ err: expect.objectContaining({ message: 'pool exhausted at db-7' }) }),
+    ]);
   });
 });

@@ -137,10 +137,12 @@ describe("the projections' read", () => {
     // Read second: other tests may have committed more since, which may only come after.
     const lean = await store.readAllForProjections({ after: before, limit: 100_000 });
     expect(full.events.filter((e) => e.streamId.startsWith(run))).toHaveLength(12);
+    // Of the metadata and recording time, a projection's read keeps the correlation id and the time in ms.
     const fields = (e: RecordedEvent) => {
       const { metadata, hash, prevHash, recordedAt, ...rest } = e;
-      void [metadata, hash, prevHash, recordedAt];
-      return rest;
+      void [hash, prevHash];
+      const correlationId = metadata.correlationId;
+      return { ...rest, recordedAtMs: recordedAt.getTime(), ...(correlationId ? { correlationId } : {}) };
     };
     expect(lean.events.slice(0, full.events.length)).toEqual(full.events.map(fields));
     expect(comparePositions(lean.checkpoint, full.checkpoint)).toBeGreaterThanOrEqual(0);

@@ -31,7 +31,14 @@ async function appendEvents(store: ReturnType<typeof createEventStore>, count: n
         const streamId = STREAMS[(offset + i) % STREAMS.length]!;
         await store.append(
           streamId,
-          [{ type: 'LedgerTick', data: { n: offset + i }, metadata: { actor: { id: 'test', name: 'Test' } } }],
+          [
+            // Text beyond ASCII: leaves encode UTF-8 lengths, which the verifier must agree with.
+            {
+              type: 'LedgerTick',
+              data: { n: offset + i, note: 'Ålesund — 東京 ✓' },
+              metadata: { actor: { id: 'test', name: 'Zoë' } },
+            },
+          ],
           { expectedVersion: 'any', streamType: 'ledger-test' },
         );
       }

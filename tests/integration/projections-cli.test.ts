@@ -22,7 +22,7 @@ beforeAll(async () => {
 
 async function cli(...args: string[]) {
   try {
-    const { stdout, stderr } = await run('npx', ['tsx', 'scripts/projections.ts', ...args], {
+    const { stdout, stderr } = await run(process.execPath, ['--import', 'tsx', 'scripts/projections.ts', ...args], {
       cwd: ROOT,
       env: { ...process.env, DATABASE_URL: databaseUrl, LEDGERLINE_ACTOR: 'deploy-bot' },
     });

@@ -47,6 +47,8 @@ export async function startCluster(options: { external?: boolean } = {}): Promis
     LEDGERLINE_PG_PORT: String(pgPort),
     LEDGERLINE_DEMO_PASSWORD: FAULT_DEMO_PASSWORD,
     LEDGERLINE_MIN_BATCH_INTERVAL_MS: '20',
+    // The worker says it started at info (under vitest the logger defaults to warn), and the kept lines explain a failure.
+    LOG_LEVEL: 'info',
   };
   // Always an embedded server: only a server of our own may be killed.
   delete env.DATABASE_URL;

@@ -13,7 +13,8 @@ export const customerStatsKeys = {
   at: () => [...customerStatsKeys.all, 'at'] as const,
 };
 
-export type CustomerSort = 'spent' | 'orders';
+export { CUSTOMER_SORTS, type CustomerSort } from './types';
+import type { CustomerSort } from './types';
 export type CustomerStatsParams = {
   sort: CustomerSort;
   page: number;

@@ -7,7 +7,7 @@ import { PAGE_SIZE_DEFAULT, PAGE_SIZE_MAX, param, wholeNumber } from '../../quer
 import { toNumber, type Int } from '../to-number';
 import { tablesFor } from '../versions';
 import { CUSTOMER_STATS, CUSTOMER_STATS_TABLES } from './tables';
-import type { CustomerStats, CustomerStatsRow } from './types';
+import { CUSTOMER_SORTS, type CustomerStats, type CustomerStatsRow } from './types';
 
 // Reads of the customer_stats projection's serving version for the JSON API.
 // They show what it has applied so far, which may trail the event log by a
@@ -15,7 +15,7 @@ import type { CustomerStats, CustomerStatsRow } from './types';
 
 const PAGE_MAX = 1_000_000;
 
-export const CUSTOMER_SORTS = ['spent', 'orders'] as const;
+export { CUSTOMER_SORTS };
 
 export const listCustomerStatsQuerySchema = z.object({
   sort: param(z.enum(CUSTOMER_SORTS, { error: `Sort must be one of ${CUSTOMER_SORTS.join(', ')}.` })),
@@ -74,6 +74,10 @@ export async function getCustomerStats(pool: pg.Pool, customerId: string): Promi
 const CUSTOMER_ORDER_BY: Record<(typeof CUSTOMER_SORTS)[number], Prisma.Sql> = {
   spent: Prisma.sql`coalesce(s.total_spent, 0) DESC`,
   orders: Prisma.sql`coalesce(s.total_orders, 0) DESC`,
+  // A–Z; then ties by name and id as for every sort.
+  name: Prisma.sql`c.name`,
+  // Most recent order first; customers without orders last.
+  last: Prisma.sql`s.last_order_at DESC NULLS LAST`,
 };
 
 /**

@@ -10,3 +10,7 @@ export type CustomerStats = {
 };
 
 export type CustomerStatsRow = CustomerStats & { name: string };
+
+/** The customer list's orders (GET /api/stats/customers?sort=): biggest spenders, most orders, A–Z, latest order. */
+export const CUSTOMER_SORTS = ['spent', 'orders', 'name', 'last'] as const;
+export type CustomerSort = (typeof CUSTOMER_SORTS)[number];

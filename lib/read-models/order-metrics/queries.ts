@@ -9,7 +9,7 @@ import { param, wholeNumber } from '../../queries/query-params';
 import { toNumber, type Int } from '../to-number';
 import { tablesFor } from '../versions';
 import { ORDER_METRICS, ORDER_METRICS_TABLES } from './tables';
-import type { CancellationsByReason, DashboardMetrics, StatusCounts } from './types';
+import type { CancellationsByReason, DashboardMetrics, MinuteMetrics, StatusCounts, WindowTotals } from './types';
 
 // Reads for the dashboard from the order_metrics projection's serving
 // version. The metrics trail the log by whatever the projection has not
@@ -28,58 +28,85 @@ const REASON_ORDER: readonly string[] = [...CANCEL_REASON_CODES, CANCEL_REASON_N
 /**
  * The last `minutes` UTC minutes up to and including the current one, by the
  * database's clock (the same clock that stamps events when commands carry no
- * time). generate_series fills the minutes the projection has no row for;
- * the rows themselves come from the minutes table's primary key, so a day's
- * window reads at most 1,440 rows however long the table grows. The serving
- * version is resolved once, so every part of the answer is of one version.
+ * time), and as many before them for the trend. generate_series fills the
+ * minutes the projection has no row for; the rows themselves come from the
+ * minutes table's primary key, so a day's window (and the day before it)
+ * reads at most 2,880 rows however long the table grows. The serving version
+ * is resolved once, so every part of the answer is of one version.
  */
 export async function getDashboardMetrics(pool: pg.Pool, query: MetricsQuery): Promise<DashboardMetrics> {
   const count = query.minutes ?? METRICS_MINUTES_DEFAULT;
   const tables = tablesFor(ORDER_METRICS, ORDER_METRICS_TABLES, await servingVersion(pool, ORDER_METRICS));
   const [rows, statuses, reasons] = await Promise.all([
-    rowsOf<{ minute: Date; orders_placed: Int; orders_cancelled: Int; revenue: Int }>(
+    rowsOf<MinuteRecord>(
       pool,
       Prisma.sql`
       WITH bounds AS (SELECT date_trunc('minute', now(), 'UTC') AS last)
       SELECT g.minute, coalesce(m.orders_placed, 0) AS orders_placed,
              coalesce(m.orders_cancelled, 0) AS orders_cancelled, coalesce(m.revenue, 0::bigint) AS revenue
         FROM bounds,
-             generate_series(bounds.last - make_interval(mins => ${count - 1}::int), bounds.last, interval '1 minute') AS g(minute)
+             generate_series(bounds.last - make_interval(mins => ${2 * count - 1}::int), bounds.last, interval '1 minute') AS g(minute)
         LEFT JOIN ${Prisma.raw(tables.minutes)} m ON m.minute = g.minute
        ORDER BY g.minute`,
     ),
-    rowsOf<{ status: string; orders: Int }>(
-      pool,
-      Prisma.sql`SELECT status, orders FROM ${Prisma.raw(tables.statuses)}`,
-    ),
+    rowsOf<StatusRecord>(pool, Prisma.sql`SELECT status, orders FROM ${Prisma.raw(tables.statuses)}`),
     tables.reasons
-      ? rowsOf<{ reason_code: string; orders: Int; amount: Int }>(
+      ? rowsOf<ReasonRecord>(
           pool,
           Prisma.sql`
           SELECT reason_code, orders, amount FROM ${Prisma.raw(tables.reasons)}`,
         )
       : null,
   ]);
+  return toMetrics(count, rows, statuses, reasons);
+}
 
-  const minutes = rows.map((row) => ({
+export type MinuteRecord = { minute: Date; orders_placed: Int; orders_cancelled: Int; revenue: Int };
+export type StatusRecord = { status: string; orders: Int };
+export type ReasonRecord = { reason_code: string; orders: Int; amount: Int };
+
+/**
+ * The API's shape from `2 × count` minutes (oldest first): the last `count`
+ * are the window, the ones before it the previous window the trend compares with.
+ */
+export function toMetrics(
+  count: number,
+  rows: MinuteRecord[],
+  statuses: StatusRecord[],
+  reasons: ReasonRecord[] | null,
+): DashboardMetrics {
+  const all = rows.map((row) => ({
     minute: row.minute.toISOString(),
     ordersPlaced: toNumber(row.orders_placed),
     ordersCancelled: toNumber(row.orders_cancelled),
     revenue: toNumber(row.revenue),
   }));
+  const minutes = all.slice(-count);
   const statusCounts: StatusCounts = { placed: 0, shipped: 0, cancelled: 0 };
   for (const row of statuses) {
     if (row.status in statusCounts) statusCounts[row.status as keyof StatusCounts] = toNumber(row.orders);
   }
-  const totals = minutes.reduce(
-    (sum, m) => ({ orders: sum.orders + m.ordersPlaced, revenue: sum.revenue + m.revenue }),
-    { orders: 0, revenue: 0 },
-  );
-  return { minutes, statusCounts, totals, cancellationsByReason: reasons && byReason(reasons) };
+  return {
+    minutes,
+    statusCounts,
+    totals: sums(minutes),
+    previous: sums(all.slice(0, -count)),
+    cancellationsByReason: reasons && byReason(reasons),
+  };
 }
 
+const sums = (minutes: MinuteMetrics[]): WindowTotals =>
+  minutes.reduce(
+    (sum, m) => ({
+      orders: sum.orders + m.ordersPlaced,
+      revenue: sum.revenue + m.revenue,
+      cancelled: sum.cancelled + m.ordersCancelled,
+    }),
+    { orders: 0, revenue: 0, cancelled: 0 },
+  );
+
 /** Every known code in REASON_ORDER, then any other code stored (a code newer than this build), by name. */
-function byReason(rows: { reason_code: string; orders: Int; amount: Int }[]): CancellationsByReason[] {
+function byReason(rows: ReasonRecord[]): CancellationsByReason[] {
   const stored = new Map(rows.map((row) => [row.reason_code, row]));
   const codes = [...REASON_ORDER, ...[...stored.keys()].filter((code) => !REASON_ORDER.includes(code)).sort()];
   return codes.map((reasonCode) => {

@@ -19,17 +19,28 @@ export type CancellationsByReason = {
   amount: number;
 };
 
+export type WindowTotals = { orders: number; revenue: number; cancelled: number };
+
 export type DashboardMetrics = {
   /** Oldest first, one entry per minute (zeros where nothing happened), the current minute last. */
   minutes: MinuteMetrics[];
   /** Orders in each status now (all time, not only the window). */
   statusCounts: StatusCounts;
-  /** Sums over `minutes`: orders placed and net revenue in the window. */
-  totals: { orders: number; revenue: number };
+  /** Sums over `minutes`: orders placed, net revenue and orders cancelled in the window. */
+  totals: WindowTotals;
+  /** The same sums over the window of the same length just before it: what the trend compares with. */
+  previous: WindowTotals;
   /**
    * Cancellations by reason code, all time: every code (zeros included) in
    * CANCEL_REASON_CODES order, then 'not_recorded' (cancelled before there
    * were codes). null when the serving version does not count them (v1).
    */
   cancellationsByReason: CancellationsByReason[] | null;
+};
+
+/** The metrics as they stood at a past moment (GET /api/stats/metrics?at=), computed from the event log. */
+export type DashboardMetricsAt = DashboardMetrics & {
+  /** The moment described, ISO 8601 to the millisecond: `at`, or the database's now when `at` is still to come. */
+  asOf: string;
+  historic: true;
 };
