@@ -366,6 +366,7 @@ describe('every operation, called, answers as documented', () => {
         (await call(handlers.get('get /api/orders/{id}')!, `/api/orders/${id()}`, { id: id() })).status === 200,
     );
     await check('get /api/orders', { path: `/api/orders?limit=2&customerId=${customerId}` }, 200);
+    await check('get /api/orders', { path: '/api/orders?q=a&sort=total&dir=asc&limit=10' }, 200);
     await check('get /api/orders', { path: '/api/orders?status=lost' }, 400);
     await check('get /api/orders/{id}', on(''), 200);
     await check('get /api/orders/{id}', none(''), 404);

@@ -16,7 +16,8 @@ import type { getOrderStateAsOf, verifyOrder } from '../../lib/queries/order-aud
 import type { listCatalog, listCustomers } from '../../lib/queries/reference-data';
 import type { listCustomerStatsAt } from '../../lib/read-models/customer-stats/at';
 import type { getCustomerStats, listCustomerStats } from '../../lib/read-models/customer-stats/queries';
-import type { getOrderSummary, listOrderSummaries } from '../../lib/read-models/order-summaries/queries';
+import type { listOrderSummaries } from '../../lib/read-models/order-summaries/list';
+import type { getOrderSummary } from '../../lib/read-models/order-summaries/queries';
 
 // The OpenAPI document's response schemas (lib/http/openapi/schemas.ts) against
 // the types the use cases return, as JSON carries them (dates as strings): a

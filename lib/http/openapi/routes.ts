@@ -26,7 +26,7 @@ import { recentEventsQuerySchema } from '../../queries/dashboard';
 import { orderStateQuerySchema } from '../../queries/order-audit';
 import { customerStatsQuerySchema } from '../../read-models/customer-stats/at';
 import { metricsQuerySchema } from '../../read-models/order-metrics/queries';
-import { listOrdersQuerySchema } from '../../read-models/order-summaries/queries';
+import { listOrdersQuerySchema } from '../../read-models/order-summaries/list-params';
 import * as out from './schemas';
 
 // Every route of app/api, one entry per method: the document (document.ts) is

@@ -102,6 +102,12 @@ export const orderSummarySchema = z.object({
 export const ordersPageResponse = z.object({
   orders: z.array(orderSummarySchema),
   nextCursor: z.string().nullable().describe('Pass as ?cursor= for the next page; null on the last.'),
+  prevCursor: z.string().nullable().describe('Pass as ?before= for the page before; null on the first.'),
+  total: z
+    .object({ count: z.number().int(), exact: z.boolean() })
+    .describe(
+      'Orders matching the filters; with `exact: false` there are more than `count` (filtered counts stop at 1,000).',
+    ),
 });
 
 const metadata = json.describe('Who did it and in answer to what (actor, commandId, correlationId, …).');
