@@ -28,8 +28,13 @@ beforeEach(async () => {
   process.env.LEDGERLINE_DATA_DIR = dataDir;
   delete process.env.LEDGERLINE_DEMO_PASSWORD;
 });
+// The password is shown to a person at a terminal, never written to the logs.
+const stdoutIsTTY = process.stdout.isTTY;
+const atTerminal = (value: boolean) =>
+  Object.defineProperty(process.stdout, 'isTTY', { value, configurable: true, writable: true });
 afterEach(async () => {
   vi.restoreAllMocks();
+  atTerminal(stdoutIsTTY);
   restore('LEDGERLINE_DEMO_PASSWORD', saved.password);
   restore('LEDGERLINE_DATA_DIR', saved.dataDir);
   await rm(dataDir, { recursive: true, force: true });
@@ -49,6 +54,7 @@ const signsIn = (username: string, password: string) =>
 
 describe('demo users', () => {
   it('on a first start generates one password, prints it once and keeps it in a private file', async () => {
+    atTerminal(true);
     const log = vi.spyOn(console, 'log').mockImplementation(() => {});
     const first = await seedDemoUsers(pool);
     expect(first).toEqual({ created: ['clerk', 'operator', 'viewer'], updated: [], passwordSource: 'generated' });
@@ -69,6 +75,7 @@ describe('demo users', () => {
   });
 
   it('re-creates missing users with the kept password, without printing it again', async () => {
+    atTerminal(true);
     const log = vi.spyOn(console, 'log').mockImplementation(() => {});
     await seedDemoUsers(pool);
     const password = (await readFile(path.join(dataDir, 'demo-password'), 'utf8')).trim();

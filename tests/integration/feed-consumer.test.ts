@@ -106,11 +106,12 @@ describe('the example feed consumer', () => {
   it('ends with exactly the events of the log, once each and in order, though killed twice mid-stream', async () => {
     let writing = true;
     // 8 writers, each holding its transaction open a random while after
-    // appending, so positions commit out of order; some roll back.
+    // appending, so positions commit out of order; some roll back. At least
+    // 40 tries each (~270 events), however soon the kills are done.
     const writers = Array.from({ length: 8 }, async (_, w) => {
       const streamId = `feed-${w}-${Date.now()}`;
       let version = 0;
-      for (let i = 0; writing || i < 25; i++) {
+      for (let i = 0; writing || i < 40; i++) {
         const client = await pool.connect();
         try {
           await client.query('BEGIN');

@@ -65,7 +65,7 @@ export type ApiRoute = {
 };
 
 const orderParams = z.object({ id: orderIdSchema.describe('The order id (a UUID).') });
-const projectionParams = z.object({ name: z.string().describe('A projection name, e.g. order_metrics.') });
+const projectionParams = z.object({ name: z.string().describe('A projection name, as GET /api/projections lists them.') });
 const projectionVersionParams = projectionParams.extend({
   version: z
     .string()
