@@ -292,7 +292,7 @@ describe('bad input answers 400 with fields and writes nothing', () => {
     [
       'shipping-address',
       { address: address({ name: 'n'.repeat(101) }) },
-      { 'address.name': 'Name must be at most 100 characters.' },
+      { 'address.name': 'Recipient name must be at most 100 characters.' },
     ],
     ['shipping-address', { address: 'Baker Street' }, { address: expect.any(String) }],
   ];

@@ -204,7 +204,14 @@ export async function listOrderSummaries(pool: pg.Pool, query: ListOrdersQuery):
   const pageQuery = () => {
     if (!joined) {
       const where = orderConditions(query);
-      if (cursor) where.push(Prisma.sql`(${columns(key)}) ${op} (${tuple(key)})`);
+      if (cursor) {
+        where.push(Prisma.sql`(${columns(key)}) ${op} (${tuple(key)})`);
+        // Implied by the row comparison, and there for the planner: it estimates a row comparison
+        // from its first column alone (status > 'placed'), so a cursor late in a status looked
+        // like the end of the list, and a name search was planned as a hash join and a sort of
+        // every row after it instead of a walk down the index.
+        where.push(Prisma.sql`${Prisma.raw(key[0]!.sql)} ${Prisma.raw(ascending ? '>=' : '<=')} ${tuple([key[0]!])}`);
+      }
       // The page is chosen from the summaries alone, then given its names:
       // with the join inside, a cursor near the end of a status made the
       // planner expect few rows and hash-join and sort ~44,000 of them
