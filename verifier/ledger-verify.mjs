@@ -18,8 +18,8 @@
 //   SHA-256(0x01 || left || right), split at the largest power of two below n.
 // * Leaf i is the i-th row of `events` in (transaction_id, global_position)
 //   order, its fields (LEAF_SELECT) encoded as `leafHashOf()` below does;
-//   the replay reads them with a binary COPY, whose rows are that encoding
-//   already (see LEAF_PREFIX).
+//   the replay reads the same columns in binary and writes that text itself
+//   (see writeLeaf).
 //
 // What it checks: every head's signature against the given public keys; that
 // each head names the one before it and proves consistency with it; and, with
@@ -40,11 +40,16 @@ import pg from 'pg';
 const HEAD_FORMAT = 'ledgerline/tree-head/v1';
 const LEAF_FORMAT = 'ledgerline/event-leaf/v1';
 
-// The leaf's fields, in order, as text from a plain SELECT.
-const UTC = `'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'`;
+// The leaf's fields, in order, as text from a plain SELECT. A time is in UTC
+// to the microsecond; to_char's YYYY is the year of the era, so a year before
+// 1 gets " BC", and ±infinity (to_char gives NULL) get their names.
+const leafTime = (column) => `CASE
+    WHEN NOT isfinite(${column}) THEN ${column}::text
+    WHEN ${column} < '0001-01-01 00:00:00+00' THEN to_char(${column} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z BC"')
+    ELSE to_char(${column} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') END`;
 const LEAF_SELECT = `global_position::text, transaction_id::text, stream_id, stream_type, stream_version::text,
-  event_type, schema_version::text, data::text, metadata::text,
-  to_char(occurred_at AT TIME ZONE 'UTC', ${UTC}), to_char(recorded_at AT TIME ZONE 'UTC', ${UTC}), prev_hash, hash`;
+  event_type, schema_version::text, data::text, metadata::text, ${leafTime('occurred_at')}, ${leafTime('recorded_at')},
+  prev_hash, hash`;
 const LEAF_FIELD_NAMES = [
   'global_position',
   'transaction_id',
@@ -64,19 +69,26 @@ const LEAF_FIELD_NAMES = [
 // ---------------------------------------------------------------------------
 // Hashing (RFC 9162 2.1)
 
-// One-shot hashing (crypto.hash, Node ≥ 20.12) costs a third less per call than createHash.
-const sha256 =
+// The replay's hot path keeps hashes as latin1 strings (one char a byte):
+// node:crypto makes a string of a digest in a third of the time it takes to
+// make a Buffer of it, and the call, not the hashing, is most of a hash's cost.
+// (crypto.hash is Node ≥ 20.12's one-shot hashing, cheaper again than createHash.)
+const sha256Text =
   typeof crypto.hash === 'function'
-    ? (bytes) => crypto.hash('sha256', bytes, 'buffer')
-    : (bytes) => crypto.createHash('sha256').update(bytes).digest();
+    ? (bytes) => crypto.hash('sha256', bytes, 'latin1')
+    : (bytes) => crypto.createHash('sha256').update(bytes).digest('latin1');
+const sha256 = (bytes) => Buffer.from(sha256Text(bytes), 'latin1');
 const EMPTY_ROOT = sha256(Buffer.alloc(0));
-function nodeHash(left, right) {
-  const bytes = Buffer.allocUnsafe(65);
-  bytes[0] = 1;
-  left.copy(bytes, 1);
-  right.copy(bytes, 33);
-  return sha256(bytes);
+// One buffer for every node's input: hashing is synchronous.
+const NODE_INPUT = Buffer.alloc(65, 1);
+/** SHA-256(0x01 || left || right) of two hashes as latin1 strings. */
+function nodeHashText(left, right) {
+  NODE_INPUT.latin1Write(left, 1);
+  NODE_INPUT.latin1Write(right, 33);
+  return sha256Text(NODE_INPUT);
 }
+const nodeHash = (left, right) =>
+  Buffer.from(nodeHashText(left.toString('latin1'), right.toString('latin1')), 'latin1');
 
 /** SHA-256(0x00 || leaf bytes); leaf bytes: for each value, its UTF-8 length (4 bytes, big-endian) then its UTF-8. */
 function leafHashOf(values) {
@@ -98,29 +110,33 @@ function leafHashOf(values) {
   return sha256(bytes);
 }
 
-/** The right edge of a tree: roots of its complete subtrees, left to right, as [level, hash]. */
+/** The right edge of a tree: the roots of its complete subtrees, left to right, with their heights. */
 function createFrontier() {
-  const nodes = [];
+  const levels = [];
+  const hashes = []; // latin1 strings
   let size = 0;
   return {
     get size() {
       return size;
     },
+    /** Adds the next leaf hash, as a latin1 string. */
     push(leaf) {
       let level = 0;
       let hash = leaf;
-      while (nodes.length > 0 && nodes[nodes.length - 1][0] === level) {
-        hash = nodeHash(nodes.pop()[1], hash);
+      while (levels.length > 0 && levels[levels.length - 1] === level) {
+        levels.pop();
+        hash = nodeHashText(hashes.pop(), hash);
         level++;
       }
-      nodes.push([level, hash]);
+      levels.push(level);
+      hashes.push(hash);
       size++;
     },
     root() {
-      if (nodes.length === 0) return EMPTY_ROOT;
-      let hash = nodes[nodes.length - 1][1];
-      for (let i = nodes.length - 2; i >= 0; i--) hash = nodeHash(nodes[i][1], hash);
-      return hash;
+      if (hashes.length === 0) return EMPTY_ROOT;
+      let hash = hashes[hashes.length - 1];
+      for (let i = hashes.length - 2; i >= 0; i--) hash = nodeHashText(hashes[i], hash);
+      return Buffer.from(hash, 'latin1');
     },
   };
 }
@@ -281,11 +297,177 @@ function eventName(row) {
   return `position ${position(row)}, stream ${row[2]}, version ${row[4]} (${row[5]})`;
 }
 
-// A leaf's bytes are those of a row of `COPY … (FORMAT binary)` of LEAF_SELECT
-// (PostgreSQL's documentation of COPY, "Binary Format"): after the row's 16-bit field count, each field is its
-// 32-bit big-endian length and its bytes, and a text field's bytes are its
-// UTF-8. That is leafHashOf()'s encoding, so a leaf hash is SHA-256 of
-// LEAF_PREFIX followed by the row as it arrives: no text is decoded.
+// The replay reads the columns in their binary forms (COPY … (FORMAT binary),
+// PostgreSQL's documentation of COPY, "Binary Format"; each type's send
+// function) and writes each leaf's text itself: PostgreSQL's text output of
+// numbers, JSON and timestamps (to_char above) costs it twice the CPU of
+// sending the values, and on a machine of few cores that CPU is the verifier's.
+// Field kinds, in LEAF_SELECT's order:
+const INT8 = 0; // bigint: 8 bytes, signed, big-endian
+const XID8 = 1; // xid8: 8 bytes, unsigned
+const INT4 = 2; // integer: 4 bytes, signed
+const TEXT = 3; // text: its UTF-8 as it is
+const JSONB = 4; // jsonb: a version byte (1), then the same text jsonb's text output gives
+const TIME = 5; // timestamptz: microseconds since 2000-01-01 00:00 UTC, 8 bytes, signed
+const REPLAY_SELECT = `global_position, transaction_id, stream_id, stream_type, stream_version,
+  event_type, schema_version, data, metadata, occurred_at, recorded_at, prev_hash, hash`;
+const REPLAY_KINDS = [INT8, XID8, TEXT, TEXT, INT4, TEXT, INT4, JSONB, JSONB, TIME, TIME, TEXT, TEXT];
+const DATE_CACHES = REPLAY_KINDS.map(() => ({ days: NaN, text: Buffer.alloc(0) }));
+// How much longer a field's text can be than its binary form (a TIME is 8 bytes, its text up to 30).
+const GROWTH = { [INT8]: 12, [XID8]: 12, [INT4]: 7, [TEXT]: 0, [JSONB]: 0, [TIME]: 22 };
+const MAX_GROWTH = REPLAY_KINDS.reduce((sum, kind) => sum + GROWTH[kind], 0);
+
+const TWO_32 = 2 ** 32;
+const DAY_MICROS = 86_400_000_000;
+const EPOCH_2000_DAYS = 10_957; // days from 1970-01-01 to 2000-01-01
+const INT64_MAX = 2n ** 63n - 1n;
+const BC_DAYS = -730_119; // days from 2000-01-01 back to 0001-01-01: a day before it is a day BC
+
+// The writers below put ASCII digits straight into the leaf: a string per
+// number, then its copy, costs more than the hash of the whole leaf.
+
+/** Copies bytes [from, to) of `src` to `out` at `at`; a loop for short runs, where Buffer.copy's call costs more. */
+function copyBytes(src, from, to, out, at) {
+  if (to - from > 128) return at + src.copy(out, at, from, to);
+  for (let i = from; i < to; i++) out[at++] = src[i];
+  return at;
+}
+
+/** Writes a non-negative integer below 2^53 in decimal, zero-padded to `width`; returns the end. */
+function writeDigits(out, at, value, width) {
+  let digits = 1;
+  for (let rest = value; rest >= 10; rest = Math.floor(rest / 10)) digits++;
+  const end = at + Math.max(digits, width);
+  for (let i = end - 1; i >= at; i--) {
+    out[i] = 48 + (value % 10);
+    value = Math.floor(value / 10);
+  }
+  return end;
+}
+
+/** Writes 0 ≤ value < 100 as two digits. */
+function writeTwo(out, at, value) {
+  out[at] = 48 + Math.floor(value / 10);
+  out[at + 1] = 48 + (value % 10);
+}
+
+/** Writes a value's length (4 bytes) and its text; the text at `at + 4` is written by `write`, which returns its end. */
+function writeField(out, at, end) {
+  out.writeUInt32BE(end - at - 4, at);
+  return end;
+}
+
+/** A 64-bit integer's decimal text; as a Number while it is exact (below 2^53), else through a BigInt. */
+function writeInt64(out, at, bytes, r, signed) {
+  const hi = signed ? bytes.readInt32BE(r) : bytes.readUInt32BE(r);
+  if (hi >= 0 && hi < 0x200000) return writeDigits(out, at, hi * TWO_32 + bytes.readUInt32BE(r + 4), 1);
+  const text = String(signed ? bytes.readBigInt64BE(r) : bytes.readBigUInt64BE(r));
+  return at + out.latin1Write(text, at);
+}
+
+function writeInt32(out, at, value) {
+  if (value >= 0) return writeDigits(out, at, value, 1);
+  out[at] = 45; // '-'
+  return writeDigits(out, at + 1, -value, 1);
+}
+
+/** A civil date (proleptic Gregorian, as PostgreSQL's) from days since 1970-01-01 (H. Hinnant's civil_from_days). */
+function civil(days) {
+  const z = days + 719_468;
+  const era = Math.floor(z / 146_097);
+  const doe = z - era * 146_097;
+  const yoe = Math.floor((doe - Math.floor(doe / 1460) + Math.floor(doe / 36_524) - Math.floor(doe / 146_096)) / 365);
+  const doy = doe - (365 * yoe + Math.floor(yoe / 4) - Math.floor(yoe / 100));
+  const mp = Math.floor((5 * doy + 2) / 153);
+  const month = mp < 10 ? mp + 3 : mp - 9;
+  CIVIL.year = yoe + era * 400 + (month <= 2 ? 1 : 0);
+  CIVIL.month = month;
+  CIVIL.day = doy - Math.floor((153 * mp + 2) / 5) + 1;
+  return CIVIL;
+}
+const CIVIL = { year: 0, month: 0, day: 0 };
+
+/**
+ * Writes leafTime() of a binary timestamptz: 'YYYY-MM-DDTHH:MI:SS.UUUUUUZ' in
+ * UTC, YYYY the year of the era in at least four digits, then ' BC' for a year
+ * before 1; 'infinity' or '-infinity'. `cache` keeps the
+ * date part ("YYYY-MM-DDT") of the column's last value: a column's values
+ * come in runs of the same day, and the civil date is most of the cost.
+ */
+function writeTimestamp(out, at, bytes, r, cache) {
+  const hi = bytes.readInt32BE(r);
+  let days;
+  let micros;
+  if (hi >= -0x200000 && hi < 0x200000) {
+    const value = hi * TWO_32 + bytes.readUInt32BE(r + 4);
+    days = Math.floor(value / DAY_MICROS);
+    micros = value - days * DAY_MICROS;
+  } else {
+    const value = bytes.readBigInt64BE(r);
+    if (value === INT64_MAX) return at + out.latin1Write('infinity', at);
+    if (value === -INT64_MAX - 1n) return at + out.latin1Write('-infinity', at);
+    let whole = value / BigInt(DAY_MICROS);
+    if (whole * BigInt(DAY_MICROS) > value) whole -= 1n;
+    days = Number(whole);
+    micros = Number(value - whole * BigInt(DAY_MICROS));
+  }
+  if (days !== cache.days) {
+    const { year, month, day } = civil(days + EPOCH_2000_DAYS);
+    const date = Buffer.alloc(32);
+    let end = writeDigits(date, 0, year > 0 ? year : 1 - year, 4);
+    date[end] = 45; // -
+    writeTwo(date, end + 1, month);
+    date[end + 3] = 45;
+    writeTwo(date, end + 4, day);
+    date[end + 6] = 84; // T
+    cache.text = date.subarray(0, end + 7);
+    cache.days = days;
+  }
+  at = copyBytes(cache.text, 0, cache.text.length, out, at);
+  const seconds = Math.floor(micros / 1e6);
+  const fraction = micros - seconds * 1e6;
+  writeTwo(out, at, Math.floor(seconds / 3600));
+  out[at + 2] = 58; // :
+  writeTwo(out, at + 3, Math.floor(seconds / 60) % 60);
+  out[at + 5] = 58;
+  writeTwo(out, at + 6, seconds % 60);
+  out[at + 8] = 46; // .
+  writeTwo(out, at + 9, Math.floor(fraction / 10_000));
+  writeTwo(out, at + 11, Math.floor(fraction / 100) % 100);
+  writeTwo(out, at + 13, fraction % 100);
+  out[at + 15] = 90; // Z
+  return days < BC_DAYS ? at + 16 + out.latin1Write(' BC', at + 16) : at + 16;
+}
+
+/**
+ * Writes the leaf of a binary COPY row (its fields from `start`) into `out`
+ * as leafHashOf() encodes it: 0x00, then for each value its UTF-8 length
+ * (4 bytes, big-endian) and its UTF-8, the format's name first. Returns the
+ * leaf's length. `out` must hold LEAF_PREFIX, the row and MAX_GROWTH.
+ */
+function writeLeaf(bytes, start, out) {
+  let w = copyBytes(LEAF_PREFIX, 0, LEAF_PREFIX.length, out, 0);
+  let r = start;
+  for (let f = 0; f < REPLAY_KINDS.length; f++) {
+    const kind = REPLAY_KINDS[f];
+    const n = bytes.readInt32BE(r);
+    r += 4;
+    const text = w + 4;
+    let end;
+    if (kind === TEXT) end = copyBytes(bytes, r, r + n, out, text);
+    else if (kind === JSONB) {
+      if (bytes[r] !== 1) throw new Error(`a jsonb value of version ${bytes[r]}, which this verifier does not read`);
+      end = copyBytes(bytes, r + 1, r + n, out, text);
+    } else if (kind === INT4) end = writeInt32(out, text, bytes.readInt32BE(r));
+    else if (kind === TIME) end = writeTimestamp(out, text, bytes, r, DATE_CACHES[f]);
+    else end = writeInt64(out, text, bytes, r, kind === INT8);
+    w = writeField(out, w, end);
+    r += n;
+  }
+  return w;
+}
+
+// The leaf's first bytes: 0x00 and the format's name, as leafHashOf() writes them.
 const LEAF_PREFIX = (() => {
   const format = Buffer.from(LEAF_FORMAT, 'utf8');
   const bytes = Buffer.alloc(5 + format.length);
@@ -387,15 +569,15 @@ async function hashRange(client, after, upTo) {
   let block = Buffer.allocUnsafe(32 * 8192);
   let filled = 0;
   // ORDER BY names the table's columns: the bare names would sort the text copies the SELECT makes ("10" < "9").
-  const text = `COPY (SELECT ${LEAF_SELECT} FROM events
+  let scratch = Buffer.allocUnsafe(64 * 1024);
+  const text = `COPY (SELECT ${REPLAY_SELECT} FROM events
       WHERE (transaction_id, global_position) > (${xid8(after[0])}::xid8, ${xid8(after[1])}::bigint)
         AND (transaction_id, global_position) <= (${xid8(upTo[0])}::xid8, ${xid8(upTo[1])}::bigint)
       ORDER BY events.transaction_id, events.global_position) TO STDOUT (FORMAT binary)`;
-  await copyRows(client, text, LEAF_FIELD_NAMES.length, (bytes, start, end) => {
-    const leaf = Buffer.allocUnsafe(LEAF_PREFIX.length + end - start);
-    LEAF_PREFIX.copy(leaf, 0);
-    bytes.copy(leaf, LEAF_PREFIX.length, start, end);
-    sha256(leaf).copy(block, filled);
+  await copyRows(client, text, REPLAY_KINDS.length, (bytes, start, end) => {
+    const room = LEAF_PREFIX.length + end - start + MAX_GROWTH;
+    if (scratch.length < room) scratch = Buffer.allocUnsafe(room * 2);
+    block.latin1Write(sha256Text(scratch.subarray(0, writeLeaf(bytes, start, scratch))), filled);
     filled += 32;
     if (filled === block.length) {
       hashes.push(block);
@@ -452,7 +634,25 @@ async function replay(client, databaseUrl, heads, threads) {
     size = head.treeSize;
   }
 
+  // The tree is built on this thread while the others read: each range's
+  // leaves go in as soon as every range before it has.
   const results = new Array(ranges.length);
+  const frontier = createFrontier();
+  let next = 0; // the next head to compare
+  let failed = null;
+  let built = 0; // ranges in the tree
+  const build = () => {
+    for (; built < results.length && results[built]; built++) {
+      const leaves = results[built];
+      for (let i = 0; i < leaves.length; i += 32) {
+        frontier.push(leaves.toString('latin1', i, i + 32));
+        while (next < heads.length && heads[next].head.treeSize === frontier.size) {
+          const { head } = heads[next++];
+          if (!failed && !frontier.root().equals(Buffer.from(head.rootHash, 'hex'))) failed = head;
+        }
+      }
+    }
+  };
   const workers = Array.from({ length: Math.min(threads, ranges.length) }, () => {
     const worker = new Worker(new URL(import.meta.url), {
       workerData: { databaseUrl, snapshot: rows[0].snapshot },
@@ -480,6 +680,7 @@ async function replay(client, databaseUrl, heads, threads) {
                 message.hashes.byteLength,
               );
             give();
+            build();
           });
           worker.on('error', (error) => {
             failedThread = error;
@@ -493,16 +694,6 @@ async function replay(client, databaseUrl, heads, threads) {
   if (failedThread) throw failedThread;
 
   const leaves = Buffer.concat(results);
-  const frontier = createFrontier();
-  let next = 0;
-  let failed = null;
-  for (let i = 0; i < leaves.length; i += 32) {
-    frontier.push(leaves.subarray(i, i + 32));
-    while (next < heads.length && heads[next].head.treeSize === frontier.size) {
-      const { head } = heads[next++];
-      if (!failed && !frontier.root().equals(Buffer.from(head.rootHash, 'hex'))) failed = head;
-    }
-  }
   // Heads beyond the rows found: events are missing at the end. Rows beyond
   // the newest head's size, yet before its last event: events were inserted.
   if (!failed && next < heads.length) failed = heads[next].head;
@@ -536,7 +727,7 @@ async function diagnose(client, head, computed, count) {
     rowMode: 'array',
   });
   const frontier = createFrontier();
-  for (const row of stored) frontier.push(row[0]);
+  for (const row of stored) frontier.push(row[0].toString('latin1'));
   const authentic = stored.length === head.treeSize && frontier.root().equals(Buffer.from(head.rootHash, 'hex'));
   const computedAt = (i) => computed.subarray(i * 32, i * 32 + 32);
   const ledgerName = (i) =>

@@ -32,16 +32,23 @@ export type LeafRow = Record<(typeof LEAF_FIELDS)[number], string>;
 
 // Numbers in PostgreSQL's canonical decimal; jsonb as its own text form (the
 // stored value, printed deterministically); times in UTC to the microsecond,
-// which is what the column holds.
+// which is what the column holds. to_char's YYYY is the year of the era, so a
+// year before 1 gets " BC" (else 44 BC would read as AD 44), and to_char gives
+// NULL for ±infinity, which get their names: every value has a leaf, and no
+// two values the same one.
 const UTC_MICROS = `'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'`;
+const leafTime = (column: string) => `CASE
+    WHEN NOT isfinite(${column}) THEN ${column}::text
+    WHEN ${column} < '0001-01-01 00:00:00+00' THEN to_char(${column} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z BC"')
+    ELSE to_char(${column} AT TIME ZONE 'UTC', ${UTC_MICROS}) END`;
 
 /** SELECT list over `events` giving a LeafRow (every field as text). */
 export const LEAF_COLUMNS = `
   global_position::text AS global_position, transaction_id::text AS transaction_id,
   stream_id, stream_type, stream_version::text AS stream_version, event_type,
   schema_version::text AS schema_version, data::text AS data, metadata::text AS metadata,
-  to_char(occurred_at AT TIME ZONE 'UTC', ${UTC_MICROS}) AS occurred_at,
-  to_char(recorded_at AT TIME ZONE 'UTC', ${UTC_MICROS}) AS recorded_at,
+  ${leafTime('occurred_at')} AS occurred_at,
+  ${leafTime('recorded_at')} AS recorded_at,
   prev_hash, hash`;
 
 /** The canonical bytes of a stored row (see the top of this file). */

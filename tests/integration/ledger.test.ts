@@ -368,6 +368,86 @@ describe('inclusion proofs', () => {
   });
 });
 
+describe('the verifier writes each leaf value itself, from the binary columns', () => {
+  // The ledger's leaves take their text from PostgreSQL (::text, to_char); the
+  // verifier reads the same columns in binary and writes the text on its own.
+  // Where the two disagreed, the verifier would report an untouched history
+  // as changed: these are the values where a hand-written formatter goes wrong.
+  const times = [
+    '2026-12-02 19:00:00.000000+00',
+    '2000-01-01 00:00:00+00', // microsecond zero of the binary format
+    '2000-01-01 00:00:00.000001+00',
+    '1999-12-31 23:59:59.999999+00', // negative microseconds
+    '1970-01-01 00:00:00+00',
+    '1900-02-28 23:59:59.5+00', // not a leap year
+    '2000-02-29 12:00:00+00',
+    '0001-01-01 00:00:00+00',
+    '0044-03-15 12:00:00+00 BC',
+    '4713-11-24 00:00:00+00 BC', // the smallest timestamptz
+    '2285-06-04 23:47:16.854775+00', // near 2^53 microseconds after 2000
+    '2286-01-01 00:00:00.000001+00', // past it: exact only as a BigInt
+    '9999-12-31 23:59:59.999999+00',
+    '10000-01-01 00:00:00+00', // a five-digit year
+    '294276-12-31 23:59:59.999999+00', // the largest timestamptz
+    'infinity', // to_char gives ''
+    '-infinity',
+  ];
+
+  it('agrees with the ledger at the edges of every column type', async () => {
+    const url = await isolatedDatabase();
+    const own = testLedger();
+    const pool = new pg.Pool({ connectionString: url, max: 2 });
+    afterAll(() => pool.end());
+    const worker = startProjectionWorker({ connectionString: url, projections: [], ledger: own.settings, pollMs: 20 });
+    try {
+      // Positions either side of 2^53 (9,007,199,254,740,992), where a Number stops being exact.
+      await pool.query(`SELECT setval('events_global_position_seq', 9007199254740985)`);
+      for (const [i, at] of times.entries()) {
+        await pool.query(
+          `INSERT INTO events (stream_id, stream_type, stream_version, event_type, schema_version, data, metadata,
+                               occurred_at, recorded_at, prev_hash, hash)
+           VALUES ($1, 'edge-test', $2, 'EdgeCase', $3, $4, $5, $6, $7, $8, $9)`,
+          [
+            `edge-${i}`,
+            [1, 2147483647, 0][i % 3],
+            [1, -2147483648, 2147483647, -1][i % 4],
+            {
+              text: 'tab\t "quote" \\ \u0001 Zoë 東京 😀',
+              n: [1.5e300, -0, 0.1, 123456789012345678901234567890],
+              empty: {},
+            },
+            { actor: { id: `a-${i}` }, nested: [[], [null, true, false]] },
+            at,
+            times[times.length - 1 - i], // recorded_at takes the same values in the other order
+            '0'.repeat(64),
+            `${i}`.padStart(64, 'f'),
+          ],
+        );
+      }
+      // And one at the top of bigint's range.
+      await pool.query(
+        `INSERT INTO events (global_position, stream_id, stream_type, stream_version, event_type, data, occurred_at,
+                             prev_hash, hash)
+         VALUES (9223372036854775807, 'edge-max', 'edge-test', 1, 'EdgeCase', '[]', now(), '', '')`,
+      );
+      expect(await waitForFullHead(pool)).toBe(times.length + 1);
+    } finally {
+      await worker.stop();
+    }
+    const result = await runVerifier([
+      '--heads',
+      own.settings.exportDir,
+      '--public-key',
+      own.publicKeyFile,
+      '--database-url',
+      url,
+    ]);
+    expect(result.output).toContain(`the database's ${times.length + 1} events up to the newest head reproduce`);
+    expect(result.code).toBe(0);
+    rmSync(own.dir, { recursive: true, force: true });
+  });
+});
+
 describe('SIGKILL of the ledger worker', () => {
   const children: ChildProcess[] = [];
   afterAll(() => children.forEach((child) => child.kill('SIGKILL')));
