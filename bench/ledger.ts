@@ -21,7 +21,7 @@
  *    batch (streams of 10 events with valid hash chains, OrderPlaced-sized
  *    data), the worker builds the tree over them and signs a head, then the
  *    verifier (verifier/ledger-verify.mjs, the auditor's program) checks them
- *    from a plain SELECT: its own events/s and the whole run's wall time.
+ *    with one binary COPY per thread: its own events/s and the whole run's wall time.
  * 3. Proofs: inclusion proofs of random events in the newest head, and
  *    consistency proofs between random tree sizes, through the code behind
  *    the API: hashes per proof, bytes, and time per proof.
@@ -274,13 +274,16 @@ function runVerifier(ledger: Ledger, url: string): Promise<{ code: number; outpu
 
 /**
  * What no verifier on this machine can beat: PostgreSQL producing the leaf
- * fields of every event (the verifier's SELECT list, in tree order), split in
- * two halves on two connections as the verifier splits them over its threads,
- * written to /dev/null by the server itself. Needs a superuser (the embedded
- * server's); events/s, or NaN where COPY TO a file is not allowed.
+ * fields of every event in tree order, split in two halves on two connections
+ * as the verifier splits them over its threads, written to /dev/null by the
+ * server itself. `binary`: the columns as they are, which is what the
+ * verifier reads (it writes their text itself); else as text, as the app's
+ * ledger reads them (LEAF_COLUMNS). Needs a superuser (the embedded server's);
+ * events/s, or NaN where COPY TO a file is not allowed.
  */
-async function databaseLimit(pool: pg.Pool, events: number): Promise<number> {
-  const { LEAF_COLUMNS } = await import('../lib/ledger/leaf');
+async function databaseLimit(pool: pg.Pool, events: number, binary: boolean): Promise<number> {
+  const { LEAF_COLUMNS, LEAF_FIELDS } = await import('../lib/ledger/leaf');
+  const columns = binary ? LEAF_FIELDS.join(', ') : LEAF_COLUMNS;
   const { rows } = await pool.query<{ tx: string; gp: string }>(
     `SELECT transaction_id::text AS tx, global_position::text AS gp FROM events
       ORDER BY transaction_id, global_position OFFSET $1 LIMIT 1`,
@@ -289,7 +292,7 @@ async function databaseLimit(pool: pg.Pool, events: number): Promise<number> {
   const middle = `(${pg.escapeLiteral(rows[0]!.tx)}::xid8, ${Number(rows[0]!.gp)}::bigint)`;
   const half = (where: string) =>
     pool.query(
-      `COPY (SELECT ${LEAF_COLUMNS} FROM events WHERE (transaction_id, global_position) ${where} ${middle}
+      `COPY (SELECT ${columns} FROM events WHERE (transaction_id, global_position) ${where} ${middle}
         ORDER BY events.transaction_id, events.global_position) TO '/dev/null' (FORMAT binary)`,
     );
   const started = performance.now();
@@ -305,6 +308,8 @@ async function databaseLimit(pool: pg.Pool, events: number): Promise<number> {
 async function verifying(url: string) {
   const ledger = newLedger();
   const pool = new pg.Pool({ connectionString: url, max: 4 });
+  // An idle connection sees the server's shutdown at the end: not a failure of the bench.
+  pool.on('error', () => {});
   try {
     // Only the seeded events: what part 1 wrote is in another database.
     let started = performance.now();
@@ -339,15 +344,19 @@ async function verifying(url: string) {
         `| ${i + 1} | ${run.code} | ${n(rateOf(run.output))} | ${n(run.ms)} | ${n((events * 1000) / run.ms)} |`,
       );
     }
-    const limit = await databaseLimit(pool, events);
+    const limit = await databaseLimit(pool, events, true);
+    const textLimit = await databaseLimit(pool, events, false);
     console.log(
-      `| limit: PostgreSQL writing the same leaf fields to /dev/null on 2 connections, nobody reading | – | ` +
+      `| limit: PostgreSQL writing the leaf columns to /dev/null on 2 connections, nobody reading, as the verifier reads them (binary) | – | ` +
         `${n(limit)} | – | – |`,
     );
-    const best = Math.max(...runs.map((r) => (events * 1000) / r.ms));
+    console.log(`| the same as text (::text, to_char), as the app's ledger reads them | – | ${n(textLimit)} | – | – |`);
+    const rates = runs.map((r) => (events * 1000) / r.ms).sort((a, b) => a - b);
+    const median = rates[Math.floor(rates.length / 2)]!;
     console.log(
-      `\nTarget ≥ ${n(TARGET_VERIFY_PER_SECOND)} events/s: ${best >= TARGET_VERIFY_PER_SECOND ? 'met' : 'NOT met'} ` +
-        `(best wall-time rate ${n(best)} events/s; the database alone gives them at ${n(limit)} events/s here).`,
+      `\nTarget ≥ ${n(TARGET_VERIFY_PER_SECOND)} events/s: ${median >= TARGET_VERIFY_PER_SECOND ? 'met' : 'NOT met'} ` +
+        `(median wall-time rate of the ${runs.length} runs ${n(median)} events/s, best ${n(rates.at(-1)!)}; ` +
+        `the database alone gives the columns at ${n(limit)} events/s here).`,
     );
     return { ledger, pool, events };
   } catch (error) {

@@ -328,7 +328,7 @@ const BC_DAYS = -730_119; // days from 2000-01-01 back to 0001-01-01: a day befo
 
 /** Copies bytes [from, to) of `src` to `out` at `at`; a loop for short runs, where Buffer.copy's call costs more. */
 function copyBytes(src, from, to, out, at) {
-  if (to - from > 128) return at + src.copy(out, at, from, to);
+  if (to - from > 64) return at + src.copy(out, at, from, to);
   for (let i = from; i < to; i++) out[at++] = src[i];
   return at;
 }
