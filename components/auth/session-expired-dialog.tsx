@@ -5,10 +5,10 @@ import { useEffect, useRef, useState, useTransition, type FormEvent } from 'reac
 import { signInAgainAction } from '@/lib/actions/auth';
 import type { ActionError } from '@/lib/actions/result';
 import { reportSignedInAgain } from '@/lib/client/session-state';
+import { CredentialFields } from './credential-fields';
 import { useSessionEnded } from './use-session-ended';
 import { ErrorBanner } from '@/components/ui/alert';
 import { Button } from '@/components/ui/button';
-import { controlA11y, controlClass, Field } from '@/components/ui/field';
 
 /**
  * Opens when the server says the session has ended (signed out in another
@@ -89,27 +89,7 @@ export function SessionExpiredDialog() {
       {ended && (
         <form onSubmit={submit} className="space-y-4" noValidate>
           {error && !error.fields && <ErrorBanner>{error.message}</ErrorBanner>}
-          <Field id="session-username" label="Username" error={fields.username}>
-            <input
-              {...controlA11y('session-username', fields.username)}
-              name="username"
-              autoComplete="username"
-              autoCapitalize="none"
-              spellCheck={false}
-              required
-              className={controlClass}
-            />
-          </Field>
-          <Field id="session-password" label="Password" error={fields.password}>
-            <input
-              {...controlA11y('session-password', fields.password)}
-              name="password"
-              type="password"
-              autoComplete="current-password"
-              required
-              className={controlClass}
-            />
-          </Field>
+          <CredentialFields idPrefix="session-" errors={fields} />
           <Button type="submit" pending={pending} className="w-full">
             Sign in again
           </Button>

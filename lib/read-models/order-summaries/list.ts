@@ -205,11 +205,18 @@ export async function listOrderSummaries(pool: pg.Pool, query: ListOrdersQuery):
     if (!joined) {
       const where = orderConditions(query);
       if (cursor) {
-        where.push(Prisma.sql`(${columns(key)}) ${op} (${tuple(key)})`);
-        // Implied by the row comparison, and there for the planner: it estimates a row comparison
-        // from its first column alone (status > 'placed'), so a cursor late in a status looked
-        // like the end of the list, and a name search was planned as a hash join and a sort of
-        // every row after it instead of a walk down the index.
+        // The cursor's values as sub-selects (parameters of the plan, still an index
+        // condition): the planner estimates a row comparison from its first column
+        // alone, so with constants a cursor in the last status (status > 'shipped')
+        // looked like the end of the list, and a name search was planned as a
+        // bitmap scan and a sort of a whole status (500 ms) instead of a walk down
+        // the index. A parameter gets the default estimate, and the bound on the
+        // first column below, implied by the comparison, the real one.
+        const params = Prisma.join(
+          key.map((part, i) => Prisma.sql`(SELECT ${cursor.values[i]}::${Prisma.raw(part.type)})`),
+          ', ',
+        );
+        where.push(Prisma.sql`(${columns(key)}) ${op} (${params})`);
         where.push(Prisma.sql`${Prisma.raw(key[0]!.sql)} ${Prisma.raw(ascending ? '>=' : '<=')} ${tuple([key[0]!])}`);
       }
       // The page is chosen from the summaries alone, then given its names:
