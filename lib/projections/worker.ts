@@ -155,6 +155,8 @@ export function startProjectionWorker(options: WorkerOptions): ProjectionWorker 
     connectionString: options.connectionString,
     channel: EVENTS_CHANNEL,
     applicationName: 'ledgerline-projector',
+    // An append's NOTIFY carries no payload: without this the worker woke only at its poll.
+    emptyPayloads: true,
     // An operator's retry (see operations.ts) also ends a backoff.
     onPayload: (payload) => {
       if (payload.startsWith(RETRY_PAYLOAD)) retryRequested.add(payload.slice(RETRY_PAYLOAD.length));

@@ -2,7 +2,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { afterAll, describe, expect, inject, it } from 'vitest';
-import type { EventStore, RecordedEvent } from '../../lib/event-store';
+import { createAppendNotifier, type EventStore, type RecordedEvent } from '../../lib/event-store';
 import { applyBatch } from '../../lib/projections/batch';
 import { ensureCheckpoint } from '../../lib/projections/checkpoint';
 import { listProjectionStatus } from '../../lib/projections/status';
@@ -137,6 +137,28 @@ describe('projection runtime', () => {
     expect(sizes[0]).toBe(5);
     expect(sizes[1]).toBe(40);
     expect(Math.max(...sizes)).toBe(40);
+  });
+
+  it("wakes on an append's NOTIFY, not at its next poll", async () => {
+    const name = newName();
+    await createCountingTables(pool, name);
+    const prefix = `${name}-s`;
+    await writeTicks(store, prefix, 1, 1, 1);
+    // The next poll is a minute away: only the NOTIFY can wake it in time.
+    const worker = startProjectionWorker({
+      connectionString: url,
+      projections: [countingProjection(name)],
+      pollMs: 60_000,
+    });
+    workers.push(worker);
+    expect((await waitUntilCaughtUp(name, prefix)).folded).toHaveLength(1);
+    await sleep(300); // idle, listening
+    const notifyAppend = createAppendNotifier(pool); // what the app calls after each append
+    await writeTicks(store, prefix, 1, 1, 1);
+    notifyAppend();
+    const { projected, folded } = await waitUntilCaughtUp(name, prefix, 10_000);
+    expect(folded.length).toBeGreaterThan(0);
+    expect(projected).toEqual(folded);
   });
 
   it('stops on a throwing handler, shows the error, never skips the event, and resumes after the fix', async () => {
