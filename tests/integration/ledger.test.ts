@@ -11,7 +11,7 @@ import { getInclusionProof, getLedgerStatus } from '../../lib/ledger/queries';
 import { startProjectionWorker } from '../../lib/projections/worker';
 import { isolatedDatabase } from '../support/db';
 import { cloneTemplate } from '../support/global-setup';
-import { runVerifier, testLedger, waitForFullHead } from '../support/ledger';
+import { runVerifier, testLedger, verifyTestLedger, waitForFullHead } from '../support/ledger';
 import { seededRandom } from '../support/random';
 
 // The attacker has every right on the database: triggers off, hashes
@@ -143,14 +143,7 @@ async function eventsInOrder(pool: pg.Pool) {
   return rows;
 }
 
-const verify = (url?: string) =>
-  runVerifier([
-    '--heads',
-    ledger.settings.exportDir,
-    '--public-key',
-    ledger.publicKeyFile,
-    ...(url ? ['--database-url', url] : []),
-  ]);
+const verify = (url?: string) => verifyTestLedger(ledger, url);
 
 describe('the verifier, on an untouched database', () => {
   it('finds every head signed, chained and consistent, and the events reproducing them', async () => {
@@ -434,14 +427,7 @@ describe('the verifier writes each leaf value itself, from the binary columns', 
     } finally {
       await worker.stop();
     }
-    const result = await runVerifier([
-      '--heads',
-      own.settings.exportDir,
-      '--public-key',
-      own.publicKeyFile,
-      '--database-url',
-      url,
-    ]);
+    const result = await verifyTestLedger(own, url);
     expect(result.output).toContain(`the database's ${times.length + 1} events up to the newest head reproduce`);
     expect(result.code).toBe(0);
     rmSync(own.dir, { recursive: true, force: true });
@@ -504,14 +490,7 @@ describe('SIGKILL of the ledger worker', () => {
     expect(Number(rows[0]!.events)).toBeGreaterThan(50);
     expect(rows[0]).toEqual({ events: rows[0]!.events, leaves: rows[0]!.events, mismatched: '0' });
 
-    const result = await runVerifier([
-      '--heads',
-      own.settings.exportDir,
-      '--public-key',
-      own.publicKeyFile,
-      '--database-url',
-      url,
-    ]);
+    const result = await verifyTestLedger(own, url);
     expect(result.output).toContain('reproduce every head');
     expect(result.code).toBe(0);
     rmSync(own.dir, { recursive: true, force: true });

@@ -72,7 +72,8 @@ describe('projection runtime', () => {
         }),
       );
     }
-    await writeTicks(store, prefix, 10, 400);
+    // Four writers: with eight on ten streams, a loaded machine ran an append out of its ten retries.
+    await writeTicks(store, prefix, 10, 400, 4);
     const { projected, folded } = await waitUntilCaughtUp(name, prefix);
     expect(projected).toEqual(folded);
     // Every tick in the whole database was applied exactly once (the _applied primary key refuses a second time).

@@ -34,6 +34,17 @@ export function runVerifier(args: string[]): Promise<{ code: number; output: str
   });
 }
 
+/** The verifier over a test ledger's exported heads and public key, and the database at `url` if given. */
+export function verifyTestLedger(ledger: { settings: LedgerSettings; publicKeyFile: string }, url?: string) {
+  return runVerifier([
+    '--heads',
+    ledger.settings.exportDir,
+    '--public-key',
+    ledger.publicKeyFile,
+    ...(url ? ['--database-url', url] : []),
+  ]);
+}
+
 /** Waits until a signed head covers every committed event; returns its tree size. */
 export async function waitForFullHead(pool: pg.Pool, timeoutMs = 30_000): Promise<number> {
   for (const deadline = Date.now() + timeoutMs; Date.now() < deadline; await sleep(25)) {
