@@ -309,8 +309,7 @@ const INT4 = 2; // integer: 4 bytes, signed
 const TEXT = 3; // text: its UTF-8 as it is
 const JSONB = 4; // jsonb: a version byte (1), then the same text jsonb's text output gives
 const TIME = 5; // timestamptz: microseconds since 2000-01-01 00:00 UTC, 8 bytes, signed
-const REPLAY_SELECT = `global_position, transaction_id, stream_id, stream_type, stream_version,
-  event_type, schema_version, data, metadata, occurred_at, recorded_at, prev_hash, hash`;
+const REPLAY_SELECT = LEAF_FIELD_NAMES.join(', ');
 const REPLAY_KINDS = [INT8, XID8, TEXT, TEXT, INT4, TEXT, INT4, JSONB, JSONB, TIME, TIME, TEXT, TEXT];
 const DATE_CACHES = REPLAY_KINDS.map(() => ({ days: NaN, text: Buffer.alloc(0) }));
 // How much longer a field's text can be than its binary form (a TIME is 8 bytes, its text up to 30).
@@ -351,12 +350,6 @@ function writeTwo(out, at, value) {
   out[at + 1] = 48 + (value % 10);
 }
 
-/** Writes a value's length (4 bytes) and its text; the text at `at + 4` is written by `write`, which returns its end. */
-function writeField(out, at, end) {
-  out.writeUInt32BE(end - at - 4, at);
-  return end;
-}
-
 /** A 64-bit integer's decimal text; as a Number while it is exact (below 2^53), else through a BigInt. */
 function writeInt64(out, at, bytes, r, signed) {
   const hi = signed ? bytes.readInt32BE(r) : bytes.readUInt32BE(r);
@@ -380,12 +373,8 @@ function civil(days) {
   const doy = doe - (365 * yoe + Math.floor(yoe / 4) - Math.floor(yoe / 100));
   const mp = Math.floor((5 * doy + 2) / 153);
   const month = mp < 10 ? mp + 3 : mp - 9;
-  CIVIL.year = yoe + era * 400 + (month <= 2 ? 1 : 0);
-  CIVIL.month = month;
-  CIVIL.day = doy - Math.floor((153 * mp + 2) / 5) + 1;
-  return CIVIL;
+  return { year: yoe + era * 400 + (month <= 2 ? 1 : 0), month, day: doy - Math.floor((153 * mp + 2) / 5) + 1 };
 }
-const CIVIL = { year: 0, month: 0, day: 0 };
 
 /**
  * Writes leafTime() of a binary timestamptz: 'YYYY-MM-DDTHH:MI:SS.UUUUUUZ' in
@@ -461,7 +450,8 @@ function writeLeaf(bytes, start, out) {
     } else if (kind === INT4) end = writeInt32(out, text, bytes.readInt32BE(r));
     else if (kind === TIME) end = writeTimestamp(out, text, bytes, r, DATE_CACHES[f]);
     else end = writeInt64(out, text, bytes, r, kind === INT8);
-    w = writeField(out, w, end);
+    out.writeUInt32BE(end - text, w); // the text's length, before it
+    w = end;
     r += n;
   }
   return w;
@@ -529,7 +519,11 @@ function copyRows(client, text, fieldCount, onRow) {
             }
           }
           if (!complete) break;
-          onRow(bytes, at + 2, end);
+          try {
+            onRow(bytes, at + 2, end);
+          } catch (error) {
+            return fail(error);
+          }
           rows++;
           at = end;
         }
