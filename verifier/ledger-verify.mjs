@@ -297,24 +297,21 @@ function eventName(row) {
   return `position ${position(row)}, stream ${row[2]}, version ${row[4]} (${row[5]})`;
 }
 
-// The replay reads the columns in their binary forms (COPY … (FORMAT binary),
-// PostgreSQL's documentation of COPY, "Binary Format"; each type's send
-// function) and writes each leaf's text itself: PostgreSQL's text output of
-// numbers, JSON and timestamps (to_char above) costs it twice the CPU of
-// sending the values, and on a machine of few cores that CPU is the verifier's.
-// Field kinds, in LEAF_SELECT's order:
-const INT8 = 0; // bigint: 8 bytes, signed, big-endian
-const XID8 = 1; // xid8: 8 bytes, unsigned
-const INT4 = 2; // integer: 4 bytes, signed
-const TEXT = 3; // text: its UTF-8 as it is
-const JSONB = 4; // jsonb: a version byte (1), then the same text jsonb's text output gives
-const TIME = 5; // timestamptz: microseconds since 2000-01-01 00:00 UTC, 8 bytes, signed
-const REPLAY_SELECT = LEAF_FIELD_NAMES.join(', ');
-const REPLAY_KINDS = [INT8, XID8, TEXT, TEXT, INT4, TEXT, INT4, JSONB, JSONB, TIME, TIME, TEXT, TEXT];
-const DATE_CACHES = REPLAY_KINDS.map(() => ({ days: NaN, text: Buffer.alloc(0) }));
-// How much longer a field's text can be than its binary form (a TIME is 8 bytes, its text up to 30).
-const GROWTH = { [INT8]: 12, [XID8]: 12, [INT4]: 7, [TEXT]: 0, [JSONB]: 0, [TIME]: 22 };
-const MAX_GROWTH = REPLAY_KINDS.reduce((sum, kind) => sum + GROWTH[kind], 0);
+// The replay reads the events with a binary COPY (PostgreSQL's documentation
+// of COPY, "Binary Format"), where a text value is its length (4 bytes,
+// big-endian) and then its bytes: the very encoding of a value in a leaf. So
+// every field but the two times is asked for as text, cast as LEAF_SELECT
+// casts it, and a leaf is those fields' bytes as they came, with the times
+// written out here (see writeLeaf): to_char's text costs PostgreSQL more than
+// the rest of the row, and on a machine of few cores that CPU is the verifier's.
+const OCCURRED_AT = LEAF_FIELD_NAMES.indexOf('occurred_at'); // recorded_at follows it
+const REPLAY_SELECT = LEAF_FIELD_NAMES.map((name, i) =>
+  i === OCCURRED_AT || i === OCCURRED_AT + 1 ? name : `${name}::text`,
+).join(', ');
+const REPLAY_FIELDS = LEAF_FIELD_NAMES.length;
+// A time is 8 bytes; its text at most 32 ("294276-12-31T23:59:59.999999Z" and " BC").
+const TIME_GROWTH = 2 * (32 - 8);
+const TIME_CACHES = [0, 1].map(() => ({ days: NaN, text: Buffer.alloc(0) }));
 
 const TWO_32 = 2 ** 32;
 const DAY_MICROS = 86_400_000_000;
@@ -323,14 +320,7 @@ const INT64_MAX = 2n ** 63n - 1n;
 const BC_DAYS = -730_119; // days from 2000-01-01 back to 0001-01-01: a day before it is a day BC
 
 // The writers below put ASCII digits straight into the leaf: a string per
-// number, then its copy, costs more than the hash of the whole leaf.
-
-/** Copies bytes [from, to) of `src` to `out` at `at`; a loop for short runs, where Buffer.copy's call costs more. */
-function copyBytes(src, from, to, out, at) {
-  if (to - from > 64) return at + src.copy(out, at, from, to);
-  for (let i = from; i < to; i++) out[at++] = src[i];
-  return at;
-}
+// number, then its copy, costs more than the formatting.
 
 /** Writes a non-negative integer below 2^53 in decimal, zero-padded to `width`; returns the end. */
 function writeDigits(out, at, value, width) {
@@ -348,20 +338,6 @@ function writeDigits(out, at, value, width) {
 function writeTwo(out, at, value) {
   out[at] = 48 + Math.floor(value / 10);
   out[at + 1] = 48 + (value % 10);
-}
-
-/** A 64-bit integer's decimal text; as a Number while it is exact (below 2^53), else through a BigInt. */
-function writeInt64(out, at, bytes, r, signed) {
-  const hi = signed ? bytes.readInt32BE(r) : bytes.readUInt32BE(r);
-  if (hi >= 0 && hi < 0x200000) return writeDigits(out, at, hi * TWO_32 + bytes.readUInt32BE(r + 4), 1);
-  const text = String(signed ? bytes.readBigInt64BE(r) : bytes.readBigUInt64BE(r));
-  return at + out.latin1Write(text, at);
-}
-
-function writeInt32(out, at, value) {
-  if (value >= 0) return writeDigits(out, at, value, 1);
-  out[at] = 45; // '-'
-  return writeDigits(out, at + 1, -value, 1);
 }
 
 /** A civil date (proleptic Gregorian, as PostgreSQL's) from days since 1970-01-01 (H. Hinnant's civil_from_days). */
@@ -412,7 +388,7 @@ function writeTimestamp(out, at, bytes, r, cache) {
     cache.text = date.subarray(0, end + 7);
     cache.days = days;
   }
-  at = copyBytes(cache.text, 0, cache.text.length, out, at);
+  for (let i = 0; i < cache.text.length; i++) out[at++] = cache.text[i];
   const seconds = Math.floor(micros / 1e6);
   const fraction = micros - seconds * 1e6;
   writeTwo(out, at, Math.floor(seconds / 3600));
@@ -429,32 +405,28 @@ function writeTimestamp(out, at, bytes, r, cache) {
 }
 
 /**
- * Writes the leaf of a binary COPY row (its fields from `start`) into `out`
- * as leafHashOf() encodes it: 0x00, then for each value its UTF-8 length
- * (4 bytes, big-endian) and its UTF-8, the format's name first. Returns the
- * leaf's length. `out` must hold LEAF_PREFIX, the row and MAX_GROWTH.
+ * Writes the leaf of a binary COPY row into `out` as leafHashOf() encodes it:
+ * 0x00, then for each value its UTF-8 length (4 bytes, big-endian) and its
+ * UTF-8, the format's name first. `fields` holds where each field starts in
+ * `bytes` (at its length) and, last, where the row ends. Returns the leaf's
+ * length; `out` must hold LEAF_PREFIX, the row and TIME_GROWTH.
  */
-function writeLeaf(bytes, start, out) {
-  let w = copyBytes(LEAF_PREFIX, 0, LEAF_PREFIX.length, out, 0);
-  let r = start;
-  for (let f = 0; f < REPLAY_KINDS.length; f++) {
-    const kind = REPLAY_KINDS[f];
-    const n = bytes.readInt32BE(r);
-    r += 4;
-    const text = w + 4;
-    let end;
-    if (kind === TEXT) end = copyBytes(bytes, r, r + n, out, text);
-    else if (kind === JSONB) {
-      if (bytes[r] !== 1) throw new Error(`a jsonb value of version ${bytes[r]}, which this verifier does not read`);
-      end = copyBytes(bytes, r + 1, r + n, out, text);
-    } else if (kind === INT4) end = writeInt32(out, text, bytes.readInt32BE(r));
-    else if (kind === TIME) end = writeTimestamp(out, text, bytes, r, DATE_CACHES[f]);
-    else end = writeInt64(out, text, bytes, r, kind === INT8);
-    out.writeUInt32BE(end - text, w); // the text's length, before it
-    w = end;
-    r += n;
-  }
-  return w;
+function writeLeaf(bytes, fields, out) {
+  const time = fields[OCCURRED_AT];
+  if (fields[OCCURRED_AT + 1] - time !== 12 || fields[OCCURRED_AT + 2] - time !== 24)
+    throw new Error('a time in the COPY is not 8 bytes: is occurred_at or recorded_at still a timestamptz?');
+  let at = LEAF_PREFIX.copy(out, 0);
+  at += bytes.copy(out, at, fields[0], time);
+  at = writeTime(out, at, bytes, time + 4, TIME_CACHES[0]);
+  at = writeTime(out, at, bytes, time + 16, TIME_CACHES[1]);
+  return at + bytes.copy(out, at, time + 24, fields[REPLAY_FIELDS]);
+}
+
+/** A time's text (writeTimestamp) after its length. */
+function writeTime(out, at, bytes, r, cache) {
+  const end = writeTimestamp(out, at + 4, bytes, r, cache);
+  out.writeUInt32BE(end - at - 4, at);
+  return end;
 }
 
 // The leaf's first bytes: 0x00 and the format's name, as leafHashOf() writes them.
@@ -470,8 +442,9 @@ const COPY_SIGNATURE = Buffer.from('PGCOPY\n\xff\r\n\0', 'latin1');
 /**
  * A `COPY … TO STDOUT (FORMAT binary)` run through pg's documented Submittable
  * interface (what client.query() accepts besides a query config): it calls
- * onRow(bytes, start, end) for each row's fields, synchronously, as the rows
- * arrive. Resolves with the number of rows.
+ * onRow(bytes, fields) for each row, synchronously, as the rows arrive:
+ * fields[i] is where field i starts in bytes (at its length), and
+ * fields[fieldCount] where the row ends. Resolves with the number of rows.
  */
 function copyRows(client, text, fieldCount, onRow) {
   return new Promise((resolve, reject) => {
@@ -479,6 +452,7 @@ function copyRows(client, text, fieldCount, onRow) {
     let headerDone = false;
     let rows = 0;
     let failure = null;
+    const starts = new Int32Array(fieldCount + 1);
     const fail = (error) => {
       failure ??= error;
     };
@@ -512,6 +486,7 @@ function copyRows(client, text, fieldCount, onRow) {
           for (let i = 0; i < fields && complete; i++) {
             if (end + 4 > bytes.length) complete = false;
             else {
+              starts[i] = end;
               const length = bytes.readInt32BE(end);
               if (length < 0) return fail(new Error('an event has a NULL where a leaf needs a value'));
               end += 4 + length;
@@ -519,8 +494,9 @@ function copyRows(client, text, fieldCount, onRow) {
             }
           }
           if (!complete) break;
+          starts[fields] = end;
           try {
-            onRow(bytes, at + 2, end);
+            onRow(bytes, starts);
           } catch (error) {
             return fail(error);
           }
@@ -568,10 +544,10 @@ async function hashRange(client, after, upTo) {
       WHERE (transaction_id, global_position) > (${xid8(after[0])}::xid8, ${xid8(after[1])}::bigint)
         AND (transaction_id, global_position) <= (${xid8(upTo[0])}::xid8, ${xid8(upTo[1])}::bigint)
       ORDER BY events.transaction_id, events.global_position) TO STDOUT (FORMAT binary)`;
-  await copyRows(client, text, REPLAY_KINDS.length, (bytes, start, end) => {
-    const room = LEAF_PREFIX.length + end - start + MAX_GROWTH;
+  await copyRows(client, text, REPLAY_FIELDS, (bytes, fields) => {
+    const room = LEAF_PREFIX.length + fields[REPLAY_FIELDS] - fields[0] + TIME_GROWTH;
     if (scratch.length < room) scratch = Buffer.allocUnsafe(room * 2);
-    block.latin1Write(sha256Text(scratch.subarray(0, writeLeaf(bytes, start, scratch))), filled);
+    block.latin1Write(sha256Text(scratch.subarray(0, writeLeaf(bytes, fields, scratch))), filled);
     filled += 32;
     if (filled === block.length) {
       hashes.push(block);
@@ -592,6 +568,11 @@ async function hashingThread({ databaseUrl, snapshot }) {
   await client.connect();
   await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
   await client.query(`SET TRANSACTION SNAPSHOT '${snapshot.replace(/'/g, '')}'`);
+  // The rows must stream in the index's order as PostgreSQL reads them. Priced
+  // with the casts, a range can look cheaper as a (parallel) scan of the whole
+  // table and a sort, which reads every event once per range and sends nothing
+  // until it is done. The plan changes only the speed, never the rows.
+  await client.query('SET LOCAL enable_sort = off');
   parentPort.on('message', async (task) => {
     if (task === null) {
       await client.end();
