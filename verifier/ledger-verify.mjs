@@ -300,18 +300,23 @@ function eventName(row) {
 // The replay reads the events with a binary COPY (PostgreSQL's documentation
 // of COPY, "Binary Format"), where a text value is its length (4 bytes,
 // big-endian) and then its bytes: the very encoding of a value in a leaf. So
-// every field but the two times is asked for as text, cast as LEAF_SELECT
-// casts it, and a leaf is those fields' bytes as they came, with the times
-// written out here (see writeLeaf): to_char's text costs PostgreSQL more than
-// the rest of the row, and on a machine of few cores that CPU is the verifier's.
-const OCCURRED_AT = LEAF_FIELD_NAMES.indexOf('occurred_at'); // recorded_at follows it
-const REPLAY_SELECT = LEAF_FIELD_NAMES.map((name, i) =>
-  i === OCCURRED_AT || i === OCCURRED_AT + 1 ? name : `${name}::text`,
-).join(', ');
+// most fields are asked for as text, cast as LEAF_SELECT casts them, and go
+// into the leaf as they came. Two kinds are not, for PostgreSQL's CPU, which on
+// a machine of few cores is the verifier's: a time comes as its 8 bytes and is
+// written out here (to_char costs more than the rest of the row), and a JSON
+// value as jsonb's binary form, a version byte (1) and then jsonb's text
+// (the cast to text would copy that text twice more).
+const TEXT = 0;
+const JSONB = 1;
+const TIME = 2; // timestamptz: microseconds since 2000-01-01 00:00 UTC, 8 bytes, signed
+const REPLAY_KINDS = LEAF_FIELD_NAMES.map((name) =>
+  name.endsWith('_at') ? TIME : name === 'data' || name === 'metadata' ? JSONB : TEXT,
+);
+const REPLAY_SELECT = LEAF_FIELD_NAMES.map((name, f) => (REPLAY_KINDS[f] === TEXT ? `${name}::text` : name)).join(', ');
 const REPLAY_FIELDS = LEAF_FIELD_NAMES.length;
 // A time is 8 bytes; its text at most 32 ("294276-12-31T23:59:59.999999Z" and " BC").
-const TIME_GROWTH = 2 * (32 - 8);
-const TIME_CACHES = [0, 1].map(() => ({ days: NaN, text: Buffer.alloc(0) }));
+const MAX_GROWTH = REPLAY_KINDS.filter((kind) => kind === TIME).length * (32 - 8);
+const TIME_CACHES = REPLAY_KINDS.map(() => ({ days: NaN, text: Buffer.alloc(0) }));
 
 const TWO_32 = 2 ** 32;
 const DAY_MICROS = 86_400_000_000;
@@ -405,28 +410,50 @@ function writeTimestamp(out, at, bytes, r, cache) {
 }
 
 /**
- * Writes the leaf of a binary COPY row into `out` as leafHashOf() encodes it:
- * 0x00, then for each value its UTF-8 length (4 bytes, big-endian) and its
- * UTF-8, the format's name first. `fields` holds where each field starts in
- * `bytes` (at its length) and, last, where the row ends. Returns the leaf's
- * length; `out` must hold LEAF_PREFIX, the row and TIME_GROWTH.
+ * Writes the leaf of a binary COPY row as leafHashOf() encodes it: 0x00, then
+ * for each value its UTF-8 length (4 bytes, big-endian) and its UTF-8, the
+ * format's name first. `fields` holds where each field starts in `bytes` (at
+ * its length) and, last, where the row ends. The leaf is written into `out`
+ * (a leafBuffer) from its start, and its length returned.
+ *
+ * The row is first copied whole to the end of `out`, and the leaf put
+ * together from there with copyWithin: within one buffer a copy is a plain
+ * move, while Buffer.copy between two costs a new view each time, several
+ * times as much.
  */
 function writeLeaf(bytes, fields, out) {
-  const time = fields[OCCURRED_AT];
-  if (fields[OCCURRED_AT + 1] - time !== 12 || fields[OCCURRED_AT + 2] - time !== 24)
-    throw new Error('a time in the COPY is not 8 bytes: is occurred_at or recorded_at still a timestamptz?');
-  let at = LEAF_PREFIX.copy(out, 0);
-  at += bytes.copy(out, at, fields[0], time);
-  at = writeTime(out, at, bytes, time + 4, TIME_CACHES[0]);
-  at = writeTime(out, at, bytes, time + 16, TIME_CACHES[1]);
-  return at + bytes.copy(out, at, time + 24, fields[REPLAY_FIELDS]);
+  const d = out.length - fields[REPLAY_FIELDS]; // a byte of the row at i is now at i + d
+  bytes.copy(out, fields[0] + d, fields[0], fields[REPLAY_FIELDS]);
+  let at = LEAF_PREFIX.length; // the prefix is already there (leafBuffer)
+  let run = fields[0]; // the text fields from here on go into the leaf as they came
+  for (let f = 0; f < REPLAY_FIELDS; f++) {
+    const kind = REPLAY_KINDS[f];
+    if (kind === TEXT) continue;
+    out.copyWithin(at, run + d, fields[f] + d);
+    at += fields[f] - run;
+    const r = fields[f] + 4;
+    run = fields[f + 1];
+    let end;
+    if (kind === JSONB) {
+      if (bytes[r] !== 1) throw new Error(`a jsonb value of version ${bytes[r]}, which this verifier does not read`);
+      out.copyWithin(at + 4, r + 1 + d, run + d);
+      end = at + 4 + run - r - 1;
+    } else {
+      if (run - r !== 8) throw new Error(`${LEAF_FIELD_NAMES[f]} in the COPY is not 8 bytes: is it a timestamptz?`);
+      end = writeTimestamp(out, at + 4, bytes, r, TIME_CACHES[f]);
+    }
+    out.writeUInt32BE(end - at - 4, at); // the text's length, before it
+    at = end;
+  }
+  out.copyWithin(at, run + d, fields[REPLAY_FIELDS] + d);
+  return at + fields[REPLAY_FIELDS] - run;
 }
 
-/** A time's text (writeTimestamp) after its length. */
-function writeTime(out, at, bytes, r, cache) {
-  const end = writeTimestamp(out, at + 4, bytes, r, cache);
-  out.writeUInt32BE(end - at - 4, at);
-  return end;
+/** A buffer for writeLeaf with room for rows of `rowLength` bytes, the leaf's prefix written in. */
+function leafBuffer(rowLength) {
+  const out = Buffer.allocUnsafe(2 * (LEAF_PREFIX.length + rowLength + MAX_GROWTH));
+  LEAF_PREFIX.copy(out, 0);
+  return out;
 }
 
 // The leaf's first bytes: 0x00 and the format's name, as leafHashOf() writes them.
@@ -539,14 +566,14 @@ async function hashRange(client, after, upTo) {
   let block = Buffer.allocUnsafe(32 * 8192);
   let filled = 0;
   // ORDER BY names the table's columns: the bare names would sort the text copies the SELECT makes ("10" < "9").
-  let scratch = Buffer.allocUnsafe(64 * 1024);
+  let scratch = leafBuffer(32 * 1024);
   const text = `COPY (SELECT ${REPLAY_SELECT} FROM events
       WHERE (transaction_id, global_position) > (${xid8(after[0])}::xid8, ${xid8(after[1])}::bigint)
         AND (transaction_id, global_position) <= (${xid8(upTo[0])}::xid8, ${xid8(upTo[1])}::bigint)
       ORDER BY events.transaction_id, events.global_position) TO STDOUT (FORMAT binary)`;
   await copyRows(client, text, REPLAY_FIELDS, (bytes, fields) => {
-    const room = LEAF_PREFIX.length + fields[REPLAY_FIELDS] - fields[0] + TIME_GROWTH;
-    if (scratch.length < room) scratch = Buffer.allocUnsafe(room * 2);
+    const rowLength = fields[REPLAY_FIELDS] - fields[0];
+    if (scratch.length < 2 * (LEAF_PREFIX.length + rowLength + MAX_GROWTH)) scratch = leafBuffer(2 * rowLength);
     block.latin1Write(sha256Text(scratch.subarray(0, writeLeaf(bytes, fields, scratch))), filled);
     filled += 32;
     if (filled === block.length) {
