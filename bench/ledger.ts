@@ -276,25 +276,37 @@ function runVerifier(ledger: Ledger, url: string): Promise<{ code: number; outpu
  * What no verifier on this machine can beat: PostgreSQL producing the leaf
  * fields of every event in tree order, split in two halves on two connections
  * as the verifier splits them over its threads, written to /dev/null by the
- * server itself. `binary`: the columns as they are, which is what the
- * verifier reads (it writes their text itself); else as text, as the app's
- * ledger reads them (LEAF_COLUMNS). Needs a superuser (the embedded server's);
- * events/s, or NaN where COPY TO a file is not allowed.
+ * server itself. `binary`: as the verifier reads them (its REPLAY_SELECT:
+ * the times and JSON in binary, which it writes out itself, the rest cast to
+ * text); else all as text, as the app's ledger reads them (LEAF_COLUMNS), with
+ * to_char for the times. Sorts off, as in the verifier, so that each half
+ * streams from the index. Needs a superuser (the embedded server's); events/s,
+ * or NaN where COPY TO a file is not allowed.
  */
 async function databaseLimit(pool: pg.Pool, events: number, binary: boolean): Promise<number> {
   const { LEAF_COLUMNS, LEAF_FIELDS } = await import('../lib/ledger/leaf');
-  const columns = binary ? LEAF_FIELDS.join(', ') : LEAF_COLUMNS;
+  const asRead = (field: string) => (/_at$|^data$|^metadata$/.test(field) ? field : `${field}::text`);
+  const columns = binary ? LEAF_FIELDS.map(asRead).join(', ') : LEAF_COLUMNS;
   const { rows } = await pool.query<{ tx: string; gp: string }>(
     `SELECT transaction_id::text AS tx, global_position::text AS gp FROM events
       ORDER BY transaction_id, global_position OFFSET $1 LIMIT 1`,
     [Math.floor(events / 2)],
   );
   const middle = `(${pg.escapeLiteral(rows[0]!.tx)}::xid8, ${Number(rows[0]!.gp)}::bigint)`;
-  const half = (where: string) =>
-    pool.query(
-      `COPY (SELECT ${columns} FROM events WHERE (transaction_id, global_position) ${where} ${middle}
-        ORDER BY events.transaction_id, events.global_position) TO '/dev/null' (FORMAT binary)`,
-    );
+  const half = async (where: string) => {
+    const client = await pool.connect();
+    try {
+      await client.query('BEGIN');
+      await client.query('SET LOCAL enable_sort = off');
+      await client.query(
+        `COPY (SELECT ${columns} FROM events WHERE (transaction_id, global_position) ${where} ${middle}
+          ORDER BY events.transaction_id, events.global_position) TO '/dev/null' (FORMAT binary)`,
+      );
+    } finally {
+      await client.query('ROLLBACK').catch(() => {});
+      client.release();
+    }
+  };
   const started = performance.now();
   try {
     await Promise.all([half('<'), half('>=')]);

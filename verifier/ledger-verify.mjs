@@ -2,7 +2,11 @@
 // Ledgerline's ledger verifier: a standalone program for auditors.
 //
 //   node verifier/ledger-verify.mjs --heads <dir> --public-key <file> [--public-key <file> …]
-//                                   [--database-url <url>] [--proof <file>]
+//                                   [--database-url <url>] [--threads <n>] [--range-events <n>]
+//   node verifier/ledger-verify.mjs --proof <file> --public-key <file>
+//
+// --threads: how many threads read and hash (default: the cores); --range-events:
+// about how many events each reads at a time (default: enough for 8 ranges a thread).
 //
 // It imports nothing from the app (only node:crypto, node:fs, node:path and
 // pg), so that it cannot share a bug with the code it checks, and so that it
@@ -18,8 +22,8 @@
 //   SHA-256(0x01 || left || right), split at the largest power of two below n.
 // * Leaf i is the i-th row of `events` in (transaction_id, global_position)
 //   order, its fields (LEAF_SELECT) encoded as `leafHashOf()` below does;
-//   the replay reads the same columns in binary and writes that text itself
-//   (see writeLeaf).
+//   the replay reads most of that text as it is, but the times and JSON in
+//   binary (see REPLAY_KINDS and writeLeaf).
 //
 // What it checks: every head's signature against the given public keys; that
 // each head names the one before it and proves consistency with it; and, with
@@ -119,10 +123,12 @@ function createFrontier() {
     get size() {
       return size;
     },
-    /** Adds the next leaf hash, as a latin1 string. */
-    push(leaf) {
-      let level = 0;
-      let hash = leaf;
+    /**
+     * Adds the next leaf hash, as a latin1 string; or, with its height, the
+     * root of the next 2^level leaves (the size must be a multiple of 2^level).
+     */
+    push(hash, level = 0) {
+      const width = 2 ** level;
       while (levels.length > 0 && levels[levels.length - 1] === level) {
         levels.pop();
         hash = nodeHashText(hashes.pop(), hash);
@@ -130,13 +136,53 @@ function createFrontier() {
       }
       levels.push(level);
       hashes.push(hash);
-      size++;
+      size += width;
     },
     root() {
       if (hashes.length === 0) return EMPTY_ROOT;
       let hash = hashes[hashes.length - 1];
       for (let i = hashes.length - 2; i >= 0; i--) hash = nodeHashText(hashes[i], hash);
       return Buffer.from(hash, 'latin1');
+    },
+  };
+}
+
+/**
+ * The leaves from index `first` on, as the roots of the largest complete,
+ * aligned subtrees they make (2^k leaves from a multiple of 2^k), none of them
+ * across a size in `cuts`: the frontier of the whole tree takes each in one
+ * push, and passes through every size in `cuts` on the way. This is how the
+ * hashing threads build most of the tree.
+ */
+function createSubtrees(first, cuts) {
+  const levels = [];
+  const hashes = []; // latin1 strings
+  const starts = [];
+  let next = first;
+  let cut = 0; // cuts[cut] is the first cut at or after `next`
+  let lastCut = -1; // the last cut before it
+  return {
+    levels,
+    hashes,
+    /** Adds the next leaf hash, as a latin1 string. */
+    push(leaf) {
+      let level = 0;
+      let hash = leaf;
+      let start = next++;
+      for (; cut < cuts.length && cuts[cut] < next; cut++) lastCut = cuts[cut];
+      // Merge with the subtree to the left while the two make an aligned one that no cut goes through.
+      while (levels.length > 0 && levels[levels.length - 1] === level) {
+        const left = starts[starts.length - 1];
+        if (left % (2 * 2 ** level) !== 0 || lastCut > left) break;
+        levels.pop();
+        starts.pop();
+        hash = nodeHashText(hashes.pop(), hash);
+        start = left;
+        level++;
+      }
+      levels.push(level);
+      hashes.push(hash);
+      starts.push(start);
     },
   };
 }
@@ -316,7 +362,7 @@ const REPLAY_SELECT = LEAF_FIELD_NAMES.map((name, f) => (REPLAY_KINDS[f] === TEX
 const REPLAY_FIELDS = LEAF_FIELD_NAMES.length;
 // A time is 8 bytes; its text at most 32 ("294276-12-31T23:59:59.999999Z" and " BC").
 const MAX_GROWTH = REPLAY_KINDS.filter((kind) => kind === TIME).length * (32 - 8);
-const TIME_CACHES = REPLAY_KINDS.map(() => ({ days: NaN, text: Buffer.alloc(0) }));
+const TIME_CACHES = REPLAY_KINDS.map(() => ({ days: NaN, seconds: NaN, text: Buffer.alloc(40), length: 0 }));
 
 const TWO_32 = 2 ** 32;
 const DAY_MICROS = 86_400_000_000;
@@ -360,9 +406,10 @@ function civil(days) {
 /**
  * Writes leafTime() of a binary timestamptz: 'YYYY-MM-DDTHH:MI:SS.UUUUUUZ' in
  * UTC, YYYY the year of the era in at least four digits, then ' BC' for a year
- * before 1; 'infinity' or '-infinity'. `cache` keeps the
- * date part ("YYYY-MM-DDT") of the column's last value: a column's values
- * come in runs of the same day, and the civil date is most of the cost.
+ * before 1; 'infinity' or '-infinity'. `cache` keeps the text up to the
+ * fraction ("YYYY-MM-DDTHH:MI:SS.") of the column's last value: in a log that
+ * is long to verify, many events share a second, and the civil date and clock
+ * are most of the cost.
  */
 function writeTimestamp(out, at, bytes, r, cache) {
   const hi = bytes.readInt32BE(r);
@@ -381,32 +428,34 @@ function writeTimestamp(out, at, bytes, r, cache) {
     days = Number(whole);
     micros = Number(value - whole * BigInt(DAY_MICROS));
   }
-  if (days !== cache.days) {
-    const { year, month, day } = civil(days + EPOCH_2000_DAYS);
-    const date = Buffer.alloc(32);
-    let end = writeDigits(date, 0, year > 0 ? year : 1 - year, 4);
-    date[end] = 45; // -
-    writeTwo(date, end + 1, month);
-    date[end + 3] = 45;
-    writeTwo(date, end + 4, day);
-    date[end + 6] = 84; // T
-    cache.text = date.subarray(0, end + 7);
-    cache.days = days;
-  }
-  for (let i = 0; i < cache.text.length; i++) out[at++] = cache.text[i];
   const seconds = Math.floor(micros / 1e6);
+  const { text } = cache;
+  if (days !== cache.days || seconds !== cache.seconds) {
+    const { year, month, day } = civil(days + EPOCH_2000_DAYS);
+    let end = writeDigits(text, 0, year > 0 ? year : 1 - year, 4);
+    text[end] = 45; // -
+    writeTwo(text, end + 1, month);
+    text[end + 3] = 45;
+    writeTwo(text, end + 4, day);
+    text[end + 6] = 84; // T
+    end += 7;
+    writeTwo(text, end, Math.floor(seconds / 3600));
+    text[end + 2] = 58; // :
+    writeTwo(text, end + 3, Math.floor(seconds / 60) % 60);
+    text[end + 5] = 58;
+    writeTwo(text, end + 6, seconds % 60);
+    text[end + 8] = 46; // .
+    cache.length = end + 9;
+    cache.days = days;
+    cache.seconds = seconds;
+  }
+  for (let i = 0; i < cache.length; i++) out[at++] = text[i];
   const fraction = micros - seconds * 1e6;
-  writeTwo(out, at, Math.floor(seconds / 3600));
-  out[at + 2] = 58; // :
-  writeTwo(out, at + 3, Math.floor(seconds / 60) % 60);
-  out[at + 5] = 58;
-  writeTwo(out, at + 6, seconds % 60);
-  out[at + 8] = 46; // .
-  writeTwo(out, at + 9, Math.floor(fraction / 10_000));
-  writeTwo(out, at + 11, Math.floor(fraction / 100) % 100);
-  writeTwo(out, at + 13, fraction % 100);
-  out[at + 15] = 90; // Z
-  return days < BC_DAYS ? at + 16 + out.latin1Write(' BC', at + 16) : at + 16;
+  writeTwo(out, at, Math.floor(fraction / 10_000));
+  writeTwo(out, at + 2, Math.floor(fraction / 100) % 100);
+  writeTwo(out, at + 4, fraction % 100);
+  out[at + 6] = 90; // Z
+  return days < BC_DAYS ? at + 7 + out.latin1Write(' BC', at + 7) : at + 7;
 }
 
 /**
@@ -558,10 +607,12 @@ const xid8 = (value) => {
 };
 
 /**
- * The leaf hashes of the events in (after, upTo] (positions as [transactionId,
- * globalPosition]), in tree order, 32 bytes each, from one binary COPY.
+ * The events in (after, upTo] (positions as [transactionId, globalPosition]),
+ * from one binary COPY, in tree order: their leaf hashes (32 bytes each) and
+ * their subtrees (createSubtrees) should the first be leaf `first`.
  */
-async function hashRange(client, after, upTo) {
+async function hashRange(client, { after, upTo, first, cuts }) {
+  const subtrees = createSubtrees(first, cuts);
   const hashes = [];
   let block = Buffer.allocUnsafe(32 * 8192);
   let filled = 0;
@@ -574,7 +625,9 @@ async function hashRange(client, after, upTo) {
   await copyRows(client, text, REPLAY_FIELDS, (bytes, fields) => {
     const rowLength = fields[REPLAY_FIELDS] - fields[0];
     if (scratch.length < 2 * (LEAF_PREFIX.length + rowLength + MAX_GROWTH)) scratch = leafBuffer(2 * rowLength);
-    block.latin1Write(sha256Text(scratch.subarray(0, writeLeaf(bytes, fields, scratch))), filled);
+    const leaf = sha256Text(scratch.subarray(0, writeLeaf(bytes, fields, scratch)));
+    subtrees.push(leaf);
+    block.latin1Write(leaf, filled);
     filled += 32;
     if (filled === block.length) {
       hashes.push(block);
@@ -583,12 +636,12 @@ async function hashRange(client, after, upTo) {
     }
   });
   hashes.push(block.subarray(0, filled));
-  return Buffer.concat(hashes);
+  return { leaves: Buffer.concat(hashes), levels: subtrees.levels, subtrees: subtrees.hashes };
 }
 
 /**
  * A hashing thread: reads the ranges it is sent on a connection of its own,
- * inside the main connection's snapshot, and sends back their leaf hashes.
+ * inside the main connection's snapshot, and sends back their leaf hashes and subtrees.
  */
 async function hashingThread({ databaseUrl, snapshot }) {
   const client = new pg.Client({ connectionString: databaseUrl });
@@ -606,8 +659,7 @@ async function hashingThread({ databaseUrl, snapshot }) {
       parentPort.close();
       return;
     }
-    const hashes = await hashRange(client, task.after, task.upTo);
-    parentPort.postMessage({ id: task.id, hashes });
+    parentPort.postMessage({ id: task.id, ...(await hashRange(client, task)) });
   });
   parentPort.postMessage({ ready: true });
 }
@@ -621,36 +673,51 @@ async function hashingThread({ databaseUrl, snapshot }) {
  * exactly that of one ordered read. Returns the computed leaf hashes (32
  * bytes each) and the first head whose root the events do not reproduce.
  */
-async function replay(client, databaseUrl, heads, threads) {
+async function replay(client, databaseUrl, heads, { threads, rangeEvents }) {
   const newest = heads[heads.length - 1].head;
   const { rows } = await client.query('SELECT pg_export_snapshot() AS snapshot');
   const ranges = [];
-  const target = Math.max(50_000, Math.ceil(newest.treeSize / (threads * 8)));
+  const target = rangeEvents ?? Math.max(50_000, Math.ceil(newest.treeSize / (threads * 8)));
   let after = ['0', '0'];
   let size = 0;
+  let cuts = []; // the sizes of the heads in the range so far
   for (const { head } of heads) {
+    cuts.push(head.treeSize);
     if (head.treeSize - size < target && head !== newest) continue;
     const upTo = head.lastPosition.split(':');
-    ranges.push({ id: ranges.length, after, upTo });
+    ranges.push({ id: ranges.length, after, upTo, first: size, cuts });
     after = upTo;
     size = head.treeSize;
+    cuts = [];
   }
 
-  // The tree is built on this thread while the others read: each range's
-  // leaves go in as soon as every range before it has.
+  // The threads build each range's subtrees; this one puts them together, a
+  // range as soon as every range before it is in. A range that does not start
+  // where its subtrees were built for (a range before it held more or fewer
+  // events than its head counted) goes in leaf by leaf.
   const results = new Array(ranges.length);
   const frontier = createFrontier();
   let next = 0; // the next head to compare
   let failed = null;
   let built = 0; // ranges in the tree
+  const compare = () => {
+    while (next < heads.length && heads[next].head.treeSize === frontier.size) {
+      const { head } = heads[next++];
+      if (!failed && !frontier.root().equals(Buffer.from(head.rootHash, 'hex'))) failed = head;
+    }
+  };
   const build = () => {
     for (; built < results.length && results[built]; built++) {
-      const leaves = results[built];
-      for (let i = 0; i < leaves.length; i += 32) {
-        frontier.push(leaves.toString('latin1', i, i + 32));
-        while (next < heads.length && heads[next].head.treeSize === frontier.size) {
-          const { head } = heads[next++];
-          if (!failed && !frontier.root().equals(Buffer.from(head.rootHash, 'hex'))) failed = head;
+      const { leaves, levels, subtrees } = results[built];
+      if (frontier.size === ranges[built].first) {
+        for (let i = 0; i < levels.length; i++) {
+          frontier.push(subtrees[i], levels[i]);
+          compare();
+        }
+      } else {
+        for (let i = 0; i < leaves.length; i += 32) {
+          frontier.push(leaves.toString('latin1', i, i + 32));
+          compare();
         }
       }
     }
@@ -675,12 +742,13 @@ async function replay(client, databaseUrl, heads, threads) {
             }
           };
           worker.on('message', (message) => {
-            if (!message.ready)
-              results[message.id] = Buffer.from(
-                message.hashes.buffer,
-                message.hashes.byteOffset,
-                message.hashes.byteLength,
-              );
+            if (!message.ready) {
+              const { leaves } = message; // a Uint8Array once it has crossed
+              results[message.id] = {
+                ...message,
+                leaves: Buffer.from(leaves.buffer, leaves.byteOffset, leaves.byteLength),
+              };
+            }
             give();
             build();
           });
@@ -695,7 +763,7 @@ async function replay(client, databaseUrl, heads, threads) {
   await Promise.all(workers.map((worker) => worker.terminate()));
   if (failedThread) throw failedThread;
 
-  const leaves = Buffer.concat(results);
+  const leaves = Buffer.concat(results.map((result) => result.leaves));
   // Heads beyond the rows found: events are missing at the end. Rows beyond
   // the newest head's size, yet before its last event: events were inserted.
   if (!failed && next < heads.length) failed = heads[next].head;
@@ -805,16 +873,19 @@ function parseArgs(argv) {
   for (let i = 0; i < argv.length; i++) {
     const flag = argv[i];
     const value = argv[i + 1];
-    if (!['--heads', '--public-key', '--database-url', '--proof', '--threads'].includes(flag) || value === undefined)
-      throw new Error(`unknown or incomplete argument: ${flag}`);
+    const flags = ['--heads', '--public-key', '--database-url', '--proof', '--threads', '--range-events'];
+    if (!flags.includes(flag) || value === undefined) throw new Error(`unknown or incomplete argument: ${flag}`);
     i++;
     if (flag === '--heads') args.heads = value;
     if (flag === '--public-key') args.keys.push(value);
     if (flag === '--database-url') args.databaseUrl = value;
     if (flag === '--proof') args.proof = value;
     if (flag === '--threads') args.threads = Number(value);
+    if (flag === '--range-events') args.rangeEvents = Number(value);
   }
   if (!Number.isInteger(args.threads) || args.threads < 1) throw new Error('--threads must be a whole number ≥ 1');
+  if (args.rangeEvents !== undefined && !(Number.isInteger(args.rangeEvents) && args.rangeEvents >= 1))
+    throw new Error('--range-events must be a whole number ≥ 1');
   if (args.keys.length === 0 || (!args.heads && !args.proof))
     throw new Error('give --public-key and --heads (or --proof)');
   return args;
@@ -832,7 +903,7 @@ async function main() {
     console.error(`ledger-verify: ${error.message}`);
     console.error(
       'usage: ledger-verify --heads <dir> --public-key <file> [--public-key <file> …] [--database-url <url>]\n' +
-        '                     [--threads <n>] | --proof <file> --public-key <file>',
+        '                     [--threads <n>] [--range-events <n>] | --proof <file> --public-key <file>',
     );
     return 2;
   }
@@ -886,7 +957,7 @@ async function main() {
       // One snapshot for the whole comparison.
       await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
       const started = performance.now();
-      const { count: events, leaves, failed } = await replay(client, databaseUrl, heads, args.threads);
+      const { count: events, leaves, failed } = await replay(client, databaseUrl, heads, args);
       const seconds = (performance.now() - started) / 1000;
       if (!failed) {
         console.log(

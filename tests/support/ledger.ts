@@ -35,13 +35,18 @@ export function runVerifier(args: string[]): Promise<{ code: number; output: str
 }
 
 /** The verifier over a test ledger's exported heads and public key, and the database at `url` if given. */
-export function verifyTestLedger(ledger: { settings: LedgerSettings; publicKeyFile: string }, url?: string) {
+export function verifyTestLedger(
+  ledger: { settings: LedgerSettings; publicKeyFile: string },
+  url?: string,
+  flags: string[] = [],
+) {
   return runVerifier([
     '--heads',
     ledger.settings.exportDir,
     '--public-key',
     ledger.publicKeyFile,
     ...(url ? ['--database-url', url] : []),
+    ...flags,
   ]);
 }
 
