@@ -506,9 +506,12 @@ function writeLeaf(bytes, fields, out) {
   return at + fields[REPLAY_FIELDS] - run;
 }
 
+/** Room for the leaf of a row of `rowLength` bytes and, behind it, the row. */
+const leafBufferLength = (rowLength) => 2 * (LEAF_PREFIX.length + rowLength + MAX_GROWTH);
+
 /** A buffer for writeLeaf with room for rows of `rowLength` bytes, the leaf's prefix written in. */
 function leafBuffer(rowLength) {
-  const out = Buffer.allocUnsafe(2 * (LEAF_PREFIX.length + rowLength + MAX_GROWTH));
+  const out = Buffer.allocUnsafe(leafBufferLength(rowLength));
   LEAF_PREFIX.copy(out, 0);
   return out;
 }
@@ -633,7 +636,7 @@ async function hashRange(client, { after, upTo, first, cuts }) {
       ORDER BY events.transaction_id, events.global_position) TO STDOUT (FORMAT binary)`;
   await copyRows(client, text, REPLAY_FIELDS, (bytes, fields) => {
     const rowLength = fields[REPLAY_FIELDS] - fields[0];
-    if (scratch.length < 2 * (LEAF_PREFIX.length + rowLength + MAX_GROWTH)) scratch = leafBuffer(2 * rowLength);
+    if (scratch.length < leafBufferLength(rowLength)) scratch = leafBuffer(2 * rowLength);
     const leaf = sha256Text(scratch.subarray(0, writeLeaf(bytes, fields, scratch)));
     subtrees.push(leaf);
     block.latin1Write(leaf, filled);
