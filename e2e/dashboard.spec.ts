@@ -300,14 +300,50 @@ test('cancellations by reason appear once order_metrics v2 serves, and go when v
   await expect(panel).toHaveCount(0);
 });
 
+test('the trend window is kept in the URL, through a reload, Back and a past moment', async ({ page }) => {
+  await page.goto('/dashboard');
+  const figures = page.locator('dl[aria-label="Key figures"]');
+  const window = page.getByLabel('Window');
+  await expect(window).toHaveValue('60');
+  await window.selectOption({ label: '4 hours' });
+  await expect(page).toHaveURL(/[?&]window=4h(&|$)/);
+  await expect(figures).toContainText('in the last 4 hours');
+
+  await page.reload();
+  await expect(window).toHaveValue('240');
+  await expect(figures).toContainText('in the last 4 hours');
+
+  // A past moment keeps the window, and Back returns to live, then to the default hour.
+  await page.getByRole('button', { name: '1 hour ago' }).click();
+  await expect(page).toHaveURL(/[?&]at=/);
+  expect(new URL(page.url()).searchParams.get('window')).toBe('4h');
+  await expect(figures).toContainText('in the 4 hours to that moment');
+  await page.goBack();
+  await expect(page).not.toHaveURL(/[?&]at=/);
+  await expect(window).toHaveValue('240');
+  await page.goBack();
+  await expect(window).toHaveValue('60');
+  await expect(figures).toContainText('in the last hour');
+  expect(new URL(page.url()).searchParams.has('window')).toBe(false);
+
+  // A window the page does not offer is the default hour.
+  await page.goto('/dashboard?window=7y');
+  await expect(window).toHaveValue('60');
+  await expect(figures).toContainText('in the last hour');
+});
+
 test('key figures read at a glance, and the customer table keeps sort, search and page in the URL', async ({
   page,
 }) => {
   await page.goto('/dashboard');
   const revenue = tile(page, 'Net revenue');
-  // Compact on screen, exact on hover and for screen readers.
+  // Exact on hover and for screen readers; on screen too below €10,000, compact from there.
   await expect(revenue).toHaveAttribute('title', /^-?€[\d,]+\.\d{2}$/);
-  await expect(revenue.locator('.sr-only')).toHaveText(/^-?€[\d,]+\.\d{2}$/);
+  const exact = (await revenue.locator('.sr-only').textContent())!;
+  expect(exact).toMatch(/^-?€[\d,]+\.\d{2}$/);
+  const shown = (await revenue.locator('[aria-hidden="true"]').textContent())!;
+  if (Math.abs(Number(exact.replace(/[€,]/g, ''))) < 10_000) expect(shown).toBe(exact);
+  else expect(shown).toMatch(/^-?€\d+(\.\d)?[KMB]$/i);
   // A trend against the previous window, or a word that there is nothing to compare with.
   await expect(page.locator('dl[aria-label="Key figures"]')).toContainText(
     /vs previous hour|none in the previous hour/,

@@ -2,12 +2,12 @@
 
 import { useQuery } from '@tanstack/react-query';
 import Link from 'next/link';
-import { usePathname, useRouter, useSearchParams } from 'next/navigation';
 import { useEffect, useEffectEvent, useId, useState, type ReactNode } from 'react';
 import { LocalTime } from '@/components/format/local-time';
 import { Button } from '@/components/ui/button';
 import { count, money } from './format';
 import { Panel, PanelEmpty, PanelError, Skeleton } from './panel';
+import { useDashboardUrl } from './use-dashboard-url';
 import { CUSTOMER_SORTS, customerStatsQuery, type CustomerSort } from '@/lib/read-models/customer-stats/client';
 
 const PAGE_SIZE = 25;
@@ -26,24 +26,11 @@ const isSort = (value: string | null): value is CustomerSort => CUSTOMER_SORTS.i
  * past moment), so the table stays one page of rows however many customers there are.
  */
 export function useCustomerStats(at: string | null) {
-  const searchParams = useSearchParams();
-  const pathname = usePathname();
-  const router = useRouter();
+  const { searchParams, navigate } = useDashboardUrl();
   const rawSort = searchParams.get('sort');
   const sort: CustomerSort = isSort(rawSort) ? rawSort : 'spent';
   const q = (searchParams.get('q') ?? '').trim().slice(0, 100);
   const page = Math.max(1, Number.parseInt(searchParams.get('page') ?? '1', 10) || 1);
-
-  /** The URL with `changes` applied (null removes); defaults stay out of it, so the plain URL stays plain. */
-  const navigate = (changes: Record<string, string | null>, mode: 'push' | 'replace') => {
-    const params = new URLSearchParams(searchParams.toString());
-    for (const [key, value] of Object.entries(changes)) {
-      if (value === null) params.delete(key);
-      else params.set(key, value);
-    }
-    const query = params.toString().replaceAll('%3A', ':');
-    router[mode](query ? `${pathname}?${query}` : pathname, { scroll: false });
-  };
 
   // What the search box shows; the URL follows it after a pause in typing
   // (replace: one history entry per search, not per keystroke).

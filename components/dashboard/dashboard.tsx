@@ -1,7 +1,7 @@
 'use client';
 
 import { useQuery, type UseQueryResult } from '@tanstack/react-query';
-import { useId, useState } from 'react';
+import { useId } from 'react';
 import { PageHeader } from '@/components/orders/page-header';
 import { AsOfPicker } from './as-of-picker';
 import { CancelReasons } from './cancel-reasons';
@@ -17,27 +17,26 @@ import { ProjectionLag } from './projection-lag';
 import { invalidAtMessage } from '@/lib/read-models/customer-stats/client';
 import { metricsQuery } from '@/lib/read-models/order-metrics/client';
 import type { DashboardMetrics, DashboardMetricsAt } from '@/lib/read-models/order-metrics/types';
+import { windowFromUrl, windowParam, WINDOWS } from './trend-window';
 import { useAsOf, type AsOf } from './use-as-of';
+import { useDashboardUrl } from './use-dashboard-url';
 import { useDashboardLive } from './use-dashboard-live';
-
-const WINDOWS = [
-  { minutes: 30, label: '30 min' },
-  { minutes: 60, label: '1 hour' },
-  { minutes: 240, label: '4 hours' },
-  { minutes: 1440, label: '24 hours' },
-] as const;
 
 /**
  * Everything on /dashboard: live, or with `?at=` as of that moment (key
  * figures, chart and customer table, all computed from the event log). It
  * reads the URL (useSearchParams), so the page renders it inside a Suspense
- * boundary. The customer table's search, sort and page live in the URL too,
- * so a search survives going back and forth between moments, and a reload.
+ * boundary. The trend window and the customer table's search, sort and page
+ * live in the URL too, so they survive going back and forth between moments,
+ * and a reload.
  */
 export function Dashboard() {
   const asOf = useAsOf();
   const stats = useCustomerStats(asOf.at);
-  const [minutes, setMinutes] = useState<number>(60);
+  const { searchParams, navigate } = useDashboardUrl();
+  const minutes = windowFromUrl(searchParams.get('window'));
+  // Like a sort: a new history entry, so Back returns to the window before.
+  const setMinutes = (next: number) => navigate({ window: windowParam(next) }, 'push');
   const metrics = useQuery(metricsQuery({ minutes, at: asOf.at }));
   const span = { minutes, setMinutes, metrics };
   return (

@@ -15,10 +15,18 @@ const compactMoney = new Intl.NumberFormat(LOCALE, {
   style: 'currency',
   currency: DASHBOARD_CURRENCY,
   notation: 'compact',
+  // Both bounds: with only the maximum, some ICU versions keep currency's two as the minimum ("€50.0").
+  minimumFractionDigits: 0,
   maximumFractionDigits: 1,
 });
-/** For axis labels and tiles (with the exact amount beside it for hover and screen readers): "€1.2K". */
+/** For axis labels, whose ticks are round: "€50", "€1.2K". */
 export const moneyCompact = (minor: number) => compactMoney.format(minor / 100);
+
+/**
+ * For a key figure: exact below €10,000, where the compact form would only
+ * save a digit or two and "€84.6" reads as €84.60; compact from there ("€56.8K").
+ */
+export const moneyFigure = (minor: number) => (Math.abs(minor) < 1_000_000 ? money(minor) : moneyCompact(minor));
 
 /** 850 → "850 ms", 12_300 → "12.3 s", 190_000 → "3 min 10 s". */
 export function duration(ms: number): string {

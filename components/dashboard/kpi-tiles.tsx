@@ -1,5 +1,5 @@
 import type { DashboardMetrics } from '@/lib/read-models/order-metrics/types';
-import { change, count, money, moneyCompact } from './format';
+import { change, count, money, moneyFigure } from './format';
 import { Skeleton } from './panel';
 
 type Trend = {
@@ -9,7 +9,7 @@ type Trend = {
 };
 type Tile = {
   label: string;
-  /** What the screen shows: compact for money ("€56.8K"). */
+  /** What the screen shows: compact for large amounts of money ("€56.8K"). */
   value: string;
   /** The exact figure, on hover and for screen readers, when `value` rounds it. */
   exact?: string;
@@ -46,7 +46,7 @@ export function KpiTiles({
         },
         {
           label: 'Net revenue',
-          value: moneyCompact(metrics.totals.revenue),
+          value: moneyFigure(metrics.totals.revenue),
           exact: money(metrics.totals.revenue),
           hint: `${inWindow}, after cancellations`,
           accent: 'bg-emerald-500',

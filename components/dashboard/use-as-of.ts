@@ -1,8 +1,8 @@
 'use client';
 
-import { usePathname, useRouter, useSearchParams } from 'next/navigation';
 import { useTransition } from 'react';
 import { atFromUrl } from './as-of';
+import { useDashboardUrl } from './use-dashboard-url';
 
 export type AsOf = {
   /** The moment from `?at=`, as given (the API validates it); null: the live dashboard. */
@@ -23,24 +23,12 @@ export type AsOf = {
  * app/dashboard/page.tsx is what Next asks for useSearchParams all the same.)
  */
 export function useAsOf(): AsOf {
-  const searchParams = useSearchParams();
-  const pathname = usePathname();
-  const router = useRouter();
+  const { searchParams, href, navigate } = useDashboardUrl();
   const [pending, startTransition] = useTransition();
-
-  const href = (next: string | null) => {
-    const params = new URLSearchParams(searchParams.toString());
-    if (next) params.set('at', next);
-    else params.delete('at');
-    // ":" needs no escaping in a query string: keep "at=2026-03-01T09:00:00Z" readable in a shared link.
-    const query = params.toString().replaceAll('%3A', ':');
-    return query ? `${pathname}?${query}` : pathname;
-  };
-
   return {
     at: atFromUrl(searchParams.get('at')),
-    href,
-    go: (next) => startTransition(() => router.push(href(next), { scroll: false })),
+    href: (next) => href({ at: next || null }),
+    go: (next) => startTransition(() => navigate({ at: next || null }, 'push')),
     pending,
   };
 }
