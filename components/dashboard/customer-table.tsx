@@ -57,6 +57,7 @@ export function useCustomerStats(at: string | null) {
 export function CustomerTable({ stats }: { stats: CustomerStats }) {
   const { at, sort, setSort, text, setText, q, page, setPage, query } = stats;
   const searchId = useId();
+  const sortId = useId();
   const data = query.data;
   const pages = data ? Math.max(1, Math.ceil(data.total / data.pageSize)) : 1;
 
@@ -89,6 +90,24 @@ export function CustomerTable({ stats }: { stats: CustomerStats }) {
             className="mt-1 block min-h-10 w-full rounded-lg border-0 px-3 py-2 text-sm text-slate-900 shadow-sm ring-1 ring-slate-300 ring-inset focus:ring-2 focus:ring-indigo-600"
           />
         </div>
+        {/* A phone leaves out the columns of two sorts (the name cell repeats them): sort from here instead. */}
+        <div className="sm:hidden">
+          <label htmlFor={sortId} className="block text-sm font-medium text-slate-700">
+            Sort by
+          </label>
+          <select
+            id={sortId}
+            value={sort}
+            onChange={(e) => isSort(e.target.value) && setSort(e.target.value)}
+            className="mt-1 block min-h-10 w-full rounded-lg border-0 bg-white py-2 pr-8 pl-3 text-sm text-slate-900 ring-1 ring-slate-300 ring-inset focus:ring-2 focus:ring-indigo-600"
+          >
+            {CUSTOMER_SORTS.map((value) => (
+              <option key={value} value={value}>
+                {sortLabel(value)}
+              </option>
+            ))}
+          </select>
+        </div>
       </div>
 
       {query.isError && !data ? (
@@ -102,7 +121,7 @@ export function CustomerTable({ stats }: { stats: CustomerStats }) {
           className={`overflow-x-auto rounded-lg border border-slate-200 transition-opacity ${query.isPlaceholderData ? 'opacity-60' : ''}`}
           aria-busy={query.isFetching}
         >
-          <table className="w-full min-w-[36rem] text-left text-sm">
+          <table className="w-full text-left text-sm sm:min-w-[36rem]">
             <caption className="sr-only">
               Customers sorted by {SORT_NAMES[sort]}
               {data.asOf ? `, as of ${data.asOf}` : ''}, page {data.page} of {pages}
@@ -118,10 +137,10 @@ export function CustomerTable({ stats }: { stats: CustomerStats }) {
                 <SortHeader sort={sort} value="spent" setSort={setSort} numeric>
                   Spent
                 </SortHeader>
-                <th scope="col" className="px-3 py-2 text-right font-medium">
+                <th scope="col" className={`px-3 py-2 text-right font-medium ${WIDE_ONLY}`}>
                   Cancelled
                 </th>
-                <SortHeader sort={sort} value="last" setSort={setSort}>
+                <SortHeader sort={sort} value="last" setSort={setSort} className={WIDE_ONLY}>
                   Last order
                 </SortHeader>
               </tr>
@@ -138,13 +157,30 @@ export function CustomerTable({ stats }: { stats: CustomerStats }) {
                     >
                       {c.name}
                     </Link>
+                    <span
+                      data-testid="customer-facts"
+                      className="block text-xs font-normal whitespace-normal text-slate-600 sm:hidden"
+                    >
+                      {c.lastOrderAt ? (
+                        <>
+                          Last order <LocalTime iso={c.lastOrderAt} />
+                        </>
+                      ) : (
+                        'No orders yet'
+                      )}
+                      {c.cancelledOrders > 0 && (
+                        <span className="block">
+                          {count(c.cancelledOrders)} cancelled · {money(c.cancelledAmount)}
+                        </span>
+                      )}
+                    </span>
                   </th>
                   <td className="px-3 py-2 text-right">{count(c.totalOrders)}</td>
                   <td className="px-3 py-2 text-right">{money(c.totalSpent)}</td>
-                  <td className="px-3 py-2 text-right text-slate-600">
+                  <td className={`px-3 py-2 text-right text-slate-600 ${WIDE_ONLY}`}>
                     {c.cancelledOrders > 0 ? `${count(c.cancelledOrders)} · ${money(c.cancelledAmount)}` : '—'}
                   </td>
-                  <td className="px-3 py-2 text-slate-600">
+                  <td className={`px-3 py-2 text-slate-600 ${WIDE_ONLY}`}>
                     {c.lastOrderAt ? <LocalTime iso={c.lastOrderAt} /> : '—'}
                   </td>
                 </tr>
@@ -187,6 +223,11 @@ const SORT_NAMES: Record<CustomerSort, string> = {
   name: 'name',
   last: 'latest order',
 };
+/** "Amount spent": the sort's name as an option of the phone's sort menu. */
+const sortLabel = (sort: CustomerSort) => SORT_NAMES[sort].charAt(0).toUpperCase() + SORT_NAMES[sort].slice(1);
+
+/** Columns a phone leaves out: the name cell repeats them below the name. */
+const WIDE_ONLY = 'hidden sm:table-cell';
 
 /** A column header that sorts the table by its column; the sorted one says so (aria-sort) and shows an arrow. */
 function SortHeader({
@@ -194,12 +235,14 @@ function SortHeader({
   value,
   setSort,
   numeric = false,
+  className = '',
   children,
 }: {
   sort: CustomerSort;
   value: CustomerSort;
   setSort: (sort: CustomerSort) => void;
   numeric?: boolean;
+  className?: string;
   children: ReactNode;
 }) {
   const active = sort === value;
@@ -209,7 +252,7 @@ function SortHeader({
     <th
       scope="col"
       aria-sort={active ? direction : undefined}
-      className={`p-0 font-medium ${numeric ? 'text-right' : ''}`}
+      className={`p-0 font-medium ${numeric ? 'text-right' : ''} ${className}`}
     >
       <button
         type="button"
