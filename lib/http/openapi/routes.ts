@@ -65,7 +65,9 @@ export type ApiRoute = {
 };
 
 const orderParams = z.object({ id: orderIdSchema.describe('The order id (a UUID).') });
-const projectionParams = z.object({ name: z.string().describe('A projection name, as GET /api/projections lists them.') });
+const projectionParams = z.object({
+  name: z.string().describe('A projection name, as GET /api/projections lists them.'),
+});
 const projectionVersionParams = projectionParams.extend({
   version: z
     .string()
