@@ -11,7 +11,7 @@ type Tile = {
   label: string;
   /** What the screen shows: compact for large amounts of money ("€56.8K"). */
   value: string;
-  /** The exact figure, on hover and for screen readers, when `value` rounds it. */
+  /** The exact amount, on hover and for screen readers (money only; on screen it may be compact). */
   exact?: string;
   hint: string;
   accent: string;
